@@ -1,0 +1,65 @@
+# jailnet: build, test, fuzz, bench.  `make help` lists the targets.
+
+CC       ?= cc
+PKGS     := jansson
+CSTD     := -std=c11 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(CSTD) $(WARN) $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_TIME ?= 600
+
+.PHONY: all test test-unit fuzz fuzz-smoke bench clean help
+all: build/jailnet
+
+build/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ src/main.c $(LIB_SRC) $(LDLIBS)
+
+# The sanitizer build that the tests run.
+build/san/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ src/main.c $(LIB_SRC) $(LDLIBS)
+
+build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(wildcard src/*.h tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) $(LDLIBS)
+
+# All tests (unit, golden, integration), under ASan and UBSan.
+test: build/san/jailnet build/san/unit-tests
+	tests/run.sh build/san
+
+# libFuzzer targets, one per parser and one for the whole check path.
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	clang $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) \
+	    -Isrc -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+# Each fuzzer for FUZZ_TIME seconds (default 10 minutes), corpus kept.
+fuzz: $(FUZZERS)
+	fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
+
+# A short run of each fuzzer, as CI does.
+fuzz-smoke: $(FUZZERS)
+	fuzz/run.sh 20 $(FUZZERS)
+
+bench: build/jailnet
+	bench/run.sh
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build build/jailnet"
+	@echo "make test       build with ASan+UBSan and run every test"
+	@echo "make fuzz       run each fuzz target for FUZZ_TIME s (600)"
+	@echo "make fuzz-smoke run each fuzz target for 20 s"
+	@echo "make bench      benchmarks"

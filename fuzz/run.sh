@@ -1,0 +1,19 @@
+#!/bin/sh
+# Usage: fuzz/run.sh SECONDS FUZZER...
+# Run each libFuzzer binary for SECONDS with its corpus in build/corpus/NAME,
+# seeded from fuzz/seeds/NAME.  Exit non-zero at the first crash.
+set -eu
+secs=$1
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+for f in "$@"; do
+	name=$(basename "$f")
+	corpus="$top/build/corpus/$name"
+	mkdir -p "$corpus"
+	seeds="$top/fuzz/seeds/$name"
+	[ -d "$seeds" ] || seeds=
+	echo "fuzz: $name for ${secs}s"
+	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix="$top/build/" \
+	    "$corpus" $seeds 2>&1 | tail -n 12
+done

@@ -1,0 +1,274 @@
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct source *
+source_new(const char *path, const char *text, size_t len)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+
+	src->path = xstrdup(path);
+	src->text = xmalloc(len + 1);
+	memcpy(src->text, text, len);
+	src->text[len] = '\0';
+	src->len = len;
+	return src;
+}
+
+struct source *
+source_read(const char *fspath, const char *path, int *errnum)
+{
+	struct source *src;
+	size_t len;
+	char *text;
+
+	if ((text = read_file(fspath, &len, errnum)) == NULL)
+		return NULL;
+	src = xcalloc(1, sizeof(*src));
+	src->path = xstrdup(path);
+	src->text = text;
+	src->len = len;
+	return src;
+}
+
+void
+source_free(struct source *src)
+{
+	if (src == NULL)
+		return;
+	free(src->path);
+	free(src->text);
+	free(src);
+}
+
+struct loc
+loc_at(const struct source *src, size_t offset, size_t len)
+{
+	struct loc loc = { src, 1, 1, (unsigned)len };
+	size_t i;
+
+	if (offset > src->len)
+		offset = src->len;
+	for (i = 0; i < offset; i++) {
+		if (src->text[i] == '\n') {
+			loc.line++;
+			loc.col = 1;
+		} else {
+			loc.col++;
+		}
+	}
+	return loc;
+}
+
+struct loc
+loc_file(const struct source *src)
+{
+	struct loc loc = { src, 0, 0, 0 };
+
+	return loc;
+}
+
+size_t
+loc_offset(struct loc loc)
+{
+	size_t off = 0;
+	unsigned line = 1;
+
+	if (loc.src == NULL || loc.line == 0)
+		return 0;
+	while (line < loc.line && off < loc.src->len) {
+		if (loc.src->text[off++] == '\n')
+			line++;
+	}
+	return off + loc.col - 1;
+}
+
+void
+ltext_add(struct ltext *lt, const char *data, size_t len, struct loc loc,
+    int verbatim)
+{
+	struct ltext_piece *p = VEC_PUSH(lt->pieces, lt->npieces, lt->cap);
+	struct strbuf sb = { lt->s, lt->len, lt->s ? lt->len + 1 : 0 };
+
+	p->off = lt->len;
+	p->loc = loc;
+	p->verbatim = verbatim;
+	strbuf_add(&sb, data, len);
+	lt->s = sb.s;
+	lt->len = sb.len;
+}
+
+struct loc
+ltext_loc(const struct ltext *lt, size_t off, size_t len)
+{
+	const struct ltext_piece *p = NULL;
+	struct loc loc = { 0 };
+	size_t i;
+
+	for (i = 0; i < lt->npieces && lt->pieces[i].off <= off; i++)
+		p = &lt->pieces[i];
+	if (p == NULL)
+		return loc;
+	loc = p->loc;
+	if (p->verbatim && loc.line > 0) {
+		/* A verbatim piece may span lines (a quoted multi-line value). */
+		return loc_at(loc.src, loc_offset(loc) + (off - p->off), len);
+	}
+	return loc;
+}
+
+void
+ltext_copy(struct ltext *dst, const struct ltext *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->s = xstrndup(src->s ? src->s : "", src->len);
+	dst->len = src->len;
+	dst->npieces = dst->cap = src->npieces;
+	dst->pieces = xcalloc(src->npieces, sizeof(*dst->pieces));
+	if (src->npieces > 0)
+		memcpy(dst->pieces, src->pieces,
+		    src->npieces * sizeof(*dst->pieces));
+}
+
+void
+ltext_free(struct ltext *lt)
+{
+	free(lt->s);
+	free(lt->pieces);
+	memset(lt, 0, sizeof(*lt));
+}
+
+void
+diags_init(struct diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+diags_free(struct diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].line_text);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Return a copy of line ${line} (1-based) of ${src}, without its newline. */
+static char *
+source_line(const struct source *src, unsigned line)
+{
+	const char *p = src->text, *end = src->text + src->len, *eol;
+	unsigned n = 1;
+
+	while (n < line && p < end) {
+		if (*p++ == '\n')
+			n++;
+	}
+	if (n < line)
+		return NULL;
+	for (eol = p; eol < end && *eol != '\n'; eol++)
+		;
+	return xstrndup(p, (size_t)(eol - p));
+}
+
+void
+diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
+    const char *fmt, va_list ap)
+{
+	struct diag *dg = VEC_PUSH(d->v, d->n, d->cap);
+
+	dg->severity = sev;
+	dg->msg = xvasprintf(fmt, ap);
+	if (loc.src != NULL) {
+		dg->file = xstrdup(loc.src->path);
+		dg->line = loc.line;
+		dg->col = loc.col;
+		dg->len = loc.len;
+		if (loc.line > 0)
+			dg->line_text = source_line(loc.src, loc.line);
+	}
+	if (sev == DIAG_ERROR)
+		d->nerrors++;
+	else if (sev == DIAG_WARNING)
+		d->nwarnings++;
+}
+
+#define DIAG_FN(fn, sev)                                                \
+	void fn(struct diags *d, struct loc loc, const char *fmt, ...)  \
+	{                                                               \
+		va_list ap;                                             \
+		va_start(ap, fmt);                                      \
+		diag_add(d, sev, loc, fmt, ap);                         \
+		va_end(ap);                                             \
+	}
+
+DIAG_FN(diag_error, DIAG_ERROR)
+DIAG_FN(diag_warning, DIAG_WARNING)
+DIAG_FN(diag_note, DIAG_NOTE)
+
+static const char *
+severity_name(enum diag_severity sev)
+{
+	switch (sev) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	case DIAG_NOTE:
+		return "note";
+	}
+	return "?";
+}
+
+/* Print the source line and a caret line under columns [col, col+len). */
+static void
+print_caret(FILE *f, const struct diag *dg)
+{
+	size_t linelen = strlen(dg->line_text), i, len;
+
+	fprintf(f, "  %s\n  ", dg->line_text);
+	/* Keep tabs so the caret lines up under tab-indented text. */
+	for (i = 0; i + 1 < dg->col && i < linelen; i++)
+		fputc(dg->line_text[i] == '\t' ? '\t' : ' ', f);
+	fputc('^', f);
+	len = dg->len;
+	if (dg->col - 1 + len > linelen)
+		len = linelen >= dg->col ? linelen - dg->col + 1 : 1;
+	for (i = 1; i < len; i++)
+		fputc('~', f);
+	fputc('\n', f);
+}
+
+void
+diags_print(const struct diags *d, FILE *f)
+{
+	const struct diag *dg;
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		dg = &d->v[i];
+		if (dg->file == NULL)
+			fprintf(f, "jailnet: ");
+		else if (dg->line == 0)
+			fprintf(f, "%s: ", dg->file);
+		else
+			fprintf(f, "%s:%u:%u: ", dg->file, dg->line, dg->col);
+		fprintf(f, "%s: %s\n", severity_name(dg->severity), dg->msg);
+		if (dg->line_text != NULL)
+			print_caret(f, dg);
+	}
+}
+
+int
+diags_has_errors(const struct diags *d)
+{
+	return d->nerrors > 0;
+}

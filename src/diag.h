@@ -1,0 +1,184 @@
+/*
+ * diag: source texts, locations in them, and diagnostics that point at them.
+ *
+ * Every parsed object remembers where it came from (file, line, column,
+ * length).  Problems are collected in a list and printed together, each with
+ * the offending source line and a caret under the spot, as nftables does:
+ *
+ *   site/common/etc/jail.conf:14:19: error: interface 'ngx_b' is handed to
+ *   both nginx_j and node_j
+ *     vnet.interface = ngx_b, ngx_node_b;
+ *                      ^~~~~
+ *
+ * A diagnostic copies what it needs from the source when it is recorded, so
+ * it outlives the text it points into.
+ */
+#ifndef JAILNET_DIAG_H
+#define JAILNET_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* One text read from a file (or given by a test), NUL-terminated. */
+struct source {
+	char *path;	/* the name used in messages */
+	char *text;
+	size_t len;
+};
+
+/**
+ * source_new(path, text, len):
+ * Return a source named ${path} holding a copy of the ${len} bytes at
+ * ${text}; owned by the caller, freed with source_free().
+ */
+struct source *source_new(const char *path, const char *text, size_t len);
+
+/**
+ * source_read(fspath, path, errnum):
+ * Read the file ${fspath} into a source named ${path} in messages.  Return it
+ * (owned by the caller), or NULL with errno's value in ${errnum}.
+ */
+struct source *source_read(const char *fspath, const char *path, int *errnum);
+
+/**
+ * source_free(src):
+ * Free ${src}; does nothing if NULL.
+ */
+void source_free(struct source *src);
+
+/*
+ * A span of source text: 1-based line and column of its first byte and its
+ * length in bytes (0 is shown as a single caret).  A location with no source
+ * (src == NULL) stands for "no particular place"; one with a source but
+ * line 0 names only the file.
+ */
+struct loc {
+	const struct source *src;
+	unsigned line;
+	unsigned col;
+	unsigned len;
+};
+
+/**
+ * loc_at(src, offset, len):
+ * Return the location of the ${len} bytes at byte ${offset} of ${src}.
+ */
+struct loc loc_at(const struct source *src, size_t offset, size_t len);
+
+/**
+ * loc_file(src):
+ * Return a location naming only the file of ${src}.
+ */
+struct loc loc_file(const struct source *src);
+
+/**
+ * loc_offset(loc):
+ * Return the byte offset in its source of the first byte of ${loc}; 0 for a
+ * location without line.
+ */
+size_t loc_offset(struct loc loc);
+
+/*
+ * Located text: a string built from pieces of several sources (a value in
+ * rc.conf whose backticks were replaced by a file's contents), remembering
+ * where each piece came from so that an error in the result can point at
+ * its origin.
+ */
+struct ltext_piece {
+	size_t off;		/* first byte of the piece in the string */
+	struct loc loc;		/* where that byte came from */
+	int verbatim;		/* 1 if the piece's bytes are the source's bytes */
+};
+
+struct ltext {
+	char *s;		/* the text, NUL-terminated, never NULL once built */
+	size_t len;
+	struct ltext_piece *pieces;	/* ordered by off */
+	size_t npieces, cap;
+};
+
+/**
+ * ltext_add(lt, data, len, loc, verbatim):
+ * Append ${len} bytes from ${data} to ${lt}; they came from ${loc}.  If
+ * ${verbatim} is non-zero, byte k of ${data} is at column loc.col + k of
+ * that line (so a word in it can be located exactly); otherwise the whole
+ * piece points at ${loc}.
+ */
+void ltext_add(struct ltext *lt, const char *data, size_t len, struct loc loc,
+    int verbatim);
+
+/**
+ * ltext_loc(lt, off, len):
+ * Return the location of the ${len} bytes at ${off} in ${lt}.
+ */
+struct loc ltext_loc(const struct ltext *lt, size_t off, size_t len);
+
+/**
+ * ltext_copy(dst, src):
+ * Make ${dst} a copy of ${src}.
+ */
+void ltext_copy(struct ltext *dst, const struct ltext *src);
+
+/**
+ * ltext_free(lt):
+ * Release the contents of ${lt} and leave it empty.
+ */
+void ltext_free(struct ltext *lt);
+
+enum diag_severity {
+	DIAG_ERROR,
+	DIAG_WARNING,
+	DIAG_NOTE,
+};
+
+struct diag {
+	enum diag_severity severity;
+	char *file;		/* NULL if none */
+	unsigned line, col, len;
+	char *line_text;	/* the source line, or NULL */
+	char *msg;
+};
+
+/* A list of diagnostics in the order they were recorded. */
+struct diags {
+	struct diag *v;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+};
+
+/**
+ * diags_init(d), diags_free(d):
+ * Start an empty list; release a list's contents.
+ */
+void diags_init(struct diags *d);
+void diags_free(struct diags *d);
+
+/**
+ * diag_error(d, loc, fmt, ...), diag_warning(...), diag_note(...):
+ * Append a diagnostic about ${loc} with a printf-formatted message.  A note
+ * belongs to the diagnostic recorded just before it.
+ */
+void diag_error(struct diags *d, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_warning(struct diags *d, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_note(struct diags *d, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+/**
+ * diags_print(d, f):
+ * Print every diagnostic of ${d} to ${f}: "file:line:col: severity: msg",
+ * then the source line and a caret line under the span.
+ */
+void diags_print(const struct diags *d, FILE *f);
+
+/**
+ * diags_has_errors(d):
+ * Return non-zero if ${d} holds at least one error.
+ */
+int diags_has_errors(const struct diags *d);
+
+#endif

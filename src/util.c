@@ -1,0 +1,290 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+out_of_memory(void)
+{
+	fputs("jailnet: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (q == NULL)
+		out_of_memory();
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return s == NULL ? NULL : xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int len;
+	char *p;
+
+	va_copy(ap2, ap);
+	len = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (len < 0)
+		out_of_memory();
+	p = xmalloc((size_t)len + 1);
+	vsnprintf(p, (size_t)len + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *
+vec_grow(void *arr, size_t *cap, size_t elem_size)
+{
+	size_t ncap = *cap ? *cap * 2 : 4;
+
+	if (ncap > SIZE_MAX / elem_size)
+		out_of_memory();
+	*cap = ncap;
+	return xrealloc(arr, ncap * elem_size);
+}
+
+void
+vec_zero(void *elem, size_t elem_size)
+{
+	memset(elem, 0, elem_size);
+}
+
+void
+strbuf_add(struct strbuf *sb, const char *data, size_t len)
+{
+	if (sb->len + len + 1 > sb->cap) {
+		size_t ncap = sb->cap ? sb->cap : 32;
+
+		while (ncap < sb->len + len + 1)
+			ncap *= 2;
+		sb->s = xrealloc(sb->s, ncap);
+		sb->cap = ncap;
+	}
+	if (len > 0)
+		memcpy(sb->s + sb->len, data, len);
+	sb->len += len;
+	sb->s[sb->len] = '\0';
+}
+
+void
+strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void
+strbuf_addc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void
+strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	strbuf_adds(sb, p);
+	free(p);
+}
+
+const char *
+strbuf_cstr(const struct strbuf *sb)
+{
+	return sb->s ? sb->s : "";
+}
+
+char *
+strbuf_steal(struct strbuf *sb)
+{
+	char *p = sb->s ? sb->s : xstrdup("");
+
+	sb->s = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void
+strbuf_free(struct strbuf *sb)
+{
+	free(sb->s);
+	sb->s = NULL;
+	sb->len = sb->cap = 0;
+}
+
+char *
+read_file(const char *path, size_t *len, int *errnum)
+{
+	struct strbuf sb = { 0 };
+	char chunk[8192];
+	size_t got;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		*errnum = errno;
+		return NULL;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_add(&sb, chunk, got);
+	if (ferror(f)) {
+		*errnum = errno ? errno : EIO;
+		fclose(f);
+		strbuf_free(&sb);
+		return NULL;
+	}
+	fclose(f);
+	if (len != NULL)
+		*len = sb.len;
+	return strbuf_steal(&sb);
+}
+
+bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+str_has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+int
+parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (*s == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (max - (unsigned long)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+unsigned
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned row[101], prev, tmp;
+
+	if (la > 100 || lb > 100)
+		return 100;
+	for (j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb] > 100 ? 100 : row[lb];
+}
+
+const char *
+closest_word(const char *word, const char *const *words, size_t nwords)
+{
+	const char *best = NULL;
+	unsigned best_d = 3, d;
+	size_t i;
+
+	for (i = 0; i < nwords; i++) {
+		d = edit_distance(word, words[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = words[i];
+		}
+	}
+	if (best != NULL && best_d * 2 > strlen(word))
+		return NULL;
+	return best;
+}

@@ -1,0 +1,138 @@
+/*
+ * util: allocation that cannot fail, growable arrays and a string buffer.
+ *
+ * Running out of memory is the one failure jailnet does not unwind from: the
+ * x* allocators print a message and abort, like nftables' xmalloc, so that
+ * every other function can keep its error paths for real errors.
+ */
+#ifndef JAILNET_UTIL_H
+#define JAILNET_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/**
+ * xmalloc(size), xcalloc(n, size), xrealloc(p, size):
+ * Like malloc, calloc and realloc, but never return NULL: on exhaustion they
+ * print a message to stderr and abort.  xmalloc(0) returns a unique pointer.
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+
+/**
+ * xstrdup(s), xstrndup(s, n):
+ * Return a copy of ${s} (at most ${n} bytes of it, plus a NUL), owned by the
+ * caller.  xstrdup(NULL) returns NULL.
+ */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/**
+ * xasprintf(fmt, ...), xvasprintf(fmt, ap):
+ * Return a newly allocated string formatted like printf, owned by the caller.
+ */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/**
+ * VEC_PUSH(arr, n, cap):
+ * Make room for one more element at the end of the array ${arr} holding ${n}
+ * elements in space for ${cap}, and evaluate to a pointer to the new, zeroed
+ * element; ${n} is incremented.  ${arr}, ${n} and ${cap} must be lvalues.
+ */
+#define VEC_PUSH(arr, n, cap)                                              \
+	((n) == (cap) ? (void)((arr) = vec_grow((arr), &(cap), sizeof(*(arr)))) \
+	              : (void)0,                                           \
+	 vec_zero(&(arr)[(n)], sizeof(*(arr))), &(arr)[(n)++])
+
+/* Helpers of VEC_PUSH; not for direct use. */
+void *vec_grow(void *arr, size_t *cap, size_t elem_size);
+void vec_zero(void *elem, size_t elem_size);
+
+/* A growable NUL-terminated string.  Zero-initialise before use. */
+struct strbuf {
+	char *s;	/* NUL-terminated contents, or NULL while empty */
+	size_t len;
+	size_t cap;
+};
+
+/**
+ * strbuf_add(sb, data, len), strbuf_adds(sb, s), strbuf_addc(sb, c),
+ * strbuf_addf(sb, fmt, ...):
+ * Append bytes, a string, one character or formatted text to ${sb}.
+ */
+void strbuf_add(struct strbuf *sb, const char *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/**
+ * strbuf_cstr(sb):
+ * Return the contents of ${sb} as a string ("" while empty); still owned by
+ * ${sb}.
+ */
+const char *strbuf_cstr(const struct strbuf *sb);
+
+/**
+ * strbuf_steal(sb):
+ * Return the contents of ${sb} as a string owned by the caller (never NULL)
+ * and leave ${sb} empty.
+ */
+char *strbuf_steal(struct strbuf *sb);
+
+/**
+ * strbuf_free(sb):
+ * Release the contents of ${sb} and leave it empty.
+ */
+void strbuf_free(struct strbuf *sb);
+
+/**
+ * read_file(path, len, errnum):
+ * Read the whole file ${path}.  Return its contents NUL-terminated and owned
+ * by the caller, storing the length (without the NUL) in ${len} if not NULL;
+ * or NULL with errno's value in ${errnum} if it cannot be read.
+ */
+char *read_file(const char *path, size_t *len, int *errnum);
+
+/**
+ * str_eq(a, b):
+ * Return true if the strings ${a} and ${b} are equal; NULL equals only NULL.
+ */
+bool str_eq(const char *a, const char *b);
+
+/**
+ * str_has_prefix(s, prefix), str_has_suffix(s, suffix):
+ * Return true if ${s} starts (ends) with the given string.
+ */
+bool str_has_prefix(const char *s, const char *prefix);
+bool str_has_suffix(const char *s, const char *suffix);
+
+/**
+ * parse_uint(s, min, max, out):
+ * Parse the whole of ${s} as a decimal number in [${min}, ${max}] into
+ * ${out}.  Return 0 on success, -1 if ${s} is not such a number (no sign,
+ * no spaces, no leading "0x"; leading zeros are accepted).
+ */
+int parse_uint(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out);
+
+/**
+ * edit_distance(a, b):
+ * Return the Levenshtein distance between ${a} and ${b}, capped at 100; used
+ * for "did you mean" hints.
+ */
+unsigned edit_distance(const char *a, const char *b);
+
+/**
+ * closest_word(word, words, nwords):
+ * Return the entry of ${words} closest to ${word} if it is close enough to
+ * be a likely typo (distance at most 2, and at most half of its length),
+ * otherwise NULL.
+ */
+const char *closest_word(const char *word, const char *const *words,
+    size_t nwords);
+
+#endif
