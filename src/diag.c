@@ -141,6 +141,38 @@ ltext_free(struct ltext *lt)
 	memset(lt, 0, sizeof(*lt));
 }
 
+size_t
+ltext_split(const struct ltext *lt, struct lword **words)
+{
+	size_t n = 0, cap = 0, i = 0, start;
+	struct lword *w;
+
+	*words = NULL;
+	while (i < lt->len) {
+		while (i < lt->len && strchr(" \t\n\r\v\f", lt->s[i]) != NULL)
+			i++;
+		if (i >= lt->len)
+			break;
+		start = i;
+		while (i < lt->len && strchr(" \t\n\r\v\f", lt->s[i]) == NULL)
+			i++;
+		w = VEC_PUSH(*words, n, cap);
+		w->s = xstrndup(lt->s + start, i - start);
+		w->loc = ltext_loc(lt, start, i - start);
+	}
+	return n;
+}
+
+void
+lwords_free(struct lword *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(words[i].s);
+	free(words);
+}
+
 void
 diags_init(struct diags *d)
 {
@@ -179,12 +211,33 @@ source_line(const struct source *src, unsigned line)
 	return xstrndup(p, (size_t)(eol - p));
 }
 
+/* Return 1 if ${dg} says the same as an earlier diagnostic of ${d}. */
+static int
+is_repeat(const struct diags *d, const struct diag *dg)
+{
+	const struct diag *o;
+	size_t i;
+
+	for (i = 0; i + 1 < d->n; i++) {
+		o = &d->v[i];
+		if (o->severity == dg->severity && o->line == dg->line &&
+		    o->col == dg->col && str_eq(o->file, dg->file) &&
+		    strcmp(o->msg, dg->msg) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
     const char *fmt, va_list ap)
 {
-	struct diag *dg = VEC_PUSH(d->v, d->n, d->cap);
+	struct diag *dg;
 
+	/* The notes of a diagnostic dropped as a repeat go with it. */
+	if (sev == DIAG_NOTE && d->dropping)
+		return;
+	dg = VEC_PUSH(d->v, d->n, d->cap);
 	dg->severity = sev;
 	dg->msg = xvasprintf(fmt, ap);
 	if (loc.src != NULL) {
@@ -194,6 +247,20 @@ diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
 		dg->len = loc.len;
 		if (loc.line > 0)
 			dg->line_text = source_line(loc.src, loc.line);
+	}
+	/*
+	 * A file shared by every server (common/etc/rc.conf) is read once per
+	 * server; the same problem in it is reported once.
+	 */
+	if (sev != DIAG_NOTE) {
+		d->dropping = is_repeat(d, dg);
+		if (d->dropping) {
+			free(dg->file);
+			free(dg->line_text);
+			free(dg->msg);
+			d->n--;
+			return;
+		}
 	}
 	if (sev == DIAG_ERROR)
 		d->nerrors++;

@@ -126,6 +126,26 @@ void ltext_copy(struct ltext *dst, const struct ltext *src);
  */
 void ltext_free(struct ltext *lt);
 
+/* A word of a located text. */
+struct lword {
+	char *s;
+	struct loc loc;
+};
+
+/**
+ * ltext_split(lt, words):
+ * Split ${lt} at white space (newlines included) into a new array of
+ * located words stored in ${words}.  Return the number of words; the caller
+ * frees the array with lwords_free().
+ */
+size_t ltext_split(const struct ltext *lt, struct lword **words);
+
+/**
+ * lwords_free(words, n):
+ * Free the ${n} words of ${words} and the array.
+ */
+void lwords_free(struct lword *words, size_t n);
+
 enum diag_severity {
 	DIAG_ERROR,
 	DIAG_WARNING,
@@ -145,6 +165,7 @@ struct diags {
 	struct diag *v;
 	size_t n, cap;
 	size_t nerrors, nwarnings;
+	int dropping;		/* the last error or warning was a repeat */
 };
 
 /**
@@ -157,7 +178,9 @@ void diags_free(struct diags *d);
 /**
  * diag_error(d, loc, fmt, ...), diag_warning(...), diag_note(...):
  * Append a diagnostic about ${loc} with a printf-formatted message.  A note
- * belongs to the diagnostic recorded just before it.
+ * belongs to the diagnostic recorded just before it.  An error or warning
+ * identical to an earlier one (same place, same words) is dropped with its
+ * notes: a file that every server shares reports its problems once.
  */
 void diag_error(struct diags *d, struct loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

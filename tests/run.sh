@@ -8,6 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export JAILNET="$top/$build/jailnet" TOP="$top"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$top" || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -1,0 +1,245 @@
+#include <string.h>
+
+#include "show.h"
+#include "util.h"
+
+/* "inet 10.0.2.1/24, ..." or "no address". */
+static void
+add_addrs(struct strbuf *out, const struct iface *ifc)
+{
+	char buf[IPADDR_STRLEN];
+	size_t i;
+
+	if (ifc->naddrs == 0)
+		strbuf_adds(out, "-");
+	for (i = 0; i < ifc->naddrs; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "",
+		    ipprefix_format(&ifc->addrs[i].prefix, buf));
+}
+
+/* Where an interface is: "host", "bridge xbridge" or "jail pg_j". */
+static void
+add_place(struct strbuf *out, const struct server *srv,
+    const struct iface *ifc)
+{
+	if (ifc->jail != NO_INDEX)
+		strbuf_addf(out, "jail %s", srv->jails[ifc->jail].name);
+	else if (ifc->bridge != NO_INDEX)
+		strbuf_addf(out, "bridge %s", srv->ifaces[ifc->bridge].name);
+	else
+		strbuf_adds(out, "host");
+}
+
+static void
+add_endpoint(struct strbuf *out, const struct endpoint *ep)
+{
+	char buf[IPADDR_STRLEN];
+
+	strbuf_addf(out, "[%s]:%u", ipaddr_format(&ep->addr, buf), ep->port);
+}
+
+static void
+show_server(const struct site *site, const struct server *srv,
+    struct strbuf *out)
+{
+	const struct iface *ifc, *peer;
+	const struct jail *j;
+	const struct pipe *p;
+	char buf[IPADDR_STRLEN];
+	size_t i, k, m;
+
+	strbuf_addf(out, "server %s  hostname %s\n", srv->name,
+	    srv->hostname ? srv->hostname : "-");
+	strbuf_addf(out, "  forwarding %s, pf %s (%s), jails %s%s\n",
+	    srv->gateway_enable ? "on" : "off", srv->pf_enable ? "on" : "off",
+	    srv->pf_rules, srv->jail_enable ? "on" : "off",
+	    srv->jail_reverse_stop ? ", stopped in reverse order" : "");
+	if (srv->has_defaultrouter)
+		strbuf_addf(out, "  default router %s\n",
+		    ipaddr_format(&srv->defaultrouter, buf));
+	strbuf_addf(out, "  bridge sysctls: pfil_member=%d pfil_bridge=%d\n",
+	    srv->pfil_member, srv->pfil_bridge);
+	for (i = 0; i < srv->nifaces; i++) {
+		ifc = &srv->ifaces[i];
+		if (ifc->kind != IFACE_NIC)
+			continue;
+		strbuf_addf(out, "  nic %-8s ", ifc->name);
+		add_addrs(out, ifc);
+		strbuf_addf(out, " %s", ifc->up ? "up" : "down");
+		if (ifc->vlan)
+			strbuf_addf(out, " vlan %u", ifc->vlan);
+		strbuf_addf(out, " -> network %s",
+		    site->networks[ifc->network].name);
+		if (ifc->bridge != NO_INDEX)
+			strbuf_addf(out, ", member of %s",
+			    srv->ifaces[ifc->bridge].name);
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < srv->nifaces; i++) {
+		ifc = &srv->ifaces[i];
+		if (ifc->kind != IFACE_BRIDGE)
+			continue;
+		strbuf_addf(out, "  bridge %s (%s) ", ifc->name,
+		    ifc->clone_name);
+		add_addrs(out, ifc);
+		strbuf_addf(out, " %s\n    members:", ifc->up ? "up" : "down");
+		for (k = 0; k < srv->nifaces; k++)
+			if (srv->ifaces[k].bridge == i)
+				strbuf_addf(out, " %s", srv->ifaces[k].name);
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < srv->nifaces; i++) {
+		ifc = &srv->ifaces[i];
+		if (ifc->kind != IFACE_EPAIR || ifc->epair_side != 'a')
+			continue;
+		peer = &srv->ifaces[ifc->peer];
+		strbuf_addf(out, "  epair%u %s (", ifc->epair_unit, ifc->name);
+		add_place(out, srv, ifc);
+		strbuf_adds(out, ") <-> ");
+		strbuf_addf(out, "%s (", peer->name);
+		add_place(out, srv, peer);
+		strbuf_adds(out, ")\n");
+	}
+	strbuf_adds(out, "  jails, in boot order:\n");
+	for (i = 0; i < srv->njails; i++) {
+		j = &srv->jails[i];
+		strbuf_addf(out, "  %zu. %s  path %s  hostname %s  sysvshm %s\n",
+		    i + 1, j->name, j->path ? j->path : "-",
+		    j->hostname ? j->hostname : "-", sysvshm_name(j->sysvshm));
+		for (k = 0; k < j->nifaces; k++) {
+			ifc = &srv->ifaces[j->ifaces[k]];
+			strbuf_addf(out, "       %-10s ", ifc->name);
+			add_addrs(out, ifc);
+			strbuf_addf(out, " %s\n", ifc->up ? "up" : "down");
+		}
+		if (j->has_defaultrouter)
+			strbuf_addf(out, "       default router %s\n",
+			    ipaddr_format(&j->defaultrouter, buf));
+		for (k = 0; k < j->npipes; k++) {
+			p = &j->pipes[k];
+			strbuf_addf(out, "       pipe %s %s ", p->name,
+			    pipe_mode_name(p->mode));
+			add_endpoint(out, &p->source);
+			strbuf_adds(out, " -> ");
+			add_endpoint(out, &p->target);
+			strbuf_addf(out, " key %s\n",
+			    p->key_path ? p->key_path : "-");
+		}
+		if (j->nservices > 0) {
+			strbuf_adds(out, "       services:");
+			for (m = 0; m < j->nservices; m++)
+				strbuf_addf(out, " %s", site->services[
+				    j->services[m].service].name);
+			strbuf_addc(out, '\n');
+		}
+	}
+}
+
+static void
+show_tunnels(const struct site *site, const struct server *only,
+    struct strbuf *out)
+{
+	const struct server *srv, *psrv;
+	const struct jail *j, *pj;
+	const struct pipe *p, *q;
+	size_t s, i, k;
+
+	strbuf_adds(out, "tunnels (client end ==> server end -> target):\n");
+	for (s = 0; s < site->nservers; s++) {
+		srv = &site->servers[s];
+		if (only != NULL && srv != only)
+			continue;
+		for (i = 0; i < srv->njails; i++) {
+			j = &srv->jails[i];
+			for (k = 0; k < j->npipes; k++) {
+				p = &j->pipes[k];
+				if (p->mode != PIPE_ENCRYPT)
+					continue;
+				strbuf_addf(out, "  %s/%s %s ", srv->name,
+				    j->name, p->name);
+				add_endpoint(out, &p->source);
+				strbuf_adds(out, " ==> ");
+				q = site_tunnel_peer(site, p, &psrv, &pj);
+				if (q == NULL) {
+					add_endpoint(out, &p->target);
+					strbuf_adds(out, " (no pipe of the "
+					    "site)\n");
+					continue;
+				}
+				strbuf_addf(out, "%s/%s %s ", psrv->name,
+				    pj->name, q->name);
+				add_endpoint(out, &q->source);
+				strbuf_adds(out, " -> ");
+				add_endpoint(out, &q->target);
+				strbuf_addc(out, '\n');
+			}
+		}
+	}
+}
+
+static void
+show_world(const struct site *site, struct strbuf *out)
+{
+	const struct network *net;
+	const struct outside_host *h;
+	const struct dns_zone *z;
+	char buf[IPADDR_STRLEN];
+	size_t i, k;
+
+	strbuf_adds(out, "world:\n");
+	for (i = 0; i < site->nnetworks; i++) {
+		net = &site->networks[i];
+		strbuf_addf(out, "  network %s (%s)", net->name,
+		    network_kind_name(net->kind));
+		if (net->vlan)
+			strbuf_addf(out, " vlan %u", net->vlan);
+		for (k = 0; k < net->nrouters; k++)
+			strbuf_addf(out, "%s%s", k ? ", " : " router ",
+			    ipprefix_format(&net->routers[k], buf));
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < site->nhosts; i++) {
+		h = &site->hosts[i];
+		strbuf_addf(out, "  host %s %s on %s", h->name,
+		    ipprefix_format(&h->addr, buf),
+		    site->networks[h->network].name);
+		if (h->has_gateway)
+			strbuf_addf(out, " via %s",
+			    ipaddr_format(&h->gateway, buf));
+		for (k = 0; k < h->nservices; k++)
+			strbuf_addf(out, "%s%s", k ? " " : ", runs ",
+			    site->services[h->services[k]].name);
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < site->nzones; i++) {
+		z = &site->zones[i];
+		strbuf_addf(out, "  zone %s ttl %lu served by %s:", z->name,
+		    z->ttl, site->hosts[z->host].name);
+		for (k = 0; k < z->nrecords; k++)
+			strbuf_addf(out, "%s A %s (%s)", k ? "," : "",
+			    ipaddr_format(&z->records[k].addr, buf),
+			    site->servers[z->records[k].server].name);
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < site->nservices; i++)
+		strbuf_addf(out, "  service %s: %s\n", site->services[i].name,
+		    site->services[i].command);
+}
+
+void
+show_text(const struct site *site, const struct server *server,
+    struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_addf(out, "site %s\n\n", site->name);
+	for (i = 0; i < site->nservers; i++) {
+		if (server != NULL && &site->servers[i] != server)
+			continue;
+		show_server(site, &site->servers[i], out);
+		strbuf_addc(out, '\n');
+	}
+	show_tunnels(site, server, out);
+	strbuf_addc(out, '\n');
+	show_world(site, out);
+}

@@ -1,0 +1,369 @@
+#include "site.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "site_build.h"
+#include "util.h"
+
+struct source *
+site_adopt_source(struct site *site, struct source *src)
+{
+	*VEC_PUSH(site->sources, site->nsources, site->srccap) = src;
+	return src;
+}
+
+struct source *
+site_read_file(struct site *site, const struct fsview *view, const char *path,
+    const char *what, struct loc at, struct diags *diags)
+{
+	struct source *src;
+	int errnum = 0;
+
+	if ((src = fsview_read(view, path, &errnum)) == NULL) {
+		diag_error(diags, at, "cannot read %s '%s': %s", what, path,
+		    errnum == EINVAL ? "not a clean absolute path" :
+		    strerror(errnum));
+		return NULL;
+	}
+	return site_adopt_source(site, src);
+}
+
+static struct source *
+view_reader(void *ctx, const char *path, int *errnum)
+{
+	return fsview_read(ctx, path, errnum);
+}
+
+int
+site_eval_rcconf(struct site *site, const struct fsview *view,
+    const char *path, struct rc_vars *vars, struct loc at,
+    struct diags *diags)
+{
+	struct rc_conf *conf;
+	struct source *src;
+	size_t i, nerr = diags->nerrors;
+	int rc;
+
+	if ((src = site_read_file(site, view, path, "rc.conf", at,
+	    diags)) == NULL)
+		return -1;
+	conf = rcconf_parse(src, diags);
+	rc = rcconf_eval(conf, view_reader, (void *)view, vars, diags);
+	rcconf_free(conf);
+	/* The files read for backticks must live as long as the site. */
+	for (i = 0; i < vars->nfiles; i++)
+		site_adopt_source(site, vars->files[i]);
+	vars->nfiles = 0;
+	return rc == 0 && diags->nerrors == nerr ? 0 : -1;
+}
+
+int
+rc_yesno(const char *value)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(value, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(value, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+struct rc_value *
+rc_get(struct rc_vars *vars, const char *name)
+{
+	struct rc_value *v = rc_vars_get(vars, name);
+
+	if (v != NULL)
+		v->used = 1;
+	return v;
+}
+
+void
+rc_report_unused(const struct rc_vars *vars, const char *const *known,
+    size_t nknown, const char *where, struct diags *diags)
+{
+	const struct rc_value *v;
+	size_t i, k;
+
+	for (i = 0; i < vars->n; i++) {
+		v = &vars->v[i];
+		if (v->used)
+			continue;
+		for (k = 0; k < nknown; k++)
+			if (strcmp(v->name, known[k]) == 0)
+				break;
+		if (k < nknown)
+			diag_warning(diags, v->name_loc,
+			    "'%s' is not implemented by jailnet for the %s; "
+			    "ignored", v->name, where);
+		else
+			diag_warning(diags, v->name_loc,
+			    "unknown rc.conf knob '%s' for the %s; ignored",
+			    v->name, where);
+	}
+}
+
+const char *
+jc_one_value(const struct jc_resolved *p, struct diags *diags)
+{
+	if (p->nvalues != 1) {
+		diag_error(diags, p->loc, "'%s' takes exactly one value",
+		    p->name);
+		return NULL;
+	}
+	return p->values[0].s;
+}
+
+struct server *
+site_server(const struct site *site, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < site->nservers; i++)
+		if (strcmp(site->servers[i].name, name) == 0)
+			return &site->servers[i];
+	return NULL;
+}
+
+struct iface *
+server_iface(const struct server *srv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < srv->nifaces; i++)
+		if (strcmp(srv->ifaces[i].name, name) == 0)
+			return &srv->ifaces[i];
+	return NULL;
+}
+
+struct jail *
+server_jail(const struct server *srv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < srv->njails; i++)
+		if (strcmp(srv->jails[i].name, name) == 0)
+			return &srv->jails[i];
+	return NULL;
+}
+
+int
+server_public_addr(const struct site *site, const struct server *srv,
+    struct ipaddr *out)
+{
+	const struct iface *ifc;
+	size_t i;
+
+	for (i = 0; i < srv->nifaces; i++) {
+		ifc = &srv->ifaces[i];
+		if (ifc->kind != IFACE_NIC || ifc->naddrs == 0 ||
+		    ifc->network == NO_INDEX ||
+		    site->networks[ifc->network].kind != NETWORK_INTERNET)
+			continue;
+		*out = ifc->addrs[0].prefix.addr;
+		return 0;
+	}
+	return -1;
+}
+
+const struct pipe *
+site_tunnel_peer(const struct site *site, const struct pipe *p,
+    const struct server **srv_out, const struct jail **jail_out)
+{
+	const struct pipe *q;
+	size_t s, j, k;
+
+	for (s = 0; s < site->nservers; s++)
+	for (j = 0; j < site->servers[s].njails; j++)
+	for (k = 0; k < site->servers[s].jails[j].npipes; k++) {
+		q = &site->servers[s].jails[j].pipes[k];
+		if (q != p && q->mode == PIPE_DECRYPT &&
+		    q->source.port == p->target.port &&
+		    ipaddr_eq(&q->source.addr, &p->target.addr)) {
+			*srv_out = &site->servers[s];
+			*jail_out = &site->servers[s].jails[j];
+			return q;
+		}
+	}
+	return NULL;
+}
+
+const char *
+iface_kind_name(enum iface_kind kind)
+{
+	switch (kind) {
+	case IFACE_NIC:
+		return "nic";
+	case IFACE_BRIDGE:
+		return "bridge";
+	case IFACE_EPAIR:
+		return "epair";
+	}
+	return "?";
+}
+
+const char *
+pipe_mode_name(enum pipe_mode mode)
+{
+	switch (mode) {
+	case PIPE_ENCRYPT:
+		return "encrypt";
+	case PIPE_DECRYPT:
+		return "decrypt";
+	}
+	return "?";
+}
+
+const char *
+sysvshm_name(enum sysvshm_mode mode)
+{
+	switch (mode) {
+	case SYSV_DISABLE:
+		return "disable";
+	case SYSV_INHERIT:
+		return "inherit";
+	case SYSV_NEW:
+		return "new";
+	}
+	return "?";
+}
+
+const char *
+network_kind_name(enum network_kind kind)
+{
+	switch (kind) {
+	case NETWORK_INTERNET:
+		return "internet";
+	case NETWORK_SWITCH:
+		return "switch";
+	}
+	return "?";
+}
+
+static void
+jail_fini(struct jail *j)
+{
+	size_t i;
+
+	free(j->name);
+	free(j->path);
+	free(j->exec_start);
+	free(j->exec_stop);
+	free(j->hostname);
+	free(j->ifaces);
+	for (i = 0; i < j->npipes; i++) {
+		free(j->pipes[i].name);
+		free(j->pipes[i].key_path);
+	}
+	free(j->pipes);
+	free(j->services);
+	fsview_free(j->view);
+}
+
+static void
+server_fini(struct server *srv)
+{
+	size_t i;
+
+	free(srv->name);
+	free(srv->overlay);
+	free(srv->hostname);
+	for (i = 0; i < srv->nifaces; i++) {
+		free(srv->ifaces[i].name);
+		free(srv->ifaces[i].clone_name);
+		free(srv->ifaces[i].addrs);
+		free(srv->ifaces[i].linux_dev);
+	}
+	free(srv->ifaces);
+	for (i = 0; i < srv->njails; i++)
+		jail_fini(&srv->jails[i]);
+	free(srv->jails);
+	for (i = 0; i < srv->njail_list; i++)
+		free(srv->jail_list[i]);
+	free(srv->jail_list);
+	free(srv->jail_list_locs);
+	free(srv->pf_rules);
+	free(srv->services);
+	fsview_free(srv->view);
+}
+
+void
+site_free(struct site *site)
+{
+	size_t i, j;
+
+	if (site == NULL)
+		return;
+	for (i = 0; i < site->nnetworks; i++) {
+		free(site->networks[i].name);
+		free(site->networks[i].routers);
+		free(site->networks[i].router_locs);
+	}
+	free(site->networks);
+	for (i = 0; i < site->nhosts; i++) {
+		free(site->hosts[i].name);
+		free(site->hosts[i].services);
+		free(site->hosts[i].description);
+	}
+	free(site->hosts);
+	for (i = 0; i < site->nservices; i++) {
+		free(site->services[i].name);
+		free(site->services[i].command);
+	}
+	free(site->services);
+	for (i = 0; i < site->nzones; i++) {
+		for (j = 0; j < site->zones[i].nrecords; j++)
+			free(site->zones[i].records[j].server_name);
+		free(site->zones[i].name);
+		free(site->zones[i].records);
+	}
+	free(site->zones);
+	for (i = 0; i < site->nservers; i++)
+		server_fini(&site->servers[i]);
+	free(site->servers);
+	for (i = 0; i < site->nsources; i++)
+		source_free(site->sources[i]);
+	free(site->sources);
+	free(site->dir);
+	free(site->name);
+	free(site);
+}
+
+struct site *
+site_load(const char *dir, struct diags *diags)
+{
+	struct site *site = xcalloc(1, sizeof(*site));
+	size_t i, len = strlen(dir);
+	const char *base;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	site->dir = xstrndup(dir, len);
+	base = strrchr(site->dir, '/');
+	site->name = xstrdup(base ? base + 1 : site->dir);
+
+	if (site_conf_load(site, diags) != 0)
+		goto fail;
+	for (i = 0; i < site->nservers; i++)
+		server_load_host(site, &site->servers[i], diags);
+	for (i = 0; i < site->nservers; i++)
+		server_load_jails(site, &site->servers[i], diags);
+	if (diags_has_errors(diags))
+		goto fail;
+	site_conf_finish(site, diags);
+	site_check(site, diags);
+	if (diags_has_errors(diags))
+		goto fail;
+	return site;
+fail:
+	site_free(site);
+	return NULL;
+}

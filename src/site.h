@@ -1,0 +1,264 @@
+/*
+ * site: the validated model of a jailnet site.
+ *
+ * A site directory holds site.conf (the world around the servers), a common
+ * tree that every server shares and one overlay per server (see
+ * doc/jailnet.8).  site_load() reads all of it, builds this model and checks
+ * it; everything after it (show, pf, plan) reads only the model.
+ *
+ * The model says what FreeBSD would do with the files: addresses stay where
+ * rc.conf puts them even where Linux needs another place (an address on a
+ * bridge member); the plan does such translations and the loader reports
+ * them as notes.
+ */
+#ifndef JAILNET_SITE_H
+#define JAILNET_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "diag.h"
+#include "fsview.h"
+
+#define NO_INDEX ((size_t)-1)
+
+enum network_kind {
+	NETWORK_INTERNET,	/* a router joining the listed subnets */
+	NETWORK_SWITCH,		/* one L2 segment (a LAN, optionally a VLAN) */
+};
+
+struct network {
+	char *name;
+	struct loc loc;
+	enum network_kind kind;
+	unsigned vlan;			/* 0: untagged */
+	struct loc vlan_loc;
+	struct ipprefix *routers;	/* INTERNET: router address/subnet */
+	struct loc *router_locs;
+	size_t nrouters;
+};
+
+/* A machine outside the servers: a client, the orchestration host... */
+struct outside_host {
+	char *name;
+	struct loc loc;
+	size_t network;			/* index in site->networks */
+	struct ipprefix addr;
+	struct loc addr_loc;
+	struct ipaddr gateway;		/* its router's address, if any */
+	bool has_gateway;
+	size_t *services;		/* indices in site->services */
+	size_t nservices;
+	char *description;
+};
+
+/* The Linux command that stands for an rc.conf service (NAME_enable). */
+struct service {
+	char *name;
+	struct loc loc;
+	char *command;
+	struct loc command_loc;
+};
+
+struct dns_record {
+	char *server_name;
+	size_t server;			/* index in site->servers */
+	struct ipaddr addr;		/* that server's public address */
+	struct loc loc;
+};
+
+struct dns_zone {
+	char *name;			/* the domain */
+	struct loc loc;
+	unsigned long ttl;
+	size_t host;			/* the outside host serving it */
+	struct dns_record *records;
+	size_t nrecords;
+};
+
+enum iface_kind {
+	IFACE_NIC,		/* physical, declared in site.conf */
+	IFACE_BRIDGE,		/* cloned bridgeN */
+	IFACE_EPAIR,		/* one half of a cloned epairN */
+};
+
+struct iface_addr {
+	struct ipprefix prefix;
+	struct loc loc;
+};
+
+struct iface {
+	char *name;			/* final name */
+	char *clone_name;		/* bridge0, epair3a; NULL for a NIC */
+	enum iface_kind kind;
+	struct loc loc;			/* where it is created or declared */
+	struct loc rename_loc;		/* its ifconfig_X_name, if renamed */
+	unsigned epair_unit;		/* EPAIR: N of epairN */
+	char epair_side;		/* EPAIR: 'a' or 'b' */
+	size_t peer;			/* EPAIR: the other half */
+	size_t bridge;			/* the bridge it is a member of */
+	struct loc member_loc;
+	size_t jail;			/* the jail it is handed to */
+	struct loc jail_loc;
+	struct iface_addr *addrs;
+	size_t naddrs;
+	bool up;
+	unsigned vlan;			/* vlanhwtag; 0 if none */
+	struct loc vlan_loc;
+	unsigned mtu;			/* 0: default */
+	size_t network;			/* NIC: index in site->networks */
+	char *linux_dev;		/* NIC: Linux device for --host, or NULL */
+	struct loc config_loc;		/* its ifconfig_X value, if any */
+};
+
+enum pipe_mode {
+	PIPE_ENCRYPT,
+	PIPE_DECRYPT,
+};
+
+struct endpoint {
+	struct ipaddr addr;
+	unsigned port;
+	struct loc loc;
+};
+
+/* One spiped pipe of a jail's rc.conf (spiped_pipe_NAME_*). */
+struct pipe {
+	char *name;
+	struct loc loc;			/* its name in spiped_pipes */
+	enum pipe_mode mode;
+	struct endpoint source;		/* where it listens */
+	struct endpoint target;		/* where it connects */
+	char *key_path;			/* in the jail's view */
+	struct loc key_loc;
+};
+
+enum sysvshm_mode {
+	SYSV_DISABLE,
+	SYSV_INHERIT,
+	SYSV_NEW,
+};
+
+struct enabled_service {
+	size_t service;			/* index in site->services */
+	struct loc loc;			/* its NAME_enable */
+};
+
+struct jail {
+	char *name;
+	struct loc loc;			/* its block in jail.conf */
+	char *path;
+	bool vnet;
+	enum sysvshm_mode sysvshm;
+	char *exec_start;
+	char *exec_stop;
+	char *hostname;
+	struct loc hostname_loc;
+	size_t *ifaces;			/* vnet.interface, in order */
+	size_t nifaces;
+	struct ipaddr defaultrouter;
+	bool has_defaultrouter;
+	struct loc defaultrouter_loc;
+	struct pipe *pipes;
+	size_t npipes;
+	struct enabled_service *services;
+	size_t nservices;
+	struct fsview *view;
+};
+
+struct server {
+	char *name;
+	struct loc loc;
+	char *overlay;			/* directory on disk */
+	char *hostname;
+	struct iface *ifaces;
+	size_t nifaces, ifcap;
+	struct jail *jails;		/* boot order */
+	size_t njails;
+	struct ipaddr defaultrouter;
+	bool has_defaultrouter;
+	struct loc defaultrouter_loc;
+	bool gateway_enable;
+	bool pf_enable;
+	char *pf_rules;			/* path in the server's view */
+	bool jail_enable;
+	bool jail_reverse_stop;
+	char **jail_list;		/* rc.conf jail_list, or NULL: all */
+	struct loc *jail_list_locs;
+	size_t njail_list;
+	bool pfil_member;		/* net.link.bridge.pfil_member */
+	bool pfil_bridge;		/* net.link.bridge.pfil_bridge */
+	struct enabled_service *services;
+	size_t nservices;
+	struct fsview *view;
+};
+
+struct site {
+	char *dir;
+	char *name;			/* the directory's base name */
+	struct network *networks;
+	size_t nnetworks;
+	struct outside_host *hosts;
+	size_t nhosts;
+	struct service *services;
+	size_t nservices;
+	struct dns_zone *zones;
+	size_t nzones;
+	struct server *servers;
+	size_t nservers;
+	struct source **sources;	/* every file read; locations point here */
+	size_t nsources, srccap;
+};
+
+/**
+ * site_load(dir, diags):
+ * Read the site directory ${dir}: its site.conf, the common tree and every
+ * server's overlay.  Append every problem found to ${diags}.  Return the
+ * site model, owned by the caller and freed with site_free(), or NULL if
+ * any error was recorded.
+ */
+struct site *site_load(const char *dir, struct diags *diags);
+
+/**
+ * site_free(site):
+ * Free ${site}; does nothing if NULL.
+ */
+void site_free(struct site *site);
+
+/**
+ * site_server(site, name), server_iface(srv, name), server_jail(srv, name):
+ * Return the server, interface or jail called ${name}, or NULL.
+ */
+struct server *site_server(const struct site *site, const char *name);
+struct iface *server_iface(const struct server *srv, const char *name);
+struct jail *server_jail(const struct server *srv, const char *name);
+
+/**
+ * server_public_addr(site, srv, out):
+ * Store in ${out} the first address of ${srv}'s NIC on an internet network
+ * (what its DNS record points at).  Return 0, or -1 if it has none.
+ */
+int server_public_addr(const struct site *site, const struct server *srv,
+    struct ipaddr *out);
+
+/**
+ * site_tunnel_peer(site, p, srv_out, jail_out):
+ * Find the decrypting pipe listening where the encrypting pipe ${p} sends
+ * (its target address and port).  Return it and store its server and jail
+ * in ${srv_out} and ${jail_out}, or return NULL.
+ */
+const struct pipe *site_tunnel_peer(const struct site *site, const struct pipe *p,
+    const struct server **srv_out, const struct jail **jail_out);
+
+/**
+ * iface_kind_name(kind), pipe_mode_name(mode), sysvshm_name(mode),
+ * network_kind_name(kind):
+ * Return the name used in jailnet's output for each enumeration value.
+ */
+const char *iface_kind_name(enum iface_kind kind);
+const char *pipe_mode_name(enum pipe_mode mode);
+const char *sysvshm_name(enum sysvshm_mode mode);
+const char *network_kind_name(enum network_kind kind);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * site_build: what the parts of site_load() share.  Internal to the site_*
+ * files; the public interface is site.h.
+ */
+#ifndef JAILNET_SITE_BUILD_H
+#define JAILNET_SITE_BUILD_H
+
+#include "jailconf.h"
+#include "rcconf.h"
+#include "site.h"
+
+/**
+ * site_adopt_source(site, src):
+ * Keep ${src} alive as long as ${site} (locations point into it); the site
+ * owns it afterwards.  Return ${src}.
+ */
+struct source *site_adopt_source(struct site *site, struct source *src);
+
+/**
+ * site_read_file(site, view, path, what, at, diags):
+ * Read ${path} in ${view} as a source owned by ${site}.  If it cannot be
+ * read, record an error at ${at} ("cannot read WHAT PATH: reason") and
+ * return NULL.
+ */
+struct source *site_read_file(struct site *site, const struct fsview *view,
+    const char *path, const char *what, struct loc at, struct diags *diags);
+
+/**
+ * site_eval_rcconf(site, view, path, vars, at, diags):
+ * Read, parse and expand the rc.conf ${path} of ${view} into ${vars},
+ * reading backtick files in the same view; every source read is adopted by
+ * ${site}.  Return 0, or -1 if the file is missing (error at ${at}) or had
+ * errors.
+ */
+int site_eval_rcconf(struct site *site, const struct fsview *view,
+    const char *path, struct rc_vars *vars, struct loc at,
+    struct diags *diags);
+
+/**
+ * site_conf_load(site, diags):
+ * Read ${site}->dir/site.conf into the networks, hosts, services, zones and
+ * server declarations of ${site}.  Return 0, or -1 if an error was recorded.
+ */
+int site_conf_load(struct site *site, struct diags *diags);
+
+/**
+ * site_conf_finish(site, diags):
+ * Resolve what site.conf says about servers' addresses once the servers are
+ * loaded: the DNS records.  Return 0, or -1 if an error was recorded.
+ */
+int site_conf_finish(struct site *site, struct diags *diags);
+
+/**
+ * server_load_host(site, srv, diags):
+ * Read ${srv}'s /etc/rc.conf: cloned and physical interfaces, renames,
+ * addresses, bridge members, default router and host switches.  Return 0,
+ * or -1 if an error was recorded.
+ */
+int server_load_host(struct site *site, struct server *srv,
+    struct diags *diags);
+
+/**
+ * server_load_jails(site, srv, diags):
+ * Read ${srv}'s /etc/jail.conf and each jail's /etc/rc.conf.  Return 0, or
+ * -1 if an error was recorded.
+ */
+int server_load_jails(struct site *site, struct server *srv,
+    struct diags *diags);
+
+/**
+ * site_check(site, diags):
+ * The checks that look across servers and jails: duplicate addresses in an
+ * L2 segment, default routers, pipe ends, bridge-member addresses.  Return
+ * 0, or -1 if an error was recorded.
+ */
+int site_check(struct site *site, struct diags *diags);
+
+/**
+ * rc_yesno(value):
+ * Return 1 for YES/TRUE/ON/1, 0 for NO/FALSE/OFF/0 (any case, as rc's
+ * checkyesno), -1 for anything else.
+ */
+int rc_yesno(const char *value);
+
+/**
+ * rc_apply_ifconfig(site, srv, jail, vars, diags):
+ * Apply every ifconfig_IF (and ifconfig_IF_aliasN) of ${vars} to the
+ * interfaces of ${srv} that the host (${jail} == NO_INDEX) or that jail
+ * holds, marking the variables used.  Return 0, or -1 on error.
+ */
+int rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
+    struct rc_vars *vars, struct diags *diags);
+
+/**
+ * rc_enabled_services(site, vars, out, nout, diags):
+ * Collect the NAME_enable=YES of ${vars} that are services (not the knobs
+ * jailnet handles itself) into a new array ${out} of ${nout} entries; a
+ * service with no command in site.conf is an error.  Marks them used.
+ * Return 0, or -1 on error.
+ */
+int rc_enabled_services(struct site *site, struct rc_vars *vars,
+    struct enabled_service **out, size_t *nout, struct diags *diags);
+
+/**
+ * rc_report_unused(vars, known, nknown, where, diags):
+ * Warn about each variable of ${vars} no consumer used: "not implemented by
+ * jailnet" if its name is in ${known}, "unknown rc.conf knob" otherwise.
+ * ${where} names the file's role ("host", "jail pg_j").
+ */
+void rc_report_unused(const struct rc_vars *vars, const char *const *known,
+    size_t nknown, const char *where, struct diags *diags);
+
+/**
+ * rc_get(vars, name):
+ * Return the expanded value of ${name} in ${vars}, marking it used, or NULL.
+ */
+struct rc_value *rc_get(struct rc_vars *vars, const char *name);
+
+/**
+ * jc_one_value(p, what, diags):
+ * Return the single value of parameter ${p} as a string, or NULL with an
+ * error if it has none or several.
+ */
+const char *jc_one_value(const struct jc_resolved *p, struct diags *diags);
+
+#endif

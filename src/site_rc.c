@@ -1,0 +1,328 @@
+/*
+ * What host and jail rc.conf files share: ifconfig_IF values and
+ * NAME_enable services.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ifconfig.h"
+#include "site_build.h"
+#include "util.h"
+
+/*
+ * NAME_enable knobs that are not services with a Linux command: jailnet does
+ * them itself, or knows them and does not do them (reported when YES).
+ */
+static const char *const builtin_enables[] = {
+	"jail", "pf", "gateway", "spiped",
+};
+static const char *const unimplemented_enables[] = {
+	"pflog", "ipv6_gateway", "sendmail", "sendmail_submit",
+	"sendmail_outbound", "sendmail_msp_queue", "clear_tmp", "zfs",
+	"moused", "powerd", "growfs", "ntpdate", "firewall", "local_unbound",
+	"fsck_y", "dumpon", "syslogd", "cron",
+};
+
+/* The classful length FreeBSD's ifconfig assumes for a bare IPv4 address. */
+static unsigned
+classful_len(const struct ipaddr *a)
+{
+	if (a->bytes[0] < 128)
+		return 8;
+	if (a->bytes[0] < 192)
+		return 16;
+	return 24;
+}
+
+static void
+add_member(struct server *srv, struct iface *bridge, const struct ifc_word *w,
+    struct diags *diags)
+{
+	struct iface *m = server_iface(srv, w->arg);
+	size_t bi = (size_t)(bridge - srv->ifaces);
+	const char **names;
+	const char *hint;
+	size_t i;
+
+	if (m == NULL) {
+		names = xcalloc(srv->nifaces, sizeof(*names));
+		for (i = 0; i < srv->nifaces; i++)
+			names[i] = srv->ifaces[i].name;
+		hint = closest_word(w->arg, names, srv->nifaces);
+		if (hint != NULL)
+			diag_error(diags, w->arg_loc, "addm of unknown "
+			    "interface '%s'; did you mean '%s'?", w->arg,
+			    hint);
+		else
+			diag_error(diags, w->arg_loc, "addm of unknown "
+			    "interface '%s'", w->arg);
+		free(names);
+		return;
+	}
+	if (m == bridge || m->kind == IFACE_BRIDGE) {
+		diag_error(diags, w->arg_loc, "a bridge cannot be a member of "
+		    "a bridge");
+		return;
+	}
+	if (m->bridge != NO_INDEX) {
+		diag_error(diags, w->arg_loc, "'%s' is already a member of "
+		    "%s", m->name, srv->ifaces[m->bridge].name);
+		diag_note(diags, m->member_loc, "added here");
+		return;
+	}
+	m->bridge = bi;
+	m->member_loc = w->arg_loc;
+}
+
+/* Apply the parsed words ${cmd} to ${ifc}. */
+static void
+apply_words(struct server *srv, struct iface *ifc, const struct ifc_cmd *cmd,
+    struct diags *diags)
+{
+	const struct ifc_word *w;
+	struct iface_addr *a;
+	size_t i;
+
+	for (i = 0; i < cmd->n; i++) {
+		w = &cmd->v[i];
+		switch (w->op) {
+		case IFC_ADDR:
+			if (!w->prefix_given && w->prefix.addr.family ==
+			    AF_INET) {
+				diag_warning(diags, w->loc, "no netmask given; "
+				    "FreeBSD assumes the classful /%u",
+				    classful_len(&w->prefix.addr));
+			}
+			ifc->addrs = xrealloc(ifc->addrs, (ifc->naddrs + 1) *
+			    sizeof(*ifc->addrs));
+			a = &ifc->addrs[ifc->naddrs++];
+			a->prefix = w->prefix;
+			if (!w->prefix_given && w->prefix.addr.family ==
+			    AF_INET)
+				a->prefix.len = classful_len(&w->prefix.addr);
+			a->loc = w->loc;
+			break;
+		case IFC_UP:
+			ifc->up = true;
+			break;
+		case IFC_DOWN:
+			ifc->up = false;
+			break;
+		case IFC_ADDM:
+			if (ifc->kind != IFACE_BRIDGE) {
+				diag_error(diags, w->loc, "'addm' applies to "
+				    "bridges; '%s' is a%s %s", ifc->name,
+				    ifc->kind == IFACE_EPAIR ? "n" : "",
+				    iface_kind_name(ifc->kind));
+				break;
+			}
+			add_member(srv, ifc, w, diags);
+			break;
+		case IFC_DELETEM: {
+			struct iface *m = server_iface(srv, w->arg);
+
+			if (m == NULL || m->bridge !=
+			    (size_t)(ifc - srv->ifaces))
+				diag_error(diags, w->arg_loc, "'%s' is not a "
+				    "member of %s", w->arg, ifc->name);
+			else
+				m->bridge = NO_INDEX;
+			break;
+		}
+		case IFC_NAME:
+			diag_error(diags, w->loc, "rename with "
+			    "ifconfig_%s_name=\"%s\", as rc.conf(5) does",
+			    ifc->name, w->arg);
+			break;
+		case IFC_VLAN:
+		case IFC_VLANDEV:
+			diag_error(diags, w->loc, "vlan interfaces are not "
+			    "supported by jailnet; tag the NIC's port with "
+			    "vlanhwtag and the network with vlan");
+			break;
+		case IFC_VLANHWTAG:
+			ifc->vlan = (unsigned)w->num;
+			ifc->vlan_loc = w->loc;
+			break;
+		case IFC_MTU:
+			ifc->mtu = (unsigned)w->num;
+			break;
+		case IFC_DESCRIPTION:
+			/* A label for people; Linux's ifalias is not needed. */
+			break;
+		case IFC_ETHER:
+			diag_warning(diags, w->loc, "setting the MAC address "
+			    "is not implemented by jailnet; Linux picks one");
+			break;
+		}
+	}
+}
+
+/* Return the interface configured by variable ${v}, or NULL. */
+static struct iface *
+ifconfig_target(struct server *srv, size_t jail, const struct rc_value *v,
+    const char *ifname, struct diags *diags)
+{
+	struct iface *ifc = server_iface(srv, ifname);
+	const char **names;
+	const char *hint;
+	size_t i, n = 0;
+
+	if (ifc != NULL && (jail == NO_INDEX || ifc->jail == jail))
+		return ifc;
+	if (jail == NO_INDEX) {
+		for (i = 0; i < srv->nifaces; i++) {
+			if (str_eq(srv->ifaces[i].clone_name, ifname) &&
+			    srv->ifaces[i].rename_loc.src != NULL) {
+				diag_error(diags, v->name_loc, "'%s' was "
+				    "renamed to '%s'; configure it as "
+				    "ifconfig_%s", ifname,
+				    srv->ifaces[i].name, srv->ifaces[i].name);
+				diag_note(diags, srv->ifaces[i].rename_loc,
+				    "renamed here");
+				return NULL;
+			}
+		}
+	}
+	names = xcalloc(srv->nifaces, sizeof(*names));
+	for (i = 0; i < srv->nifaces; i++)
+		if (jail == NO_INDEX || srv->ifaces[i].jail == jail)
+			names[n++] = srv->ifaces[i].name;
+	hint = closest_word(ifname, names, n);
+	if (ifc != NULL)
+		diag_error(diags, v->name_loc, "'%s' configures '%s', which "
+		    "this jail does not hold (vnet.interface)", v->name,
+		    ifname);
+	else if (hint != NULL)
+		diag_error(diags, v->name_loc, "'%s' configures '%s', which "
+		    "does not exist; did you mean '%s'?", v->name, ifname,
+		    hint);
+	else
+		diag_error(diags, v->name_loc, "'%s' configures '%s', which "
+		    "does not exist", v->name, ifname);
+	free(names);
+	return NULL;
+}
+
+int
+rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
+    struct rc_vars *vars, struct diags *diags)
+{
+	size_t nerr = diags->nerrors, i, len;
+	struct ifc_cmd cmd;
+	struct rc_value *v;
+	struct iface *ifc;
+	const char *alias;
+	char *ifname;
+
+	(void)site;
+	for (i = 0; i < vars->n; i++) {
+		v = &vars->v[i];
+		if (!str_has_prefix(v->name, "ifconfig_") || v->used)
+			continue;
+		len = strlen(v->name + 9);
+		if (str_has_suffix(v->name, "_name") ||
+		    str_has_suffix(v->name, "_ipv6") ||
+		    str_has_suffix(v->name, "_descr") ||
+		    strcmp(v->name, "ifconfig_DEFAULT") == 0)
+			continue;	/* renames done; the rest reported */
+		/* ifconfig_IF_aliasN adds an address. */
+		alias = strstr(v->name + 9, "_alias");
+		if (alias != NULL && alias[6] >= '0' && alias[6] <= '9' &&
+		    strspn(alias + 6, "0123456789") == strlen(alias + 6))
+			len = (size_t)(alias - (v->name + 9));
+		else
+			alias = NULL;
+		ifname = xstrndup(v->name + 9, len);
+		v->used = 1;
+		if (strcmp(ifname, "lo0") == 0) {
+			/* Every namespace has its loopback, up, 127.0.0.1. */
+			free(ifname);
+			continue;
+		}
+		ifc = ifconfig_target(srv, jail, v, ifname, diags);
+		free(ifname);
+		if (ifc == NULL)
+			continue;
+		/* rc.d/netif brings up every interface it configures. */
+		if (alias == NULL) {
+			ifc->up = true;
+			ifc->config_loc = v->name_loc;
+		}
+		memset(&cmd, 0, sizeof(cmd));
+		ifconfig_parse(&v->value, &cmd, diags);
+		apply_words(srv, ifc, &cmd, diags);
+		ifc_cmd_free(&cmd);
+	}
+	return diags->nerrors == nerr ? 0 : -1;
+}
+
+int
+rc_enabled_services(struct site *site, struct rc_vars *vars,
+    struct enabled_service **out, size_t *nout, struct diags *diags)
+{
+	size_t nerr = diags->nerrors, i, k, cap = 0;
+	struct enabled_service *es;
+	struct rc_value *v;
+	char *svc;
+	int yes;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < vars->n; i++) {
+		v = &vars->v[i];
+		if (!str_has_suffix(v->name, "_enable") ||
+		    strlen(v->name) <= 7)
+			continue;
+		svc = xstrndup(v->name, strlen(v->name) - 7);
+		for (k = 0; k < sizeof(builtin_enables) /
+		    sizeof(*builtin_enables); k++)
+			if (strcmp(svc, builtin_enables[k]) == 0)
+				break;
+		if (k < sizeof(builtin_enables) / sizeof(*builtin_enables)) {
+			free(svc);
+			continue;	/* read by its own consumer */
+		}
+		v->used = 1;
+		if ((yes = rc_yesno(v->value.s)) < 0) {
+			diag_error(diags, ltext_loc(&v->value, 0,
+			    v->value.len), "'%s' must be YES or NO, not "
+			    "'%s'", v->name, v->value.s);
+			free(svc);
+			continue;
+		}
+		for (k = 0; k < sizeof(unimplemented_enables) /
+		    sizeof(*unimplemented_enables); k++)
+			if (strcmp(svc, unimplemented_enables[k]) == 0)
+				break;
+		if (k < sizeof(unimplemented_enables) /
+		    sizeof(*unimplemented_enables)) {
+			if (yes)
+				diag_warning(diags, v->name_loc, "'%s' is not "
+				    "implemented by jailnet; ignored",
+				    v->name);
+			free(svc);
+			continue;
+		}
+		if (yes) {
+			for (k = 0; k < site->nservices; k++)
+				if (strcmp(site->services[k].name, svc) == 0)
+					break;
+			if (k == site->nservices) {
+				diag_error(diags, v->name_loc, "service '%s' "
+				    "is enabled, but site.conf has no Linux "
+				    "command for it", svc);
+				diag_note(diags, loc_file(site->sources[0]),
+				    "add: service %s { command = \"...\"; }",
+				    svc);
+			} else {
+				es = VEC_PUSH(*out, *nout, cap);
+				es->service = k;
+				es->loc = v->name_loc;
+			}
+		}
+		free(svc);
+	}
+	return diags->nerrors == nerr ? 0 : -1;
+}
