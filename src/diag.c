@@ -91,7 +91,7 @@ ltext_add(struct ltext *lt, const char *data, size_t len, struct loc loc,
     int verbatim)
 {
 	struct ltext_piece *p = VEC_PUSH(lt->pieces, lt->npieces, lt->cap);
-	struct strbuf sb = { lt->s, lt->len, lt->s ? lt->len + 1 : 0 };
+	struct strbuf sb = { lt->s, lt->len, lt->scap };
 
 	p->off = lt->len;
 	p->loc = loc;
@@ -99,6 +99,7 @@ ltext_add(struct ltext *lt, const char *data, size_t len, struct loc loc,
 	strbuf_add(&sb, data, len);
 	lt->s = sb.s;
 	lt->len = sb.len;
+	lt->scap = sb.cap;
 }
 
 struct loc
@@ -124,8 +125,12 @@ void
 ltext_copy(struct ltext *dst, const struct ltext *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	dst->s = xstrndup(src->s ? src->s : "", src->len);
+	dst->s = xmalloc(src->len + 1);
+	if (src->len > 0)
+		memcpy(dst->s, src->s, src->len);
+	dst->s[src->len] = '\0';
 	dst->len = src->len;
+	dst->scap = src->len + 1;
 	dst->npieces = dst->cap = src->npieces;
 	dst->pieces = xcalloc(src->npieces, sizeof(*dst->pieces));
 	if (src->npieces > 0)

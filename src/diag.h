@@ -94,6 +94,7 @@ struct ltext_piece {
 struct ltext {
 	char *s;		/* the text, NUL-terminated, never NULL once built */
 	size_t len;
+	size_t scap;		/* bytes allocated for s */
 	struct ltext_piece *pieces;	/* ordered by off */
 	size_t npieces, cap;
 };
