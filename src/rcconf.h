@@ -33,6 +33,12 @@ struct rc_seg {
 	struct loc loc;		/* the segment as written, quotes excluded */
 	int verbatim;		/* RC_SEG_TEXT: 1 if text equals the source bytes */
 };
+/*
+ * rcconf_parse() makes every RC_SEG_TEXT verbatim: a run of literal text
+ * ends where quotes or an escape interrupt the source bytes, and the escaped
+ * character starts the next run ("a\$b" is "a" then "$b" located at the
+ * '$'), so each byte of a value can be located exactly.
+ */
 
 struct rc_assign {
 	char *name;
@@ -87,6 +93,8 @@ struct rc_value {
 	struct loc value_loc;	/* the value as written */
 	struct ltext value;	/* expanded; each byte located at its origin */
 	int used;		/* for the caller: set when a consumer reads it */
+	int incomplete;		/* 1 if expanding it recorded an error; the
+				   value holds what could be expanded */
 };
 
 struct rc_vars {
@@ -105,7 +113,9 @@ struct rc_vars {
  * substitution reads the file with ${read}(${ctx}, ...) and drops trailing
  * newlines, as sh does; a missing or unreadable file is an error at the
  * backtick naming the path and the reason.  ${name} of a name not assigned
- * before is an error.  Return 0 if no error was recorded, -1 otherwise.
+ * before is an error.  An assignment whose expansion failed is still stored,
+ * with what could be expanded and incomplete = 1, so that later uses of it
+ * are not reported again.  Return 0 if no error was recorded, -1 otherwise.
  */
 int rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
     struct rc_vars *vars, struct diags *diags);
