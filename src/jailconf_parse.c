@@ -762,8 +762,14 @@ parse_assignment(struct parser *p, struct jc_block *blk,
 		parser_next(p);
 		keep = true;
 	} else {
-		tok_error(p, "syntax error, expected ';' after the value of "
-		    "'%s'", prm.name);
+		/* A ';' forgotten at the end of a line is shown there. */
+		if (p->tok.kind != TOK_EOF &&
+		    p->tok.loc.line > p->prev_end.line)
+			diag_error(p->diags, p->prev_end, "syntax error, "
+			    "expected ';' after the value of '%s'", prm.name);
+		else
+			tok_error(p, "syntax error, expected ';' after the "
+			    "value of '%s'", prm.name);
 		/*
 		 * A '}', the end of the file or a word on the next line is
 		 * most likely a forgotten ';': keep the statement and go on

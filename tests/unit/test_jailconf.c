@@ -545,7 +545,7 @@ TEST(jailconf_comments)
 	    "2:3: error: unterminated comment\n");
 	/* A // or # ends a value that has no ';': a forgotten ';'. */
 	CHECK_DIAGS("a = b # c;\nd = e;\n",
-	    "2:1: error: syntax error, expected ';' after the value of 'a'\n");
+	    "1:6: error: syntax error, expected ';' after the value of 'a'\n");
 }
 
 TEST(jailconf_typed_headers)
@@ -709,13 +709,13 @@ TEST(jailconf_multiline_value_locates)
 TEST(jailconf_syntax_errors)
 {
 	CHECK_DIAGS("path = /jails/x\ndevfs_ruleset = 4;\n",
-	    "2:1: error: syntax error, expected ';' after the value of "
+	    "1:16: error: syntax error, expected ';' after the value of "
 	    "'path'\n");
 	CHECK_DIAGS("path = /jails/x devfs;\nok;\n",
 	    "1:17: error: syntax error, expected ';' after the value of "
 	    "'path'\n");
 	CHECK_DIAGS("a {\n\tb = c\n}\n",
-	    "3:1: error: syntax error, expected ';' after the value of 'b'\n");
+	    "2:7: error: syntax error, expected ';' after the value of 'b'\n");
 	CHECK_DIAGS("a = b",
 	    "1:6: error: syntax error, expected ';' after the value of 'a'\n");
 	CHECK_DIAGS("a = \"abc;\nb = c;\n",
@@ -789,7 +789,7 @@ TEST(jailconf_errors_all_reported)
 	parse(&p, text);
 	got = diag_lines(&p.diags);
 	CHECK_STR_EQ(got,
-	    "2:1: error: syntax error, expected ';' after the value of "
+	    "1:22: error: syntax error, expected ';' after the value of "
 	    "'path'\n"
 	    "4:12: error: syntax error, expected a value after '='\n"
 	    "5:35: error: syntax error, expected ';' after the value of "
