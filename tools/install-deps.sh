@@ -14,6 +14,8 @@ libnftables-dev
 nftables
 iproute2
 spiped
+mandoc
+groff-base
 "
 
 missing=
