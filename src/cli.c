@@ -1,0 +1,76 @@
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+
+int
+cli_parse(const char *cmd, const char *usage, unsigned accepted, int argc,
+    char **argv, struct cli_opts *opts)
+{
+	int i;
+
+	memset(opts, 0, sizeof(*opts));
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--json") == 0 && (accepted & CLI_JSON)) {
+			opts->json = 1;
+		} else if (strcmp(a, "-n") == 0 && (accepted & CLI_DRY_RUN)) {
+			opts->dry_run = 1;
+		} else if (strcmp(a, "--server") == 0 &&
+		    (accepted & CLI_SERVER)) {
+			if (i + 1 >= argc || argv[i + 1][0] == '-') {
+				fprintf(stderr, "jailnet %s: --server needs a "
+				    "server name\n", cmd);
+				goto usage;
+			}
+			opts->server = argv[++i];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "jailnet %s: unknown option '%s'\n",
+			    cmd, a);
+			goto usage;
+		} else if (opts->site == NULL) {
+			opts->site = a;
+		} else {
+			fprintf(stderr, "jailnet %s: unexpected argument "
+			    "'%s'\n", cmd, a);
+			goto usage;
+		}
+	}
+	if (opts->site != NULL)
+		return 0;
+	fprintf(stderr, "jailnet %s: missing the SITE directory\n", cmd);
+usage:
+	fprintf(stderr, "usage: jailnet %s\n", usage);
+	return -1;
+}
+
+struct site *
+cli_load_site(const char *dir)
+{
+	struct diags diags;
+	struct site *site;
+
+	diags_init(&diags);
+	site = site_load(dir, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	return site;
+}
+
+int
+cli_pick_server(const struct site *site, const char *name,
+    const struct server **out)
+{
+	*out = NULL;
+	if (name == NULL)
+		return 0;
+	if ((*out = site_server(site, name)) == NULL) {
+		fprintf(stderr, "jailnet: --server %s: site %s has no server "
+		    "'%s'\n", name, site->name, name);
+		return -1;
+	}
+	return 0;
+}

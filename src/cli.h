@@ -1,0 +1,55 @@
+/*
+ * cli: what the command implementations share.  Each command is a function
+ * cmd_NAME(argc, argv) in its own file, given the arguments after its name;
+ * it prints its output and returns the process exit status.  Only main()
+ * exits.
+ */
+#ifndef JAILNET_CLI_H
+#define JAILNET_CLI_H
+
+#include "site.h"
+
+#define EXIT_INVALID 1	/* the site has errors, or the operation failed */
+#define EXIT_USAGE 2	/* the command line is wrong */
+
+/* The options most commands take; a command rejects those it does not. */
+struct cli_opts {
+	const char *site;	/* the SITE directory (required) */
+	const char *server;	/* --server NAME */
+	int json;		/* --json */
+	int dry_run;		/* -n */
+};
+
+/* Which of the common options a command accepts. */
+#define CLI_SERVER	0x01
+#define CLI_JSON	0x02
+#define CLI_DRY_RUN	0x04
+
+/**
+ * cli_parse(cmd, usage, accepted, argc, argv, opts):
+ * Parse the ${argc} arguments ${argv} of command ${cmd} into ${opts}: the
+ * SITE and the options of ${accepted} (CLI_*).  Return 0, or -1 after
+ * printing what is wrong and ${usage} to stderr.
+ */
+int cli_parse(const char *cmd, const char *usage, unsigned accepted,
+    int argc, char **argv, struct cli_opts *opts);
+
+/**
+ * cli_load_site(dir):
+ * Load the site ${dir}, printing every diagnostic to stderr.  Return the
+ * model (owned by the caller), or NULL if it has errors.
+ */
+struct site *cli_load_site(const char *dir);
+
+/**
+ * cli_pick_server(site, name, out):
+ * Store in ${out} the server ${name} of ${site}, or NULL if ${name} is NULL.
+ * Return 0, or -1 after printing an error if there is no such server.
+ */
+int cli_pick_server(const struct site *site, const char *name,
+    const struct server **out);
+
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif

@@ -1,0 +1,55 @@
+/* jailnet check and jailnet show: the site model, validated and shown. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "show.h"
+#include "util.h"
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct cli_opts opts;
+	struct site *site;
+	size_t i, k, njails = 0, npipes = 0;
+
+	if (cli_parse("check", "check SITE", 0, argc, argv, &opts) != 0)
+		return EXIT_USAGE;
+	if ((site = cli_load_site(opts.site)) == NULL)
+		return EXIT_INVALID;
+	for (i = 0; i < site->nservers; i++) {
+		njails += site->servers[i].njails;
+		for (k = 0; k < site->servers[i].njails; k++)
+			npipes += site->servers[i].jails[k].npipes;
+	}
+	printf("%s: ok: %zu servers, %zu jails, %zu spiped pipes\n",
+	    site->dir, site->nservers, njails, npipes);
+	site_free(site);
+	return 0;
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	const struct server *srv;
+	struct strbuf out = { 0 };
+	struct cli_opts opts;
+	struct site *site;
+
+	if (cli_parse("show", "show SITE [--server NAME] [--json]",
+	    CLI_SERVER | CLI_JSON, argc, argv, &opts) != 0)
+		return EXIT_USAGE;
+	if ((site = cli_load_site(opts.site)) == NULL)
+		return EXIT_INVALID;
+	if (cli_pick_server(site, opts.server, &srv) != 0) {
+		site_free(site);
+		return EXIT_USAGE;
+	}
+	if (opts.json)
+		show_json(site, srv, &out);
+	else
+		show_text(site, srv, &out);
+	fputs(strbuf_cstr(&out), stdout);
+	strbuf_free(&out);
+	site_free(site);
+	return 0;
+}
