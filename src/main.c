@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_up.h"
 #include "util.h"
 
 struct command {
@@ -18,6 +19,9 @@ struct command {
 static const struct command commands[] = {
 	{ "check", "check SITE", cmd_check },
 	{ "show", "show SITE [--server NAME] [--json]", cmd_show },
+	{ "up", CMD_UP_USAGE, cmd_up },
+	{ "down", CMD_DOWN_USAGE, cmd_down },
+	{ "status", CMD_STATUS_USAGE, cmd_status },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -13,6 +13,7 @@ libmnl-dev
 libnftables-dev
 nftables
 iproute2
+iputils-ping
 spiped
 mandoc
 groff-base

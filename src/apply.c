@@ -1,0 +1,293 @@
+/*
+ * apply: plan -> kernel, with rollback.
+ */
+#include "apply.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "nl.h"
+#include "util.h"
+
+/* One namespace of the plan while it is applied. */
+struct ns_handle {
+	int fd;			/* -1 until created */
+	struct nl_sock *sk;
+	struct nl_batch *b;
+	bool created;		/* by this run: rollback deletes it */
+};
+
+struct applier {
+	const struct plan *plan;
+	struct state *st;
+	struct apply_hooks hooks;
+	struct ns_handle *ns;
+	size_t batch_ns;	/* the namespace of the pending batch */
+	enum op_phase batch_phase;
+	size_t *pending;	/* steps (op indices) in the pending batch */
+	size_t npending, pendcap;
+	size_t done;		/* steps completed */
+	struct apply_error *err;
+};
+
+void
+apply_hooks_from_env(struct apply_hooks *hooks)
+{
+	const char *v;
+
+	memset(hooks, 0, sizeof(*hooks));
+	if ((v = getenv("JAILNET_TEST_CRASH_AFTER")) != NULL &&
+	    parse_uint(v, 1, 1000000, &hooks->crash_after) != 0)
+		hooks->crash_after = 0;
+	if ((v = getenv("JAILNET_TEST_FAIL_AT")) != NULL &&
+	    parse_uint(v, 1, 1000000, &hooks->fail_at) != 0)
+		hooks->fail_at = 0;
+}
+
+/* Fill the error for step ${i} (0-based) with ${reason}. */
+static void
+step_error(struct applier *ap, size_t i, const char *reason)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct strbuf what = { 0 };
+	char where[512];
+
+	plan_describe_op(ap->plan, op, &what);
+	ap->err->step = i + 1;
+	snprintf(ap->err->msg, sizeof(ap->err->msg),
+	    "step %zu (%s, from %s): %s", i + 1, strbuf_cstr(&what),
+	    plan_loc_format(op->loc, where, sizeof(where)), reason);
+	strbuf_free(&what);
+}
+
+/* A step is done: count it, and play dead if the test hook says so. */
+static void
+step_done(struct applier *ap, size_t n)
+{
+	ap->done += n;
+	if (ap->hooks.crash_after != 0 && ap->done >= ap->hooks.crash_after)
+		_exit(137);
+}
+
+/* Send the pending batch, if any. */
+static int
+flush(struct applier *ap)
+{
+	struct ns_handle *h;
+	struct nl_error nle;
+	size_t i, n = ap->npending;
+
+	if (n == 0)
+		return 0;
+	h = &ap->ns[ap->batch_ns];
+	ap->npending = 0;
+	if (nl_batch_commit(h->b, &nle) == 0) {
+		step_done(ap, n);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (nl_batch_result(h->b, i) != 0)
+			break;
+	step_error(ap, ap->pending[i < n ? i : 0], nle.msg);
+	return -1;
+}
+
+static int
+create_ns(struct applier *ap, size_t i)
+{
+	const struct op *op = &ap->plan->ops[i];
+	const char *name = ap->plan->ns[op->ns].name;
+	struct ns_handle *h = &ap->ns[op->ns];
+	struct nl_error nle;
+
+	/* Recorded first: a crash after the creation still finds it. */
+	if (state_add_netns(ap->st, name, &nle) != 0 ||
+	    netns_create(name, &h->fd, &nle) != 0) {
+		step_error(ap, i, nle.msg);
+		return -1;
+	}
+	h->created = true;
+	if (nl_open_netns(h->fd, &h->sk, &nle) != 0) {
+		step_error(ap, i, nle.msg);
+		return -1;
+	}
+	h->b = nl_batch_new(h->sk);
+	step_done(ap, 1);
+	return 0;
+}
+
+/* Add the request of netlink step ${i} to its namespace's batch. */
+static int
+add_request(struct applier *ap, size_t i)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct ns_handle *h = &ap->ns[op->ns];
+	struct nl_error nle;
+	int rc = -1;
+
+	if (ap->npending > 0 &&
+	    (ap->batch_ns != op->ns || ap->batch_phase != op->phase))
+		if (flush(ap) != 0)
+			return -1;
+	switch (op->kind) {
+	case OP_BRIDGE:
+		rc = nl_link_add_bridge(h->b, op->link, false, &nle);
+		break;
+	case OP_VETH:
+		rc = nl_link_add_veth(h->b, op->link, h->fd, op->peer,
+		    ap->ns[op->peer_ns].fd, &nle);
+		break;
+	case OP_MASTER:
+		rc = nl_link_set_master(h->b, op->link, op->master, &nle);
+		break;
+	case OP_MTU:
+		rc = nl_link_set_mtu(h->b, op->link, op->mtu, &nle);
+		break;
+	case OP_ADDR:
+		rc = nl_addr_add(h->b, op->link, 0, &op->prefix,
+		    NL_ADDR_NODAD, &nle);
+		break;
+	case OP_UP:
+		rc = nl_link_set_up(h->b, op->link, true, &nle);
+		break;
+	case OP_ROUTE:
+		rc = nl_route_add(h->b, NULL, &op->gateway, NULL, 0, &nle);
+		break;
+	case OP_NETNS:
+	case OP_SYSCTL:
+	case OP_NOTE:
+		nl_error_set(&nle, EINVAL, "not a netlink step");
+		break;
+	}
+	if (rc != 0) {
+		step_error(ap, i, nle.msg);
+		return -1;
+	}
+	ap->batch_ns = op->ns;
+	ap->batch_phase = op->phase;
+	*VEC_PUSH(ap->pending, ap->npending, ap->pendcap) = i;
+	/* With the crash hook on, each step is sent alone. */
+	if (ap->hooks.crash_after != 0)
+		return flush(ap);
+	return 0;
+}
+
+static int
+run_step(struct applier *ap, size_t i)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct nl_error nle;
+
+	if (ap->hooks.fail_at == i + 1) {
+		if (flush(ap) != 0)
+			return -1;
+		step_error(ap, i, "injected failure (JAILNET_TEST_FAIL_AT)");
+		return -1;
+	}
+	switch (op->kind) {
+	case OP_NETNS:
+		if (flush(ap) != 0)
+			return -1;
+		return create_ns(ap, i);
+	case OP_SYSCTL:
+		if (flush(ap) != 0)
+			return -1;
+		if (netns_sysctl_set(ap->ns[op->ns].fd, op->key, op->value,
+		    &nle) != 0) {
+			step_error(ap, i, nle.msg);
+			return -1;
+		}
+		step_done(ap, 1);
+		return 0;
+	case OP_NOTE:
+		step_done(ap, 1);
+		return 0;
+	case OP_BRIDGE:
+	case OP_VETH:
+	case OP_MASTER:
+	case OP_MTU:
+	case OP_ADDR:
+	case OP_UP:
+	case OP_ROUTE:
+		return add_request(ap, i);
+	}
+	return 0;
+}
+
+/* Close every handle; with ${rollback}, delete what this run created. */
+static void
+finish(struct applier *ap, bool rollback)
+{
+	struct nl_error nle;
+	size_t i;
+
+	for (i = ap->plan->nns; i-- > 0;) {
+		struct ns_handle *h = &ap->ns[i];
+
+		nl_batch_free(h->b);
+		nl_close(h->sk);
+		if (h->fd >= 0)
+			close(h->fd);
+		if (rollback && h->created)
+			(void)netns_delete(ap->plan->ns[i].name, &nle);
+	}
+	free(ap->ns);
+	free(ap->pending);
+}
+
+int
+apply_plan(const struct plan *plan, struct state *st,
+    const struct apply_hooks *hooks, struct apply_error *err)
+{
+	struct applier ap = { 0 };
+	size_t i;
+
+	memset(err, 0, sizeof(*err));
+	ap.plan = plan;
+	ap.st = st;
+	ap.err = err;
+	if (hooks != NULL)
+		ap.hooks = *hooks;
+	ap.ns = xcalloc(plan->nns + 1, sizeof(*ap.ns));
+	for (i = 0; i < plan->nns; i++)
+		ap.ns[i].fd = -1;
+	for (i = 0; i < plan->nops; i++)
+		if (run_step(&ap, i) != 0)
+			goto fail;
+	if (flush(&ap) != 0)
+		goto fail;
+	finish(&ap, false);
+	return 0;
+fail:
+	finish(&ap, true);
+	return -1;
+}
+
+int
+apply_teardown(char *const *names, size_t n, size_t *deleted,
+    struct nl_error *err)
+{
+	struct nl_error nle;
+	size_t i;
+	int rc = 0;
+
+	*deleted = 0;
+	for (i = 0; i < n; i++) {
+		if (!netns_exists(names[i]))
+			continue;
+		if (netns_delete(names[i], &nle) != 0) {
+			if (nle.errnum == ENOENT)
+				continue;
+			if (rc == 0 && err != NULL)
+				*err = nle;
+			rc = -1;
+			continue;
+		}
+		(*deleted)++;
+	}
+	return rc;
+}

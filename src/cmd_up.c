@@ -1,0 +1,393 @@
+/* jailnet up, down and status: the simulated network of a site. */
+#include "cmd_up.h"
+
+#include <jansson.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cli.h"
+#include "netns.h"
+#include "plan.h"
+#include "state.h"
+#include "util.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Load ${dir} and plan it, printing the diagnostics; NULL on error. */
+static struct plan *
+load_plan(const char *dir, struct site **site_out)
+{
+	struct diags diags;
+	struct plan *plan;
+	struct site *site;
+
+	*site_out = NULL;
+	if ((site = cli_load_site(dir)) == NULL)
+		return NULL;
+	diags_init(&diags);
+	plan = plan_build(site, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (plan == NULL) {
+		site_free(site);
+		return NULL;
+	}
+	*site_out = site;
+	return plan;
+}
+
+static bool
+all_exist(const struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nnetns; i++)
+		if (!netns_exists(st->netns[i]))
+			return false;
+	return st->nnetns > 0;
+}
+
+/* Delete what ${st} lists, newest first. */
+static int
+teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
+{
+	char **rev = xcalloc(st->nnetns + 1, sizeof(*rev));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < st->nnetns; i++)
+		rev[i] = st->netns[st->nnetns - 1 - i];
+	rc = apply_teardown(rev, st->nnetns, deleted, err);
+	free(rev);
+	return rc;
+}
+
+static void
+print_notes(const struct plan *plan)
+{
+	char where[512];
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++)
+		if (plan->ops[i].kind == OP_NOTE)
+			printf("note: %s (%s)\n", plan->ops[i].text,
+			    plan_loc_format(plan->ops[i].loc, where,
+			    sizeof(where)));
+}
+
+int
+cmd_up(int argc, char **argv)
+{
+	struct apply_hooks hooks;
+	struct apply_error aerr;
+	struct cli_opts opts;
+	struct state *st = NULL;
+	struct strbuf out = { 0 };
+	struct nl_error err;
+	struct plan *plan;
+	struct site *site;
+	size_t deleted;
+	double t0 = now_ms();
+	int rc = EXIT_INVALID;
+
+	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN, argc, argv,
+	    &opts) != 0)
+		return EXIT_USAGE;
+	if ((plan = load_plan(opts.site, &site)) == NULL)
+		return EXIT_INVALID;
+	if (opts.dry_run) {
+		plan_print(plan, &out);
+		fputs(strbuf_cstr(&out), stdout);
+		strbuf_free(&out);
+		rc = 0;
+		goto out;
+	}
+	if (state_lock(STATE_ROOT, plan->site, &st, &err) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
+		goto out;
+	}
+	if (st->complete && all_exist(st)) {
+		printf("%s is already up\n", plan->site);
+		rc = 0;
+		goto out;
+	}
+	if (st->exists) {
+		/* A run was killed half-way: start from nothing. */
+		if (teardown_listed(st, &deleted, &err) != 0) {
+			fprintf(stderr, "jailnet up: cleaning up an "
+			    "interrupted run: %s\n", err.msg);
+			goto out;
+		}
+		printf("%s: removed %zu namespaces left by an interrupted "
+		    "run\n", plan->site, deleted);
+	}
+	if (state_begin(st, &err) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
+		goto out;
+	}
+	apply_hooks_from_env(&hooks);
+	if (apply_plan(plan, st, &hooks, &aerr) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
+		if (state_remove(st, &err) != 0)
+			fprintf(stderr, "jailnet up: %s\n", err.msg);
+		fprintf(stderr, "jailnet up: rolled back: every namespace "
+		    "this run created for %s is deleted\n", plan->site);
+		goto out;
+	}
+	if (state_complete(st, &err) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
+		goto out;
+	}
+	print_notes(plan);
+	printf("%s is up: %zu namespaces, %zu steps in %.0f ms\n",
+	    plan->site, plan->nns, plan->nops, now_ms() - t0);
+	rc = 0;
+out:
+	state_close(st);
+	plan_free(plan);
+	site_free(site);
+	return rc;
+}
+
+/* The site's name when its files cannot be loaded: the base name. */
+static char *
+site_basename(const char *dir)
+{
+	char *copy = xstrdup(dir), *slash;
+
+	while ((slash = strrchr(copy, '/')) != NULL && slash[1] == '\0' &&
+	    slash != copy)
+		*slash = '\0';
+	slash = strrchr(copy, '/');
+	if (slash != NULL)
+		memmove(copy, slash + 1, strlen(slash + 1) + 1);
+	return copy;
+}
+
+int
+cmd_down(int argc, char **argv)
+{
+	struct cli_opts opts;
+	struct diags diags;
+	struct state *st = NULL;
+	struct nl_error err;
+	struct plan *plan = NULL;
+	struct site *site;
+	char **names = NULL, *name;
+	size_t n = 0, cap = 0, i, deleted = 0;
+	double t0 = now_ms();
+	int rc = EXIT_INVALID;
+
+	if (cli_parse("down", CMD_DOWN_USAGE, 0, argc, argv, &opts) != 0)
+		return EXIT_USAGE;
+	/* A site broken since `up` must still come down: state suffices. */
+	diags_init(&diags);
+	if ((site = site_load(opts.site, &diags)) != NULL)
+		plan = plan_build(site, &diags);
+	diags_free(&diags);
+	name = plan != NULL ? xstrdup(plan->site) : site_basename(opts.site);
+	if (state_lock(STATE_ROOT, name, &st, &err) != 0) {
+		fprintf(stderr, "jailnet down: %s\n", err.msg);
+		goto out;
+	}
+	/* What the state lists, newest first, then the naming scheme's. */
+	for (i = st->nnetns; i-- > 0;)
+		*VEC_PUSH(names, n, cap) = st->netns[i];
+	for (i = plan != NULL ? plan->nns : 0; i-- > 0;)
+		if (netns_exists(plan->ns[i].name))
+			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
+	if (apply_teardown(names, n, &deleted, &err) != 0) {
+		fprintf(stderr, "jailnet down: %s\n", err.msg);
+		goto out;
+	}
+	if (state_remove(st, &err) != 0) {
+		fprintf(stderr, "jailnet down: %s\n", err.msg);
+		goto out;
+	}
+	if (deleted == 0)
+		printf("%s is not up\n", name);
+	else
+		printf("%s is down: %zu namespaces deleted in %.0f ms\n",
+		    name, deleted, now_ms() - t0);
+	rc = 0;
+out:
+	free(names);
+	free(name);
+	state_close(st);
+	plan_free(plan);
+	site_free(site);
+	return rc;
+}
+
+/* The live links of one namespace, for status. */
+static json_t *
+probe_links(const char *ns, bool *ok)
+{
+	struct nl_link_info *links = NULL;
+	struct nl_addr_info *addrs = NULL;
+	struct nl_sock *sk = NULL;
+	struct nl_error err;
+	json_t *arr = json_array();
+	size_t nlinks = 0, naddrs = 0, i, k;
+	char buf[IPADDR_STRLEN];
+	int fd = -1;
+
+	if (netns_open(ns, &fd, &err) != 0 || nl_open_netns(fd, &sk,
+	    &err) != 0 || nl_link_list(sk, &links, &nlinks, &err) != 0 ||
+	    nl_addr_list(sk, NULL, 0, AF_UNSPEC, &addrs, &naddrs,
+	    &err) != 0) {
+		*ok = false;
+		goto out;
+	}
+	for (i = 0; i < nlinks; i++) {
+		json_t *o = json_object(), *a = json_array();
+		const char *master = NULL;
+
+		for (k = 0; k < nlinks; k++)
+			if (links[i].master != 0 &&
+			    links[k].ifindex == links[i].master)
+				master = links[k].name;
+		for (k = 0; k < naddrs; k++)
+			if (addrs[k].ifindex == links[i].ifindex &&
+			    addrs[k].scope != RT_SCOPE_LINK)
+				json_array_append_new(a, json_string(
+				    ipprefix_format(&addrs[k].addr, buf)));
+		json_object_set_new(o, "name", json_string(links[i].name));
+		json_object_set_new(o, "kind", json_string(links[i].kind));
+		json_object_set_new(o, "up", json_boolean(links[i].up));
+		json_object_set_new(o, "master", master != NULL ?
+		    json_string(master) : json_null());
+		json_object_set_new(o, "addresses", a);
+		json_array_append_new(arr, o);
+	}
+out:
+	free(links);
+	free(addrs);
+	nl_close(sk);
+	if (fd >= 0)
+		close(fd);
+	return arr;
+}
+
+static const char *
+role_name(enum ns_role role)
+{
+	switch (role) {
+	case NS_NETWORK:
+		return "network";
+	case NS_HOST:
+		return "host";
+	case NS_SERVER:
+		return "server";
+	case NS_JAIL:
+		return "jail";
+	}
+	return "?";
+}
+
+static void
+print_links(const json_t *links, const char *indent)
+{
+	const json_t *l, *a;
+	size_t i, k;
+
+	json_array_foreach(links, i, l) {
+		printf("%s%-11s %-6s %-4s", indent,
+		    json_string_value(json_object_get(l, "name")),
+		    json_string_value(json_object_get(l, "kind"))[0] != '\0' ?
+		    json_string_value(json_object_get(l, "kind")) : "-",
+		    json_is_true(json_object_get(l, "up")) ? "up" : "down");
+		json_array_foreach(json_object_get(l, "addresses"), k, a)
+			printf(" %s", json_string_value(a));
+		if (json_is_string(json_object_get(l, "master")))
+			printf(" (port of %s)", json_string_value(
+			    json_object_get(l, "master")));
+		printf("\n");
+	}
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	struct cli_opts opts;
+	struct state *st = NULL;
+	struct nl_error err;
+	struct plan *plan;
+	struct site *site;
+	json_t *root, *nss, *o;
+	size_t i, nexist = 0;
+	bool up, ok = true;
+	char *text;
+
+	if (cli_parse("status", CMD_STATUS_USAGE, CLI_JSON, argc, argv,
+	    &opts) != 0)
+		return EXIT_USAGE;
+	if ((plan = load_plan(opts.site, &site)) == NULL)
+		return EXIT_INVALID;
+	if (state_read(STATE_ROOT, plan->site, &st, &err) != 0) {
+		fprintf(stderr, "jailnet status: %s\n", err.msg);
+		plan_free(plan);
+		site_free(site);
+		return EXIT_INVALID;
+	}
+	root = json_object();
+	nss = json_array();
+	for (i = 0; i < plan->nns; i++) {
+		bool exists = netns_exists(plan->ns[i].name);
+
+		o = json_object();
+		json_object_set_new(o, "name", json_string(plan->ns[i].name));
+		json_object_set_new(o, "role",
+		    json_string(role_name(plan->ns[i].role)));
+		json_object_set_new(o, "exists", json_boolean(exists));
+		if (exists && (plan->ns[i].role == NS_SERVER ||
+		    plan->ns[i].role == NS_JAIL))
+			json_object_set_new(o, "links",
+			    probe_links(plan->ns[i].name, &ok));
+		json_array_append_new(nss, o);
+		nexist += exists;
+	}
+	up = st->complete && nexist == plan->nns && ok;
+	json_object_set_new(root, "site", json_string(plan->site));
+	json_object_set_new(root, "up", json_boolean(up));
+	json_object_set_new(root, "state", json_string(!st->exists ? "none" :
+	    st->complete ? "complete" : "incomplete"));
+	json_object_set_new(root, "namespaces", nss);
+	if (opts.json) {
+		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("%s\n", text);
+		free(text);
+	} else {
+		printf("site %s: %s (state %s, %zu of %zu namespaces)\n",
+		    plan->site, up ? "up" : "not up", !st->exists ? "none" :
+		    st->complete ? "complete" : "incomplete", nexist,
+		    plan->nns);
+		json_array_foreach(nss, i, o) {
+			printf("  %-8s %s%s\n", json_string_value(
+			    json_object_get(o, "role")), json_string_value(
+			    json_object_get(o, "name")), json_is_true(
+			    json_object_get(o, "exists")) ? "" : " (missing)");
+			if (json_object_get(o, "links") != NULL)
+				print_links(json_object_get(o, "links"),
+				    "      ");
+		}
+	}
+	json_decref(root);
+	state_close(st);
+	plan_free(plan);
+	site_free(site);
+	return up ? 0 : EXIT_INVALID;
+}

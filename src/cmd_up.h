@@ -1,0 +1,34 @@
+/*
+ * cmd_up: jailnet up, down and status: the site's simulated network in the
+ * kernel.  Each takes the arguments after its name, prints, and returns
+ * the exit status (0, EXIT_INVALID or EXIT_USAGE of cli.h).
+ */
+#ifndef JAILNET_CMD_UP_H
+#define JAILNET_CMD_UP_H
+
+#define CMD_UP_USAGE "up SITE [-n]"
+#define CMD_DOWN_USAGE "down SITE"
+#define CMD_STATUS_USAGE "status SITE [--json]"
+
+/**
+ * cmd_up(argc, argv):
+ * `jailnet up SITE`: bring the site up (nothing changes if it is up; an
+ * interrupted run is cleaned up first); with -n print the plan instead.
+ */
+int cmd_up(int argc, char **argv);
+
+/**
+ * cmd_down(argc, argv):
+ * `jailnet down SITE`: delete every namespace of the site, also those an
+ * interrupted run left, and its state.
+ */
+int cmd_down(int argc, char **argv);
+
+/**
+ * cmd_status(argc, argv):
+ * `jailnet status SITE [--json]`: the namespaces and the live interfaces
+ * of each server and jail; exit 1 if the site is not fully up.
+ */
+int cmd_status(int argc, char **argv);
+
+#endif

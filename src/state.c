@@ -1,0 +1,255 @@
+/*
+ * state: the record of what `up` created, under /run/jailnet/SITE.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define STATE_HEADER "jailnet-state 1\n"
+
+static struct state *
+state_new(const char *root, const char *site)
+{
+	struct state *st = xcalloc(1, sizeof(*st));
+
+	st->dir = xasprintf("%s/%s", root, site);
+	st->lock_fd = -1;
+	st->fd = -1;
+	return st;
+}
+
+static void
+forget_netns(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nnetns; i++)
+		free(st->netns[i]);
+	st->nnetns = 0;
+	st->complete = false;
+}
+
+/* Read ${st->dir}/state into ${st}. */
+static int
+load(struct state *st, struct nl_error *err)
+{
+	char *path, *text, *line, *next;
+	int errnum;
+
+	path = xasprintf("%s/state", st->dir);
+	text = read_file(path, NULL, &errnum);
+	if (text == NULL) {
+		if (errnum == ENOENT || errnum == ENOTDIR) {
+			free(path);
+			return 0;
+		}
+		nl_error_set(err, errnum, "read %s", path);
+		free(path);
+		return -1;
+	}
+	st->exists = true;
+	for (line = text; *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next == NULL)
+			break;		/* a torn last line: not a fact */
+		*next++ = '\0';
+		if (str_has_prefix(line, "netns ") && line[6] != '\0')
+			*VEC_PUSH(st->netns, st->nnetns, st->cap) =
+			    xstrdup(line + 6);
+		else if (strcmp(line, "complete") == 0)
+			st->complete = true;
+	}
+	free(text);
+	free(path);
+	return 0;
+}
+
+int
+state_read(const char *root, const char *site, struct state **out,
+    struct nl_error *err)
+{
+	struct state *st = state_new(root, site);
+
+	if (load(st, err) != 0) {
+		state_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+static int
+make_dir(const char *path, struct nl_error *err)
+{
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		nl_error_set(err, errno, "create %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_lock(const char *root, const char *site, struct state **out,
+    struct nl_error *err)
+{
+	struct state *st = state_new(root, site);
+	struct stat held, now;
+	char *path = NULL;
+
+	if (make_dir(root, err) != 0)
+		goto fail;
+	path = xasprintf("%s/lock", st->dir);
+	/*
+	 * A run that finishes `down` removes the lock file while holding
+	 * it; whoever was waiting then holds a lock on a dead file, so it
+	 * checks that the path still names the file it locked.
+	 */
+	for (;;) {
+		if (make_dir(st->dir, err) != 0)
+			goto fail;
+		st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (st->lock_fd < 0) {
+			nl_error_set(err, errno, "open %s", path);
+			goto fail;
+		}
+		if (flock(st->lock_fd, LOCK_EX) != 0) {
+			nl_error_set(err, errno, "lock %s", path);
+			goto fail;
+		}
+		if (fstat(st->lock_fd, &held) == 0 && stat(path, &now) == 0 &&
+		    held.st_ino == now.st_ino && held.st_dev == now.st_dev)
+			break;
+		close(st->lock_fd);
+		st->lock_fd = -1;
+	}
+	free(path);
+	if (load(st, err) != 0) {
+		state_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+fail:
+	free(path);
+	state_close(st);
+	return -1;
+}
+
+/* Append ${line} to the state file with one write(2). */
+static int
+append(struct state *st, const char *line, struct nl_error *err)
+{
+	size_t len = strlen(line);
+	ssize_t n;
+
+	if (st->fd < 0) {
+		nl_error_set(err, EBADF, "write %s/state (not begun)",
+		    st->dir);
+		return -1;
+	}
+	n = write(st->fd, line, len);
+	if (n < 0 || (size_t)n != len) {
+		nl_error_set(err, n < 0 ? errno : EIO, "write %s/state",
+		    st->dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_begin(struct state *st, struct nl_error *err)
+{
+	char *path = xasprintf("%s/state", st->dir);
+
+	if (st->fd >= 0)
+		close(st->fd);
+	forget_netns(st);
+	st->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+	    O_CLOEXEC, 0644);
+	if (st->fd < 0) {
+		nl_error_set(err, errno, "create %s", path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	st->exists = true;
+	return append(st, STATE_HEADER, err);
+}
+
+int
+state_add_netns(struct state *st, const char *name, struct nl_error *err)
+{
+	char *line = xasprintf("netns %s\n", name);
+	int rc = append(st, line, err);
+
+	free(line);
+	if (rc == 0)
+		*VEC_PUSH(st->netns, st->nnetns, st->cap) = xstrdup(name);
+	return rc;
+}
+
+int
+state_complete(struct state *st, struct nl_error *err)
+{
+	if (append(st, "complete\n", err) != 0)
+		return -1;
+	st->complete = true;
+	return 0;
+}
+
+static int
+remove_file(const char *dir, const char *name, struct nl_error *err)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = 0;
+
+	if (unlink(path) != 0 && errno != ENOENT) {
+		nl_error_set(err, errno, "remove %s", path);
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+int
+state_remove(struct state *st, struct nl_error *err)
+{
+	if (st->fd >= 0) {
+		close(st->fd);
+		st->fd = -1;
+	}
+	if (remove_file(st->dir, "state", err) != 0 ||
+	    remove_file(st->dir, "lock", err) != 0)
+		return -1;
+	if (rmdir(st->dir) != 0 && errno != ENOENT) {
+		nl_error_set(err, errno, "remove %s", st->dir);
+		return -1;
+	}
+	forget_netns(st);
+	st->exists = false;
+	return 0;
+}
+
+void
+state_close(struct state *st)
+{
+	if (st == NULL)
+		return;
+	if (st->fd >= 0)
+		close(st->fd);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	forget_netns(st);
+	free(st->netns);
+	free(st->dir);
+	free(st);
+}

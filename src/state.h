@@ -1,0 +1,95 @@
+/*
+ * state: what `jailnet up` created for a site, kept in ROOT/SITE/state
+ * (ROOT is /run/jailnet) so that `down` can remove it and a later `up` can
+ * finish or clean up after a run that was killed.
+ *
+ * The file is text, one line per fact, each written with one write(2) as
+ * the fact becomes true (before it is relied on), so that a crash leaves a
+ * usable record:
+ *   jailnet-state 1
+ *   netns uxtely-net-internet
+ *   ...
+ *   complete
+ * /run is a tmpfs: what was written survives the process, not a reboot,
+ * and after a reboot there is nothing to clean.  Unknown lines are ignored
+ * (later layers add their own kinds).
+ *
+ * ROOT/SITE/lock is flock()ed by whoever changes the site, so that two runs
+ * do not race.
+ *
+ * Functions that can fail return 0, or -1 with ${err} filled (struct
+ * nl_error: an errno value and a sentence); they never print or exit.
+ */
+#ifndef JAILNET_STATE_H
+#define JAILNET_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nl.h"
+
+#define STATE_ROOT "/run/jailnet"
+
+struct state {
+	char *dir;		/* ROOT/SITE */
+	int lock_fd;		/* -1 if not locked */
+	int fd;			/* the state file while writing, else -1 */
+	bool exists;		/* a state file was found */
+	bool complete;		/* ... and it ends with "complete" */
+	char **netns;		/* namespaces it lists, in creation order */
+	size_t nnetns, cap;
+};
+
+/**
+ * state_read(root, site, out, err):
+ * Read ROOT/SITE/state without locking into a new state stored in
+ * ${out} (owned by the caller, freed with state_close()).  A missing file
+ * gives a state with ${exists} false.
+ */
+int state_read(const char *root, const char *site, struct state **out,
+    struct nl_error *err);
+
+/**
+ * state_lock(root, site, out, err):
+ * Create ROOT/SITE if needed, take an exclusive lock on ROOT/SITE/lock
+ * (waiting for another run to finish), then read the state as
+ * state_read() does.  The lock is held until state_close().
+ */
+int state_lock(const char *root, const char *site, struct state **out,
+    struct nl_error *err);
+
+/**
+ * state_begin(st, err):
+ * Start a new state file (replacing any), empty but for its header;
+ * forget the namespaces read.
+ */
+int state_begin(struct state *st, struct nl_error *err);
+
+/**
+ * state_add_netns(st, name, err):
+ * Record that the namespace ${name} is being created (call it before
+ * creating it).  Requires state_begin().
+ */
+int state_add_netns(struct state *st, const char *name,
+    struct nl_error *err);
+
+/**
+ * state_complete(st, err):
+ * Record that the site is fully up.
+ */
+int state_complete(struct state *st, struct nl_error *err);
+
+/**
+ * state_remove(st, err):
+ * Remove the state file, the lock file and the directory ROOT/SITE (the
+ * lock stays held until state_close()).  Missing files are not an error.
+ */
+int state_remove(struct state *st, struct nl_error *err);
+
+/**
+ * state_close(st):
+ * Close the files, release the lock and free ${st}.  Does nothing if NULL.
+ */
+void state_close(struct state *st);
+
+#endif
