@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "pf_bind.h"
 #include "site_build.h"
 #include "util.h"
 
@@ -155,6 +156,21 @@ server_jail(const struct server *srv, const char *name)
 	return NULL;
 }
 
+const char *
+server_iface_hint(const struct server *srv, const char *name, size_t jail)
+{
+	const char **names = xcalloc(srv->nifaces, sizeof(*names));
+	const char *hint;
+	size_t i, n = 0;
+
+	for (i = 0; i < srv->nifaces; i++)
+		if (jail == ALL_IFACES || srv->ifaces[i].jail == jail)
+			names[n++] = srv->ifaces[i].name;
+	hint = closest_word(name, names, n);
+	free(names);
+	return hint;
+}
+
 int
 server_public_addr(const struct site *site, const struct server *srv,
     struct ipaddr *out)
@@ -292,6 +308,7 @@ server_fini(struct server *srv)
 	free(srv->jail_list_locs);
 	free(srv->pf_rules);
 	free(srv->services);
+	pf_bound_free(srv->pf);
 	fsview_free(srv->view);
 }
 
@@ -360,6 +377,13 @@ site_load(const char *dir, struct diags *diags)
 		goto fail;
 	site_conf_finish(site, diags);
 	site_check(site, diags);
+	if (diags_has_errors(diags))
+		goto fail;
+	/* pf.conf is read against each server's interfaces and files. */
+	for (i = 0; i < site->nservers; i++)
+		if (site->servers[i].pf_enable)
+			site->servers[i].pf = pf_bind(site,
+			    &site->servers[i], diags);
 	if (diags_has_errors(diags))
 		goto fail;
 	return site;

@@ -23,6 +23,8 @@
 
 #define NO_INDEX ((size_t)-1)
 
+struct pf_bound;
+
 enum network_kind {
 	NETWORK_INTERNET,	/* a router joining the listed subnets */
 	NETWORK_SWITCH,		/* one L2 segment (a LAN, optionally a VLAN) */
@@ -189,6 +191,8 @@ struct server {
 	size_t njail_list;
 	bool pfil_member;		/* net.link.bridge.pfil_member */
 	bool pfil_bridge;		/* net.link.bridge.pfil_bridge */
+	struct pf_bound *pf;		/* its pf.conf bound to it (pf_bind.h)
+					   if pf_enable, else NULL */
 	struct enabled_service *services;
 	size_t nservices;
 	struct fsview *view;
@@ -233,6 +237,17 @@ void site_free(struct site *site);
 struct server *site_server(const struct site *site, const char *name);
 struct iface *server_iface(const struct server *srv, const char *name);
 struct jail *server_jail(const struct server *srv, const char *name);
+
+/**
+ * server_iface_hint(srv, name, jail):
+ * Return the name of the interface of ${srv} closest to the unknown
+ * ${name} (a likely typo), among those jail ${jail} holds, or among all if
+ * ${jail} is ALL_IFACES; NULL if none is close.  The string belongs to
+ * ${srv}.
+ */
+#define ALL_IFACES ((size_t)-2)
+const char *server_iface_hint(const struct server *srv, const char *name,
+    size_t jail);
 
 /**
  * server_public_addr(site, srv, out):

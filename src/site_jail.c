@@ -111,9 +111,8 @@ hand_over_ifaces(struct server *srv, size_t ji, const struct jc_resolved *p,
 {
 	struct jail *j = &srv->jails[ji];
 	struct iface *ifc;
-	const char **names;
 	const char *hint;
-	size_t k, i;
+	size_t k;
 
 	j->ifaces = xcalloc(p->nvalues, sizeof(*j->ifaces));
 	for (k = 0; k < p->nvalues; k++) {
@@ -121,16 +120,12 @@ hand_over_ifaces(struct server *srv, size_t ji, const struct jc_resolved *p,
 		struct loc at = p->value_locs[k];
 
 		if ((ifc = server_iface(srv, name)) == NULL) {
-			names = xcalloc(srv->nifaces, sizeof(*names));
-			for (i = 0; i < srv->nifaces; i++)
-				names[i] = srv->ifaces[i].name;
-			hint = closest_word(name, names, srv->nifaces);
+			hint = server_iface_hint(srv, name, ALL_IFACES);
 			diag_error(diags, at, "vnet.interface '%s' of %s: "
 			    "nothing creates an interface '%s' on server "
 			    "%s%s%s%s", name, j->name, name, srv->name,
 			    hint ? "; did you mean '" : "", hint ? hint : "",
 			    hint ? "'?" : "");
-			free(names);
 			continue;
 		}
 		if (ifc->jail != NO_INDEX) {

@@ -41,15 +41,10 @@ add_member(struct server *srv, struct iface *bridge, const struct ifc_word *w,
 {
 	struct iface *m = server_iface(srv, w->arg);
 	size_t bi = (size_t)(bridge - srv->ifaces);
-	const char **names;
 	const char *hint;
-	size_t i;
 
 	if (m == NULL) {
-		names = xcalloc(srv->nifaces, sizeof(*names));
-		for (i = 0; i < srv->nifaces; i++)
-			names[i] = srv->ifaces[i].name;
-		hint = closest_word(w->arg, names, srv->nifaces);
+		hint = server_iface_hint(srv, w->arg, ALL_IFACES);
 		if (hint != NULL)
 			diag_error(diags, w->arg_loc, "addm of unknown "
 			    "interface '%s'; did you mean '%s'?", w->arg,
@@ -57,7 +52,6 @@ add_member(struct server *srv, struct iface *bridge, const struct ifc_word *w,
 		else
 			diag_error(diags, w->arg_loc, "addm of unknown "
 			    "interface '%s'", w->arg);
-		free(names);
 		return;
 	}
 	if (m == bridge || m->kind == IFACE_BRIDGE) {
@@ -165,9 +159,8 @@ ifconfig_target(struct server *srv, size_t jail, const struct rc_value *v,
     const char *ifname, struct diags *diags)
 {
 	struct iface *ifc = server_iface(srv, ifname);
-	const char **names;
 	const char *hint;
-	size_t i, n = 0;
+	size_t i;
 
 	if (ifc != NULL && (jail == NO_INDEX || ifc->jail == jail))
 		return ifc;
@@ -185,11 +178,8 @@ ifconfig_target(struct server *srv, size_t jail, const struct rc_value *v,
 			}
 		}
 	}
-	names = xcalloc(srv->nifaces, sizeof(*names));
-	for (i = 0; i < srv->nifaces; i++)
-		if (jail == NO_INDEX || srv->ifaces[i].jail == jail)
-			names[n++] = srv->ifaces[i].name;
-	hint = closest_word(ifname, names, n);
+	hint = server_iface_hint(srv, ifname, jail == NO_INDEX ? ALL_IFACES :
+	    jail);
 	if (ifc != NULL)
 		diag_error(diags, v->name_loc, "'%s' configures '%s', which "
 		    "this jail does not hold (vnet.interface)", v->name,
@@ -201,7 +191,6 @@ ifconfig_target(struct server *srv, size_t jail, const struct rc_value *v,
 	else
 		diag_error(diags, v->name_loc, "'%s' configures '%s', which "
 		    "does not exist", v->name, ifname);
-	free(names);
 	return NULL;
 }
 

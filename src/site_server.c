@@ -99,7 +99,6 @@ static struct iface *
 find_iface_or_report(struct server *srv, const char *name, struct loc at,
     const char *what, struct diags *diags)
 {
-	const char **names;
 	const char *hint;
 	struct iface *ifc;
 	size_t i;
@@ -116,17 +115,13 @@ find_iface_or_report(struct server *srv, const char *name, struct loc at,
 			return NULL;
 		}
 	}
-	names = xcalloc(srv->nifaces, sizeof(*names));
-	for (i = 0; i < srv->nifaces; i++)
-		names[i] = srv->ifaces[i].name;
-	hint = closest_word(name, names, srv->nifaces);
+	hint = server_iface_hint(srv, name, ALL_IFACES);
 	if (hint != NULL)
 		diag_error(diags, at, "%s: no interface '%s' on server %s; did "
 		    "you mean '%s'?", what, name, srv->name, hint);
 	else
 		diag_error(diags, at, "%s: no interface '%s' on server %s",
 		    what, name, srv->name);
-	free(names);
 	return NULL;
 }
 
