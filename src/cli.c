@@ -48,14 +48,14 @@ usage:
 }
 
 struct site *
-cli_load_site(const char *dir)
+cli_load_site(const char *dir, int remarks)
 {
 	struct diags diags;
 	struct site *site;
 
 	diags_init(&diags);
 	site = site_load(dir, &diags);
-	diags_print(&diags, stderr);
+	diags_print_remarks(&diags, stderr, remarks);
 	diags_free(&diags);
 	return site;
 }

@@ -35,11 +35,13 @@ int cli_parse(const char *cmd, const char *usage, unsigned accepted,
     int argc, char **argv, struct cli_opts *opts);
 
 /**
- * cli_load_site(dir):
- * Load the site ${dir}, printing every diagnostic to stderr.  Return the
- * model (owned by the caller), or NULL if it has errors.
+ * cli_load_site(dir, remarks):
+ * Load the site ${dir}, printing every diagnostic to stderr, the remarks
+ * (what jailnet will do differently from FreeBSD) only if ${remarks} is
+ * non-zero: `check` and `up` say them, commands that only read do not.
+ * Return the model (owned by the caller), or NULL if it has errors.
  */
-struct site *cli_load_site(const char *dir);
+struct site *cli_load_site(const char *dir, int remarks);
 
 /**
  * cli_pick_server(site, name, out):

@@ -14,7 +14,7 @@ cmd_check(int argc, char **argv)
 
 	if (cli_parse("check", "check SITE", 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
-	if ((site = cli_load_site(opts.site)) == NULL)
+	if ((site = cli_load_site(opts.site, 1)) == NULL)
 		return EXIT_INVALID;
 	for (i = 0; i < site->nservers; i++) {
 		njails += site->servers[i].njails;
@@ -38,7 +38,7 @@ cmd_show(int argc, char **argv)
 	if (cli_parse("show", "show SITE [--server NAME] [--json]",
 	    CLI_SERVER | CLI_JSON, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
-	if ((site = cli_load_site(opts.site)) == NULL)
+	if ((site = cli_load_site(opts.site, 0)) == NULL)
 		return EXIT_INVALID;
 	if (cli_pick_server(site, opts.server, &srv) != 0) {
 		site_free(site);

@@ -14,7 +14,9 @@
 #include "cli.h"
 #include "netns.h"
 #include "plan.h"
+#include "procs.h"
 #include "state.h"
+#include "supervise.h"
 #include "util.h"
 
 static double
@@ -35,7 +37,7 @@ load_plan(const char *dir, struct site **site_out)
 	struct site *site;
 
 	*site_out = NULL;
-	if ((site = cli_load_site(dir)) == NULL)
+	if ((site = cli_load_site(dir, 0)) == NULL)
 		return NULL;
 	diags_init(&diags);
 	plan = plan_build(site, &diags);
@@ -60,7 +62,21 @@ all_exist(const struct state *st)
 	return st->nnetns > 0;
 }
 
-/* Delete what ${st} lists, newest first. */
+/*
+ * Stop the site's processes: its supervisor (which stops its own in
+ * reverse order), then whatever still runs in ${names} (left by a killed
+ * supervisor, or started by `jailnet exec`).
+ */
+static void
+stop_processes(const struct state *st, char *const *names, size_t n)
+{
+	size_t killed;
+
+	supervise_stop((pid_t)st->supervisor, st->supervisor_start);
+	supervise_kill_netns(names, n, &killed);
+}
+
+/* Stop the processes, then delete what ${st} lists, newest first. */
 static int
 teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 {
@@ -70,9 +86,67 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 
 	for (i = 0; i < st->nnetns; i++)
 		rev[i] = st->netns[st->nnetns - 1 - i];
+	stop_processes(st, rev, st->nnetns);
 	rc = apply_teardown(rev, st->nnetns, deleted, err);
+	if (rc == 0)
+		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
+		    '/') + 1, err);
 	free(rev);
 	return rc;
+}
+
+/*
+ * Fill ${list} with the processes of ${site} (without services if
+ * ${no_services}), their programs found.  Return 0, or -1 after printing
+ * the errors.
+ */
+static int
+load_procs(const struct site *site, bool no_services, struct proc_list *list)
+{
+	struct diags diags;
+	int rc;
+
+	diags_init(&diags);
+	rc = procs_build(site, !no_services, list, &diags);
+	if (rc == 0)
+		rc = procs_resolve(list, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	return rc;
+}
+
+/* Start the supervisor and record it in ${st}. */
+static int
+start_supervisor(struct state *st, const char *name,
+    const struct proc_list *procs, struct nl_error *err)
+{
+	unsigned long long start;
+	pid_t pid;
+
+	if (supervise_start(STATE_ROOT, name, procs, &pid, &start, err) != 0)
+		return -1;
+	if (state_add_supervisor(st, (long)pid, start, err) != 0) {
+		supervise_stop(pid, start);
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove ${flag} from ${argv} (in place); return whether it was there. */
+static bool
+take_flag(int *argc, char **argv, const char *flag)
+{
+	bool found = false;
+	int i, k;
+
+	for (i = k = 0; i < *argc; i++) {
+		if (strcmp(argv[i], flag) == 0)
+			found = true;
+		else
+			argv[k++] = argv[i];
+	}
+	*argc = k;
+	return found;
 }
 
 static void
@@ -94,6 +168,7 @@ cmd_up(int argc, char **argv)
 	struct apply_hooks hooks;
 	struct apply_error aerr;
 	struct cli_opts opts;
+	struct proc_list procs = { 0 };
 	struct state *st = NULL;
 	struct strbuf out = { 0 };
 	struct nl_error err;
@@ -102,12 +177,19 @@ cmd_up(int argc, char **argv)
 	size_t deleted;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
+	bool no_services;
 
+	no_services = take_flag(&argc, argv, "--no-services");
 	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN, argc, argv,
 	    &opts) != 0)
 		return EXIT_USAGE;
 	if ((plan = load_plan(opts.site, &site)) == NULL)
 		return EXIT_INVALID;
+	/* Every program is found before anything starts. */
+	if (!opts.dry_run && load_procs(site, no_services, &procs) != 0) {
+		fprintf(stderr, "jailnet up: nothing was started\n");
+		goto out;
+	}
 	if (opts.dry_run) {
 		plan_print(plan, &out);
 		fputs(strbuf_cstr(&out), stdout);
@@ -120,7 +202,21 @@ cmd_up(int argc, char **argv)
 		goto out;
 	}
 	if (st->complete && all_exist(st)) {
-		printf("%s is already up\n", plan->site);
+		if (supervise_alive((pid_t)st->supervisor,
+		    st->supervisor_start)) {
+			printf("%s is already up\n", plan->site);
+			rc = 0;
+			goto out;
+		}
+		/* The network is up but its supervisor died: restart it. */
+		stop_processes(st, st->netns, st->nnetns);
+		if (state_continue(st, &err) != 0 ||
+		    start_supervisor(st, plan->site, &procs, &err) != 0) {
+			fprintf(stderr, "jailnet up: %s\n", err.msg);
+			goto out;
+		}
+		printf("%s is up; its supervisor was not running: started "
+		    "again, pid %ld\n", plan->site, st->supervisor);
 		rc = 0;
 		goto out;
 	}
@@ -147,15 +243,29 @@ cmd_up(int argc, char **argv)
 		    "this run created for %s is deleted\n", plan->site);
 		goto out;
 	}
+	if (start_supervisor(st, plan->site, &procs, &err) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
+		if (teardown_listed(st, &deleted, &err) != 0 ||
+		    state_remove(st, &err) != 0)
+			fprintf(stderr, "jailnet up: %s\n", err.msg);
+		else
+			fprintf(stderr, "jailnet up: rolled back: every "
+			    "namespace this run created for %s is deleted\n",
+			    plan->site);
+		goto out;
+	}
 	if (state_complete(st, &err) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
 	print_notes(plan);
-	printf("%s is up: %zu namespaces, %zu steps in %.0f ms\n",
-	    plan->site, plan->nns, plan->nops, now_ms() - t0);
+	printf("%s is up: %zu namespaces, %zu steps in %.0f ms; supervisor "
+	    "%ld runs %zu processes%s\n", plan->site, plan->nns, plan->nops,
+	    now_ms() - t0, st->supervisor, procs.n, no_services ?
+	    " (no services)" : "");
 	rc = 0;
 out:
+	procs_free(&procs);
 	state_close(st);
 	plan_free(plan);
 	site_free(site);
@@ -209,7 +319,9 @@ cmd_down(int argc, char **argv)
 	for (i = plan != NULL ? plan->nns : 0; i-- > 0;)
 		if (netns_exists(plan->ns[i].name))
 			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
-	if (apply_teardown(names, n, &deleted, &err) != 0) {
+	stop_processes(st, names, n);
+	if (apply_teardown(names, n, &deleted, &err) != 0 ||
+	    supervise_remove_files(STATE_ROOT, name, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}
@@ -319,6 +431,83 @@ print_links(const json_t *links, const char *indent)
 	}
 }
 
+/* The processes the supervisor reports, with the last log line of those
+ * not running. */
+static json_t *
+probe_processes(const char *site, const struct state *st)
+{
+	struct proc_status *ps;
+	json_t *o = json_object(), *arr = json_array();
+	size_t n, i;
+	bool alive = supervise_alive((pid_t)st->supervisor,
+	    st->supervisor_start);
+
+	json_object_set_new(o, "pid", st->supervisor != 0 ?
+	    json_integer(st->supervisor) : json_null());
+	json_object_set_new(o, "running", json_boolean(alive));
+	supervise_read_status(STATE_ROOT, site, &ps, &n);
+	for (i = 0; i < n; i++) {
+		json_t *p = json_object();
+		char *log, *last;
+
+		json_object_set_new(p, "server", json_string(ps[i].server));
+		json_object_set_new(p, "jail", json_string(ps[i].jail));
+		json_object_set_new(p, "kind", json_string(ps[i].kind));
+		json_object_set_new(p, "name", json_string(ps[i].name));
+		json_object_set_new(p, "pid", json_integer(ps[i].pid));
+		/* A dead supervisor's file is stale: say so. */
+		json_object_set_new(p, "state", json_string(alive ?
+		    ps[i].state : "unsupervised"));
+		json_object_set_new(p, "restarts",
+		    json_integer((json_int_t)ps[i].restarts));
+		log = supervise_log_path(STATE_ROOT, site, ps[i].server,
+		    ps[i].jail, ps[i].name);
+		json_object_set_new(p, "log", json_string(log));
+		last = strcmp(ps[i].state, "running") != 0 ?
+		    supervise_last_line(log) : NULL;
+		json_object_set_new(p, "last_log_line", last != NULL ?
+		    json_string(last) : json_null());
+		free(last);
+		free(log);
+		json_array_append_new(arr, p);
+	}
+	supervise_status_free(ps, n);
+	json_object_set_new(o, "processes", arr);
+	return o;
+}
+
+static void
+print_processes(const json_t *sv)
+{
+	const json_t *p, *last;
+	size_t i;
+
+	char where[256];
+
+	if (json_is_integer(json_object_get(sv, "pid")))
+		printf("  supervisor %lld %s\n", json_integer_value(
+		    json_object_get(sv, "pid")), json_is_true(json_object_get(
+		    sv, "running")) ? "running" : "not running");
+	else
+		printf("  supervisor none\n");
+	json_array_foreach(json_object_get(sv, "processes"), i, p) {
+		snprintf(where, sizeof(where), "%s/%s", json_string_value(
+		    json_object_get(p, "server")), json_string_value(
+		    json_object_get(p, "jail")));
+		printf("    %-12s %-7s %-10s pid %-7lld %-10s restarts %lld\n",
+		    where,
+		    json_string_value(json_object_get(p, "kind")),
+		    json_string_value(json_object_get(p, "name")),
+		    json_integer_value(json_object_get(p, "pid")),
+		    json_string_value(json_object_get(p, "state")),
+		    json_integer_value(json_object_get(p, "restarts")));
+		last = json_object_get(p, "last_log_line");
+		if (json_is_string(last))
+			printf("      last log line: %s\n",
+			    json_string_value(last));
+	}
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -327,7 +516,7 @@ cmd_status(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan;
 	struct site *site;
-	json_t *root, *nss, *o;
+	json_t *root, *nss, *o, *sv;
 	size_t i, nexist = 0;
 	bool up, ok = true;
 	char *text;
@@ -366,6 +555,8 @@ cmd_status(int argc, char **argv)
 	json_object_set_new(root, "state", json_string(!st->exists ? "none" :
 	    st->complete ? "complete" : "incomplete"));
 	json_object_set_new(root, "namespaces", nss);
+	sv = probe_processes(plan->site, st);
+	json_object_set_new(root, "supervisor", sv);
 	if (opts.json) {
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", text);
@@ -384,6 +575,7 @@ cmd_status(int argc, char **argv)
 				print_links(json_object_get(o, "links"),
 				    "      ");
 		}
+		print_processes(sv);
 	}
 	json_decref(root);
 	state_close(st);

@@ -6,28 +6,34 @@
 #ifndef JAILNET_CMD_UP_H
 #define JAILNET_CMD_UP_H
 
-#define CMD_UP_USAGE "up SITE [-n]"
+#define CMD_UP_USAGE "up SITE [-n] [--no-services]"
 #define CMD_DOWN_USAGE "down SITE"
 #define CMD_STATUS_USAGE "status SITE [--json]"
 
 /**
  * cmd_up(argc, argv):
  * `jailnet up SITE`: bring the site up (nothing changes if it is up; an
- * interrupted run is cleaned up first); with -n print the plan instead.
+ * interrupted run is cleaned up first) and start its supervisor, which
+ * runs the jails' spiped pipes and, without --no-services, their
+ * services; every program is checked to exist before anything starts.
+ * With -n print the plan instead.
  */
 int cmd_up(int argc, char **argv);
 
 /**
  * cmd_down(argc, argv):
- * `jailnet down SITE`: delete every namespace of the site, also those an
- * interrupted run left, and its state.
+ * `jailnet down SITE`: stop the site's supervisor and every process in its
+ * namespaces, delete every namespace, also those an interrupted run left,
+ * and its state.
  */
 int cmd_down(int argc, char **argv);
 
 /**
  * cmd_status(argc, argv):
  * `jailnet status SITE [--json]`: the namespaces and the live interfaces
- * of each server and jail; exit 1 if the site is not fully up.
+ * of each server and jail, and the supervised processes (state, pid,
+ * restarts, the last log line of those not running); exit 1 if the
+ * site's network is not fully up.
  */
 int cmd_status(int argc, char **argv);
 

@@ -286,6 +286,28 @@ DIAG_FN(diag_error, DIAG_ERROR)
 DIAG_FN(diag_warning, DIAG_WARNING)
 DIAG_FN(diag_note, DIAG_NOTE)
 
+void
+diag_remark(struct diags *d, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = d->n;
+
+	/* A remark is checked for repeats like an error, not like a note. */
+	d->dropping = 0;
+	va_start(ap, fmt);
+	diag_add(d, DIAG_NOTE, loc, fmt, ap);
+	va_end(ap);
+	if (d->n > n) {
+		d->v[d->n - 1].remark = 1;
+		if (is_repeat(d, &d->v[d->n - 1])) {
+			d->n--;
+			free(d->v[d->n].file);
+			free(d->v[d->n].line_text);
+			free(d->v[d->n].msg);
+		}
+	}
+}
+
 static const char *
 severity_name(enum diag_severity sev)
 {
@@ -322,11 +344,19 @@ print_caret(FILE *f, const struct diag *dg)
 void
 diags_print(const struct diags *d, FILE *f)
 {
+	diags_print_remarks(d, f, 1);
+}
+
+void
+diags_print_remarks(const struct diags *d, FILE *f, int remarks)
+{
 	const struct diag *dg;
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		dg = &d->v[i];
+		if (dg->remark && !remarks)
+			continue;
 		if (dg->file == NULL)
 			fprintf(f, "jailnet: ");
 		else if (dg->line == 0)

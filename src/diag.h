@@ -159,6 +159,7 @@ struct diag {
 	unsigned line, col, len;
 	char *line_text;	/* the source line, or NULL */
 	char *msg;
+	int remark;		/* a note of its own, not about an error */
 };
 
 /* A list of diagnostics in the order they were recorded. */
@@ -189,15 +190,26 @@ void diag_warning(struct diags *d, struct loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_note(struct diags *d, struct loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/**
+ * diag_remark(d, loc, fmt, ...):
+ * Append a note that belongs to no error or warning: something jailnet
+ * says about a valid input (what it will do where Linux differs from
+ * FreeBSD).  Commands that only read the model may leave remarks out.
+ */
+void diag_remark(struct diags *d, struct loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /**
- * diags_print(d, f):
+ * diags_print(d, f), diags_print_remarks(d, f, remarks):
  * Print every diagnostic of ${d} to ${f}: "file:line:col: severity: msg",
- * then the source line and a caret line under the span.
+ * then the source line and a caret line under the span.  The second form
+ * leaves out the remarks unless ${remarks} is non-zero.
  */
 void diags_print(const struct diags *d, FILE *f);
+void diags_print_remarks(const struct diags *d, FILE *f, int remarks);
 
 /**
  * diags_has_errors(d):

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_exec.h"
+#include "cmd_pf.h"
 #include "cmd_up.h"
 #include "util.h"
 
@@ -22,6 +24,9 @@ static const struct command commands[] = {
 	{ "up", CMD_UP_USAGE, cmd_up },
 	{ "down", CMD_DOWN_USAGE, cmd_down },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
+	{ "exec", CMD_EXEC_USAGE, cmd_exec },
+	{ "pf", CMD_PF_USAGE, cmd_pf },
+	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -259,7 +259,7 @@ check_ifaces(const struct site *site, struct diags *diags)
 		for (i = 0; i < srv->nifaces; i++) {
 			ifc = &srv->ifaces[i];
 			if (ifc->bridge != NO_INDEX && ifc->naddrs > 0)
-				diag_note(diags, ifc->addrs[0].loc, "'%s' is a "
+				diag_remark(diags, ifc->addrs[0].loc, "'%s' is a "
 				    "member of %s and has address %s: FreeBSD "
 				    "keeps it there, Linux ignores addresses "
 				    "on bridge ports, so jailnet puts it on %s",

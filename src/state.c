@@ -36,6 +36,28 @@ forget_netns(struct state *st)
 		free(st->netns[i]);
 	st->nnetns = 0;
 	st->complete = false;
+	st->supervisor = 0;
+	st->supervisor_start = 0;
+}
+
+/* "PID START": a malformed line is ignored, like an unknown one. */
+static void
+parse_supervisor(struct state *st, const char *text)
+{
+	unsigned long long pid, start;
+	char *end;
+
+	errno = 0;
+	pid = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != ' ' || pid == 0 ||
+	    pid > 4194304)
+		return;
+	text = end + 1;
+	start = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0')
+		return;
+	st->supervisor = (long)pid;
+	st->supervisor_start = start;
 }
 
 /* Read ${st->dir}/state into ${st}. */
@@ -65,6 +87,8 @@ load(struct state *st, struct nl_error *err)
 		if (str_has_prefix(line, "netns ") && line[6] != '\0')
 			*VEC_PUSH(st->netns, st->nnetns, st->cap) =
 			    xstrdup(line + 6);
+		else if (str_has_prefix(line, "supervisor "))
+			parse_supervisor(st, line + 11);
 		else if (strcmp(line, "complete") == 0)
 			st->complete = true;
 	}
@@ -186,6 +210,23 @@ state_begin(struct state *st, struct nl_error *err)
 }
 
 int
+state_continue(struct state *st, struct nl_error *err)
+{
+	char *path = xasprintf("%s/state", st->dir);
+
+	if (st->fd >= 0)
+		close(st->fd);
+	st->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (st->fd < 0) {
+		nl_error_set(err, errno, "open %s", path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+int
 state_add_netns(struct state *st, const char *name, struct nl_error *err)
 {
 	char *line = xasprintf("netns %s\n", name);
@@ -194,6 +235,21 @@ state_add_netns(struct state *st, const char *name, struct nl_error *err)
 	free(line);
 	if (rc == 0)
 		*VEC_PUSH(st->netns, st->nnetns, st->cap) = xstrdup(name);
+	return rc;
+}
+
+int
+state_add_supervisor(struct state *st, long pid, unsigned long long start,
+    struct nl_error *err)
+{
+	char *line = xasprintf("supervisor %ld %llu\n", pid, start);
+	int rc = append(st, line, err);
+
+	free(line);
+	if (rc == 0) {
+		st->supervisor = pid;
+		st->supervisor_start = start;
+	}
 	return rc;
 }
 

@@ -9,6 +9,7 @@
  *   jailnet-state 1
  *   netns uxtely-net-internet
  *   ...
+ *   supervisor 4242 123456
  *   complete
  * /run is a tmpfs: what was written survives the process, not a reboot,
  * and after a reboot there is nothing to clean.  Unknown lines are ignored
@@ -38,6 +39,8 @@ struct state {
 	bool complete;		/* ... and it ends with "complete" */
 	char **netns;		/* namespaces it lists, in creation order */
 	size_t nnetns, cap;
+	long supervisor;	/* the last supervisor it lists, or 0 */
+	unsigned long long supervisor_start;	/* its start time */
 };
 
 /**
@@ -66,12 +69,29 @@ int state_lock(const char *root, const char *site, struct state **out,
 int state_begin(struct state *st, struct nl_error *err);
 
 /**
+ * state_continue(st, err):
+ * Open the existing state file to append more facts to it (after
+ * state_lock() found it), keeping what it says.
+ */
+int state_continue(struct state *st, struct nl_error *err);
+
+/**
  * state_add_netns(st, name, err):
  * Record that the namespace ${name} is being created (call it before
  * creating it).  Requires state_begin().
  */
 int state_add_netns(struct state *st, const char *name,
     struct nl_error *err);
+
+/**
+ * state_add_supervisor(st, pid, start, err):
+ * Record that the supervisor ${pid}, started at ${start} (its
+ * /proc/PID/stat start time, which tells it from a later process with the
+ * same pid), runs the site's processes: "supervisor PID START".  The last
+ * such line wins.  Requires state_begin().
+ */
+int state_add_supervisor(struct state *st, long pid,
+    unsigned long long start, struct nl_error *err);
 
 /**
  * state_complete(st, err):

@@ -14,6 +14,7 @@ libnftables-dev
 nftables
 iproute2
 iputils-ping
+procps
 spiped
 mandoc
 groff-base

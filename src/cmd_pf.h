@@ -1,0 +1,37 @@
+/*
+ * cmd_pf: `jailnet pf` (a server's pf.conf as pfctl reads it) and
+ * `jailnet pfctl` (pfctl's table commands).
+ */
+#ifndef JAILNET_CMD_PF_H
+#define JAILNET_CMD_PF_H
+
+#define CMD_PF_USAGE "pf [-nv] SITE [--server NAME] [--test SPEC]"
+#define CMD_PFCTL_USAGE "pfctl SITE --server NAME -t TABLE -T show|test|" \
+	"add|delete|flush|replace|expire [ADDR...] [-f FILE] [SECONDS]"
+
+/**
+ * cmd_pf(argc, argv):
+ * `jailnet pf [-nv] SITE [--server NAME]`: print each pf-enabled server's
+ * ruleset (or only NAME's) as `pfctl -o none -nvf` does, each preceded by
+ * "# server NAME" when no --server is given; -n and -v are accepted and
+ * ignored (that is what the command always does).  Return 0, 1 if the site
+ * has errors or NAME does not enable pf, 2 for a bad command line.
+ */
+int cmd_pf(int argc, char **argv);
+
+/**
+ * cmd_pfctl(argc, argv):
+ * `jailnet pfctl SITE --server NAME -t TABLE -T COMMAND ...`: pfctl's
+ * table commands against the table's file in the server's view (until
+ * the runtime exists).  show lists the entries as pfctl does; test says
+ * whether each address matches ("N/M addresses match.", exit 1 unless all
+ * do); add, delete, flush and replace rewrite the table's file and report
+ * counts as pfctl does, on stderr ("1/1 addresses added.").  Refused (exit
+ * 1): writing a file of common/ (every server reads it), a const table, a
+ * table with no single file of its own; any command on a table that lives
+ * only in the kernel (an overload target, a table used but not defined)
+ * and expire.  Return 0, 1 as said, 2 for a bad command line.
+ */
+int cmd_pfctl(int argc, char **argv);
+
+#endif

@@ -1,0 +1,632 @@
+/*
+ * pf_bind: resolve a parsed pf.conf against one server (see pf_bind.h).
+ */
+#include "pf_bind.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util.h"
+
+/* State of one pf_bind() call. */
+struct binder {
+	const struct site *site;
+	const struct server *srv;
+	struct pf_bound *b;
+	struct diags *diags;
+};
+
+/* Interfaces. */
+
+static struct pf_iface *
+add_iface(struct pf_bound *b, const char *name, size_t *cap)
+{
+	struct pf_iface *pi = VEC_PUSH(b->ifaces, b->nifaces, *cap);
+
+	pi->name = xstrdup(name);
+	pi->bridge = NO_INDEX;
+	return pi;
+}
+
+/* lo0 and the server's interfaces that no jail holds, in rc.conf order. */
+static void
+bind_ifaces(struct pf_bound *b, const struct server *srv)
+{
+	struct pf_iface *pi;
+	size_t i, j, cap = 0, *map;
+
+	pi = add_iface(b, "lo0", &cap);
+	pi->is_loopback = true;
+	pi->addrs = xcalloc(1, sizeof(*pi->addrs));
+	ipprefix_parse("127.0.0.1/8", &pi->addrs[0]);
+	pi->naddrs = 1;
+
+	map = xcalloc(srv->nifaces + 1, sizeof(*map));
+	for (i = 0; i < srv->nifaces; i++) {
+		const struct iface *ifp = &srv->ifaces[i];
+
+		map[i] = NO_INDEX;
+		if (ifp->jail != NO_INDEX)
+			continue;
+		map[i] = b->nifaces;
+		pi = add_iface(b, ifp->name, &cap);
+		pi->is_bridge = ifp->kind == IFACE_BRIDGE;
+		pi->naddrs = ifp->naddrs;
+		pi->addrs = xcalloc(ifp->naddrs + 1, sizeof(*pi->addrs));
+		for (j = 0; j < ifp->naddrs; j++)
+			pi->addrs[j] = ifp->addrs[j].prefix;
+	}
+	for (i = 0; i < srv->nifaces; i++)
+		if (map[i] != NO_INDEX && srv->ifaces[i].bridge != NO_INDEX &&
+		    srv->ifaces[i].bridge < srv->nifaces)
+			b->ifaces[map[i]].bridge = map[srv->ifaces[i].bridge];
+	free(map);
+}
+
+/* Routes: connected subnets, longest first, then the default route. */
+static void
+bind_routes(struct pf_bound *b, const struct server *srv)
+{
+	struct pf_route r, *rt;
+	size_t i, j, k, cap = 0;
+
+	for (i = 0; i < b->nifaces; i++)
+		for (j = 0; j < b->ifaces[i].naddrs; j++) {
+			memset(&r, 0, sizeof(r));
+			r.dst = ipprefix_network(&b->ifaces[i].addrs[j]);
+			r.iface = i;
+			for (k = 0; k < b->nroutes; k++)
+				if (b->routes[k].dst.len == r.dst.len &&
+				    ipaddr_eq(&b->routes[k].dst.addr,
+				    &r.dst.addr))
+					break;
+			if (k < b->nroutes)
+				continue;	/* the first holder wins */
+			/* Insert after every route at least as long. */
+			for (k = 0; k < b->nroutes; k++)
+				if (b->routes[k].dst.len < r.dst.len)
+					break;
+			VEC_PUSH(b->routes, b->nroutes, cap);
+			memmove(&b->routes[k + 1], &b->routes[k],
+			    (b->nroutes - 1 - k) * sizeof(*b->routes));
+			b->routes[k] = r;
+		}
+	if (!srv->has_defaultrouter)
+		return;
+	for (k = 0; k < b->nroutes; k++)
+		if (ipprefix_contains(&b->routes[k].dst, &srv->defaultrouter))
+			break;
+	if (k == b->nroutes)
+		return;		/* site_check reports a router off-subnet */
+	rt = VEC_PUSH(b->routes, b->nroutes, cap);
+	memset(rt, 0, sizeof(*rt));
+	rt->dst.addr.family = srv->defaultrouter.family;
+	rt->dst.len = 0;
+	rt->has_gateway = true;
+	rt->gateway = srv->defaultrouter;
+	rt->iface = b->routes[k].iface;
+}
+
+/* Diagnostics. */
+
+static void
+note_macro(struct binder *bd, struct loc macro_loc)
+{
+	if (macro_loc.src != NULL)
+		diag_note(bd->diags, macro_loc, "the value comes from this "
+		    "macro");
+}
+
+/* If ${name} is a jail's interface, say so. */
+static void
+note_jail_iface(struct binder *bd, const char *name)
+{
+	const struct iface *ifp = server_iface(bd->srv, name);
+
+	if (ifp != NULL && ifp->jail != NO_INDEX &&
+	    ifp->jail < bd->srv->njails)
+		diag_note(bd->diags, ifp->jail_loc, "%s is handed to jail %s; "
+		    "the host's pf does not see it", name,
+		    bd->srv->jails[ifp->jail].name);
+}
+
+/* If ${name} looks like a typo of a host interface, say which. */
+static void
+note_hint(struct binder *bd, const char *name, struct loc loc)
+{
+	const char **names;
+	const char *hint;
+	size_t i;
+
+	if (server_iface(bd->srv, name) != NULL)
+		return;		/* a jail's: note_jail_iface() explains */
+	names = xcalloc(bd->b->nifaces + 1, sizeof(*names));
+	for (i = 0; i < bd->b->nifaces; i++)
+		names[i] = bd->b->ifaces[i].name;
+	hint = closest_word(name, names, bd->b->nifaces);
+	if (hint != NULL)
+		diag_note(bd->diags, loc, "did you mean '%s'?", hint);
+	free(names);
+}
+
+static void
+no_such_iface(struct binder *bd, const char *name, struct loc loc,
+    struct loc macro_loc)
+{
+	diag_error(bd->diags, loc, "interface %s does not exist on server %s",
+	    name, bd->srv->name);
+	note_macro(bd, macro_loc);
+	note_jail_iface(bd, name);
+	note_hint(bd, name, loc);
+}
+
+/* "on IF": a host interface (pf also accepts names of interfaces yet to
+   come, but on a modelled server every interface is known). */
+static void
+check_ifspec(struct binder *bd, const struct pf_ifspec *is)
+{
+	if (is->name == NULL || pf_bound_iface(bd->b, is->name) != NO_INDEX)
+		return;
+	no_such_iface(bd, is->name, is->loc, is->macro_loc);
+}
+
+/* An interface address of a rule, a pool or a table. */
+static void
+check_addr(struct binder *bd, const struct pf_addr *a, int af)
+{
+	struct ipprefix *v = NULL;
+	size_t n = 0;
+
+	switch (a->kind) {
+	case PF_ADDR_ANY:
+	case PF_ADDR_PREFIX:
+	case PF_ADDR_RANGE:
+	case PF_ADDR_TABLE:
+	case PF_ADDR_NOROUTE:
+	case PF_ADDR_URPF_FAILED:
+		return;
+	case PF_ADDR_IFACE:
+		if (pf_addr_expand(bd->b, a, af, &v, &n) == 0 && n > 0) {
+			free(v);
+			return;
+		}
+		free(v);
+		/* pfctl falls back to the DNS and fails so. */
+		diag_error(bd->diags, a->loc, "no IP address found for %s",
+		    a->name);
+		note_macro(bd, a->macro_loc);
+		if (pf_bound_iface(bd->b, a->name) == NO_INDEX &&
+		    !str_eq(a->name, "self")) {
+			diag_note(bd->diags, a->loc, "%s is no interface of "
+			    "server %s, and jailnet looks up no host names",
+			    a->name, bd->srv->name);
+			note_jail_iface(bd, a->name);
+			note_hint(bd, a->name, a->loc);
+		} else {
+			diag_note(bd->diags, a->loc, "%s has no %saddress on "
+			    "server %s", a->name, af == AF_INET6 ? "IPv6 " :
+			    af == AF_INET ? "IPv4 " : "", bd->srv->name);
+		}
+		return;
+	case PF_ADDR_DYNIFACE:
+		/* Followed as it changes: it may have no address yet. */
+		if (!str_eq(a->name, "self") &&
+		    pf_bound_iface(bd->b, a->name) == NO_INDEX)
+			no_such_iface(bd, a->name, a->loc, a->macro_loc);
+		return;
+	}
+}
+
+/* Tables. */
+
+static struct pf_bound_table *
+find_table(struct pf_bound *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->ntables; i++)
+		if (str_eq(b->tables[i].name, name))
+			return &b->tables[i];
+	return NULL;
+}
+
+static void
+add_entry(struct pf_bound_table *t, const struct ipprefix *p, bool neg,
+    struct loc loc, size_t *cap)
+{
+	struct pf_table_entry *e = VEC_PUSH(t->entries, t->nentries, *cap);
+
+	e->prefix = *p;
+	e->neg = neg;
+	e->loc = loc;
+}
+
+/* pf_reader over a server's view that remembers a failed read. */
+struct table_reader {
+	const struct fsview *view;
+	bool failed;
+};
+
+static struct source *
+table_reader(void *ctx, const char *path, int *errnum)
+{
+	struct table_reader *tr = ctx;
+	struct source *src = fsview_read(tr->view, path, errnum);
+
+	if (src == NULL)
+		tr->failed = true;
+	return src;
+}
+
+/* Load table ${def}'s contents into ${t}, one file or list at a time so
+   that a file missing from this server's view gets a note saying so. */
+static void
+load_table(struct binder *bd, const struct pf_table *def,
+    struct pf_bound_table *t)
+{
+	struct table_reader tr = { bd->srv->view, false };
+	struct pf_table one;
+	struct pf_table_data td;
+	struct ipprefix *v;
+	size_t i, j, k, nv, cap = 0;
+
+	memset(&td, 0, sizeof(td));
+	for (k = 0; k < def->ninits; k++) {
+		one = *def;
+		one.inits = &def->inits[k];
+		one.ninits = 1;
+		tr.failed = false;
+		pf_table_load(&one, table_reader, &tr, &td, bd->diags);
+		if (tr.failed)
+			diag_note(bd->diags, def->inits[k].loc, "looked up in "
+			    "server %s's view: %s, then %s", bd->srv->name,
+			    bd->srv->view->roots[0],
+			    bd->srv->view->nroots > 1 ?
+			    bd->srv->view->roots[1] : "nothing else");
+	}
+	for (i = 0; i < td.n; i++) {
+		const struct pf_addr *a = &td.v[i];
+
+		if (a->kind == PF_ADDR_PREFIX) {
+			add_entry(t, &a->prefix, a->neg != 0, a->loc, &cap);
+			continue;
+		}
+		check_addr(bd, a, 0);
+		if (pf_addr_expand(bd->b, a, 0, &v, &nv) != 0)
+			continue;
+		for (j = 0; j < nv; j++)
+			add_entry(t, &v[j], a->neg != 0, a->loc, &cap);
+		free(v);
+	}
+	/* The table files outlive the loader: locations point into them. */
+	for (i = 0; i < td.nfiles; i++)
+		*VEC_PUSH(bd->b->sources, bd->b->nsources, bd->b->srccap) =
+		    td.files[i];
+	td.nfiles = 0;
+	pf_table_data_free(&td);
+}
+
+/* If ${name} looks like a typo of a defined table, say which. */
+static void
+note_table_hint(struct binder *bd, const char *name, struct loc loc)
+{
+	const char **names;
+	const char *hint;
+	size_t i, n = 0;
+
+	names = xcalloc(bd->b->ntables + 1, sizeof(*names));
+	for (i = 0; i < bd->b->ntables; i++)
+		if (bd->b->tables[i].def != NULL)
+			names[n++] = bd->b->tables[i].name;
+	hint = closest_word(name, names, n);
+	if (hint != NULL)
+		diag_note(bd->diags, loc, "did you mean <%s>?", hint);
+	free(names);
+}
+
+/*
+ * A table a rule uses.  pfctl does not complain about an undefined one:
+ * the kernel creates it empty (matching nothing) when the ruleset is
+ * loaded, and "pfctl -T add" fills it later.  Do the same, with a warning.
+ */
+static void
+use_table(struct binder *bd, const char *name, struct loc loc, bool overload)
+{
+	struct pf_bound_table *t = find_table(bd->b, name);
+
+	if (t == NULL) {
+		if (!overload) {
+			diag_warning(bd->diags, loc, "table <%s> is not "
+			    "defined; pf creates it empty, so it matches "
+			    "nothing until filled at run time", name);
+			note_table_hint(bd, name, loc);
+		}
+		t = VEC_PUSH(bd->b->tables, bd->b->ntables,
+		    bd->b->tablecap);
+		memset(t, 0, sizeof(*t));
+		t->name = xstrdup(name);
+	}
+	if (overload)
+		t->is_dynamic = true;
+}
+
+static void
+bind_rule_addr(struct binder *bd, const struct pf_addr *a, int af)
+{
+	if (a->kind == PF_ADDR_TABLE)
+		use_table(bd, a->name, a->loc, false);
+	else
+		check_addr(bd, a, af);
+}
+
+static void
+bind_rules(struct binder *bd)
+{
+	const struct pf_ruleset *rs = bd->b->rs;
+	const struct pf_rule *r;
+	size_t k, i, j;
+
+	for (k = 0; k < PF_RS_COUNT; k++)
+		for (i = 0; i < rs->rules[k].n; i++) {
+			r = &rs->rules[k].v[i];
+			check_ifspec(bd, &r->ifspec);
+			bind_rule_addr(bd, &r->src, r->af);
+			bind_rule_addr(bd, &r->dst, r->af);
+			for (j = 0; j < r->rpool.naddrs; j++)
+				bind_rule_addr(bd, &r->rpool.addrs[j], r->af);
+			if (r->state.overload != NULL)
+				use_table(bd, r->state.overload,
+				    r->state.overload_loc, true);
+		}
+}
+
+/* "set skip on": pf skips any name, even one that does not exist yet. */
+static void
+bind_skip(struct binder *bd)
+{
+	const struct pf_ruleset *rs = bd->b->rs;
+	size_t i, j, k;
+
+	for (i = 0; i < rs->nskip; i++) {
+		k = pf_bound_iface(bd->b, rs->skip[i]);
+		if (k != NO_INDEX) {
+			bd->b->ifaces[k].skip = true;
+			continue;
+		}
+		for (j = rs->noptions; j-- > 0;) {
+			const struct pf_option *o = &rs->options[j];
+			size_t m;
+
+			if (o->kind != PF_OPT_SKIP)
+				continue;
+			for (m = 0; m < o->nifnames; m++)
+				if (str_eq(o->ifnames[m], rs->skip[i]))
+					break;
+			if (m < o->nifnames) {
+				diag_warning(bd->diags, o->loc, "set skip on "
+				    "%s: no such interface on server %s",
+				    rs->skip[i], bd->srv->name);
+				break;
+			}
+		}
+	}
+}
+
+struct pf_bound *
+pf_bind_source(const struct site *site, const struct server *srv,
+    struct source *src, struct diags *diags)
+{
+	struct binder bd;
+	struct pf_bound *b = xcalloc(1, sizeof(*b));
+	size_t i, nerr = diags->nerrors;
+
+	b->server = srv;
+	*VEC_PUSH(b->sources, b->nsources, b->srccap) = src;
+	bd.site = site;
+	bd.srv = srv;
+	bd.b = b;
+	bd.diags = diags;
+
+	b->rs = pf_parse(src, diags);
+	if (diags->nerrors != nerr)
+		goto fail;
+	bind_ifaces(b, srv);
+	bind_routes(b, srv);
+	bind_skip(&bd);
+
+	b->tablecap = b->rs->ntables + 1;
+	b->tables = xcalloc(b->tablecap, sizeof(*b->tables));
+	for (i = 0; i < b->rs->ntables; i++) {
+		const struct pf_table *def = &b->rs->tables[i];
+		struct pf_bound_table *t = &b->tables[b->ntables++];
+
+		t->def = def;
+		t->name = xstrdup(def->name);
+		t->is_const = (def->flags & PF_TABLE_CONST) != 0;
+		load_table(&bd, def, t);
+	}
+	bind_rules(&bd);
+	if (diags->nerrors != nerr)
+		goto fail;
+	return b;
+fail:
+	pf_bound_free(b);
+	return NULL;
+}
+
+struct pf_bound *
+pf_bind(const struct site *site, const struct server *srv,
+    struct diags *diags)
+{
+	struct source *src;
+	int errnum = 0;
+
+	if (srv->pf_rules == NULL) {
+		diag_error(diags, srv->loc, "server %s has no pf rules file",
+		    srv->name);
+		return NULL;
+	}
+	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL) {
+		diag_error(diags, srv->loc, "cannot read pf.conf '%s' of "
+		    "server %s: %s", srv->pf_rules, srv->name,
+		    errnum == EINVAL ? "not a clean absolute path" :
+		    strerror(errnum));
+		return NULL;
+	}
+	return pf_bind_source(site, srv, src, diags);
+}
+
+void
+pf_bound_free(struct pf_bound *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	pf_ruleset_free(b->rs);
+	for (i = 0; i < b->nifaces; i++) {
+		free(b->ifaces[i].name);
+		free(b->ifaces[i].addrs);
+	}
+	free(b->ifaces);
+	free(b->routes);
+	for (i = 0; i < b->ntables; i++) {
+		free(b->tables[i].name);
+		free(b->tables[i].entries);
+	}
+	free(b->tables);
+	for (i = 0; i < b->nsources; i++)
+		source_free(b->sources[i]);
+	free(b->sources);
+	free(b);
+}
+
+size_t
+pf_bound_iface(const struct pf_bound *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->nifaces; i++)
+		if (str_eq(b->ifaces[i].name, name))
+			return i;
+	return NO_INDEX;
+}
+
+const struct pf_bound_table *
+pf_bound_table(const struct pf_bound *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->ntables; i++)
+		if (str_eq(b->tables[i].name, name))
+			return &b->tables[i];
+	return NULL;
+}
+
+/* Append what ${a} makes of interface ${pi}'s addresses to ${out}. */
+static void
+expand_iface(const struct pf_iface *pi, const struct pf_addr *a, int af,
+    struct ipprefix **out, size_t *n, size_t *cap)
+{
+	struct ipprefix p;
+	bool seen4 = false, seen6 = false;
+	unsigned i, bits;
+	size_t j;
+
+	for (j = 0; j < pi->naddrs; j++) {
+		p = pi->addrs[j];
+		if (af != 0 && p.addr.family != af)
+			continue;
+		/* :0 is the first address of each family. */
+		if (a->ifmods & PF_IFMOD_NOALIAS) {
+			bool *seen = p.addr.family == AF_INET ? &seen4 : &seen6;
+
+			if (*seen)
+				continue;
+			*seen = true;
+		}
+		bits = ipaddr_bits(&p.addr);
+		if (a->ifmods & PF_IFMOD_PEER)
+			continue;	/* no point-to-point links here */
+		if (a->ifmods & PF_IFMOD_BROADCAST) {
+			if (p.addr.family != AF_INET || p.len >= 31)
+				continue;
+			for (i = p.len; i < bits; i++)
+				p.addr.bytes[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+			p.len = bits;
+		} else if (a->ifmods & PF_IFMOD_NETWORK) {
+			p = ipprefix_network(&p);
+		} else {
+			p.len = bits;
+		}
+		if (a->mask >= 0 && (unsigned)a->mask <= bits) {
+			p.len = (unsigned)a->mask;
+			p = ipprefix_network(&p);
+		}
+		*VEC_PUSH(*out, *n, *cap) = p;
+	}
+}
+
+int
+pf_addr_expand(const struct pf_bound *b, const struct pf_addr *a, int af,
+    struct ipprefix **out, size_t *nout)
+{
+	size_t i, n = 0, cap = 0;
+	struct ipprefix *v = NULL;
+
+	switch (a->kind) {
+	case PF_ADDR_ANY:
+	case PF_ADDR_RANGE:
+	case PF_ADDR_TABLE:
+	case PF_ADDR_NOROUTE:
+	case PF_ADDR_URPF_FAILED:
+		*out = NULL;
+		*nout = 0;
+		return -1;
+	case PF_ADDR_PREFIX:
+		if (af == 0 || a->prefix.addr.family == af)
+			*VEC_PUSH(v, n, cap) = a->prefix;
+		break;
+	case PF_ADDR_IFACE:
+	case PF_ADDR_DYNIFACE:
+		if (str_eq(a->name, "self")) {
+			for (i = 0; i < b->nifaces; i++)
+				expand_iface(&b->ifaces[i], a, af, &v, &n,
+				    &cap);
+		} else if ((i = pf_bound_iface(b, a->name)) != NO_INDEX) {
+			expand_iface(&b->ifaces[i], a, af, &v, &n, &cap);
+		}
+		break;
+	}
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+size_t
+pf_route_lookup(const struct pf_bound *b, const struct ipaddr *dst)
+{
+	size_t i;
+
+	/* Routes are sorted longest first: the first match is the best. */
+	for (i = 0; i < b->nroutes; i++)
+		if (ipprefix_contains(&b->routes[i].dst, dst))
+			return i;
+	return NO_INDEX;
+}
+
+bool
+pf_bound_is_local(const struct pf_bound *b, const struct ipaddr *a)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->nifaces; i++)
+		for (j = 0; j < b->ifaces[i].naddrs; j++)
+			if (ipaddr_eq(&b->ifaces[i].addrs[j].addr, a))
+				return true;
+	return false;
+}

@@ -1,0 +1,817 @@
+/*
+ * pf_eval: states, source nodes and tables of the static pf model, and the
+ * path of a packet through a server.  Rule matching is in pf_eval_match.c.
+ */
+#include "pf_eval.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pf_eval_int.h"
+#include "util.h"
+
+/* Tables. */
+
+static void
+table_add(struct eval_table *t, const struct ipprefix *p, bool neg,
+    uint32_t tzero)
+{
+	struct eval_entry *e = VEC_PUSH(t->v, t->n, t->cap);
+
+	e->prefix = ipprefix_network(p);
+	e->neg = neg;
+	e->tzero = tzero;
+}
+
+struct eval_table *
+eval_table(const struct pf_eval *ctx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->ntables; i++)
+		if (str_eq(ctx->tables[i].name, name))
+			return &ctx->tables[i];
+	return NULL;
+}
+
+int
+eval_table_match(const struct eval_table *t, const struct ipaddr *a)
+{
+	const struct eval_entry *best = NULL;
+	size_t i;
+
+	/* pfr_match_addr(): the longest prefix decides; a negated one means
+	   no match. */
+	for (i = 0; i < t->n; i++)
+		if (ipprefix_contains(&t->v[i].prefix, a) &&
+		    (best == NULL || t->v[i].prefix.len > best->prefix.len))
+			best = &t->v[i];
+	return best != NULL && !best->neg;
+}
+
+int
+pf_eval_table_test(const struct pf_eval *ctx, const char *table,
+    const struct ipaddr *addr)
+{
+	const struct eval_table *t = eval_table(ctx, table);
+
+	if (t == NULL)
+		return -1;
+	return eval_table_match(t, addr);
+}
+
+int
+pf_eval_table_expire(struct pf_eval *ctx, const char *table,
+    unsigned seconds, uint64_t now_ms)
+{
+	struct eval_table *t = eval_table(ctx, table);
+	int64_t limit = (int64_t)(now_ms / 1000) - (int64_t)seconds;
+	size_t i, kept = 0;
+	int removed = 0;
+
+	if (t == NULL)
+		return -1;
+	/* pfctl_table.c, "expire": delete where pfras_tzero <= now - N. */
+	for (i = 0; i < t->n; i++) {
+		if ((int64_t)t->v[i].tzero <= limit) {
+			removed++;
+			continue;
+		}
+		t->v[kept++] = t->v[i];
+	}
+	t->n = kept;
+	return removed;
+}
+
+/* Context. */
+
+struct pf_eval *
+pf_eval_new(const struct pf_bound *b)
+{
+	struct pf_eval *ctx = xcalloc(1, sizeof(*ctx));
+	size_t i, j, cap = 0;
+
+	ctx->b = b;
+	for (i = 0; i < b->ntables; i++) {
+		const struct pf_bound_table *bt = &b->tables[i];
+		struct eval_table *t = VEC_PUSH(ctx->tables, ctx->ntables, cap);
+
+		t->name = xstrdup(bt->name);
+		for (j = 0; j < bt->nentries; j++)
+			table_add(t, &bt->entries[j].prefix,
+			    bt->entries[j].neg, 0);
+	}
+	ctx->tablecap = cap;
+	ctx->next_id = 1;
+	return ctx;
+}
+
+void
+pf_eval_free(struct pf_eval *ctx)
+{
+	size_t i;
+
+	if (ctx == NULL)
+		return;
+	for (i = 0; i < ctx->ntables; i++) {
+		free(ctx->tables[i].name);
+		free(ctx->tables[i].v);
+	}
+	free(ctx->tables);
+	free(ctx->states);
+	free(ctx->nodes);
+	free(ctx);
+}
+
+size_t
+pf_eval_nstates(const struct pf_eval *ctx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ctx->nstates; i++)
+		n += !ctx->states[i].dead;
+	return n;
+}
+
+size_t
+pf_eval_states_of(const struct pf_eval *ctx, const struct ipaddr *addr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ctx->nstates; i++) {
+		const struct eval_state *s = &ctx->states[i];
+
+		if (!s->dead && (ipaddr_eq(&s->key[SK_WIRE].a[0], addr) ||
+		    ipaddr_eq(&s->key[SK_WIRE].a[1], addr)))
+			n++;
+	}
+	return n;
+}
+
+/* States. */
+
+/* A packet's state key in direction ${dir}: pf_test() puts the source at
+   index 0 inbound and at index 1 outbound (pd->sidx). */
+static struct eval_key
+packet_key(const struct pf_packet *p, enum pf_dir dir)
+{
+	struct eval_key k;
+	int s = dir == PF_DIR_IN ? 0 : 1;
+
+	memset(&k, 0, sizeof(k));
+	k.a[s] = p->src;
+	k.a[1 - s] = p->dst;
+	k.p[s] = p->sport;
+	k.p[1 - s] = p->dport;
+	return k;
+}
+
+static bool
+key_eq(const struct eval_key *x, const struct eval_key *y)
+{
+	return ipaddr_eq(&x->a[0], &y->a[0]) && ipaddr_eq(&x->a[1], &y->a[1]) &&
+	    x->p[0] == y->p[0] && x->p[1] == y->p[1];
+}
+
+/*
+ * pf_icmp_mapping(): an ICMP query and its reply share a state, keyed by
+ * the query's type (the model has no ICMP ids).  Return that type, or -1
+ * for a message that is not a query (an error, matched by pf against the
+ * state of the packet it quotes, which the model does not carry).
+ */
+static int
+icmp_virtual_type(const struct pf_packet *p)
+{
+	static const int v4[][2] = {
+		{ 8, 0 }, { 13, 14 }, { 15, 16 }, { 17, 18 }, { 10, 9 },
+	};
+	static const int v6[][2] = {
+		{ 128, 129 }, { 133, 134 }, { 135, 136 },
+	};
+	const int (*pairs)[2] = p->af == AF_INET6 ? v6 : v4;
+	size_t i, n = p->af == AF_INET6 ? 3 : 5;
+
+	for (i = 0; i < n; i++)
+		if (p->icmp_type == pairs[i][0] || p->icmp_type == pairs[i][1])
+			return pairs[i][0];
+	return -1;
+}
+
+static bool
+is_icmp(const struct pf_packet *p)
+{
+	return p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6;
+}
+
+/* The ports of a state key: ICMP queries use their type, other
+   protocols without ports none. */
+static void
+packet_ports_for_key(struct pf_packet *p)
+{
+	if (is_icmp(p)) {
+		int vt = icmp_virtual_type(p);
+
+		p->sport = p->dport = vt < 0 ? 0 : (uint16_t)vt;
+	} else if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP) {
+		p->sport = p->dport = 0;
+	}
+}
+
+/* pf_find_state(): inbound packets are looked up by wire key, outbound by
+   stack key; a floating state matches on every interface. */
+static struct eval_state *
+state_find(struct pf_eval *ctx, const struct pf_packet *p, enum pf_dir dir,
+    size_t ifidx, int *idx)
+{
+	struct pf_packet q = *p;
+	struct eval_key k;
+	size_t i;
+
+	if (is_icmp(p) && icmp_virtual_type(p) < 0)
+		return NULL;
+	packet_ports_for_key(&q);
+	k = packet_key(&q, dir);
+	*idx = dir == PF_DIR_IN ? SK_WIRE : SK_STACK;
+	for (i = 0; i < ctx->nstates; i++) {
+		struct eval_state *s = &ctx->states[i];
+
+		if (s->dead || s->af != p->af || s->proto != p->proto)
+			continue;
+		if (s->kif != NO_INDEX && s->kif != ifidx)
+			continue;
+		if (key_eq(&s->key[*idx], &k))
+			return s;
+	}
+	return NULL;
+}
+
+/* Kill a state; pf_src_tree_remove_state() gives back its connection. */
+static void
+state_kill(struct pf_eval *ctx, struct eval_state *s)
+{
+	if (s->dead)
+		return;
+	s->dead = true;
+	if (s->src_node != NO_INDEX && s->tcp_est &&
+	    ctx->nodes[s->src_node].conn > 0)
+		ctx->nodes[s->src_node].conn--;
+}
+
+/* pf_init_threshold(): limit and count are scaled by PF_THRESHOLD_MULT. */
+static void
+threshold_init(struct eval_node *n, unsigned limit, unsigned seconds,
+    uint32_t now_s)
+{
+	n->limit = (uint32_t)limit * PF_THRESHOLD_MULT;
+	n->seconds = seconds;
+	n->count = 0;
+	n->last = now_s;
+}
+
+/*
+ * pf_add_threshold() of FreeBSD's sys/netpfil/pf/pf.c: after a whole
+ * window without events the count restarts from zero; otherwise it loses
+ * the share of itself that the elapsed whole seconds are of the window
+ * (integer division, 32-bit unsigned as in the kernel), then one event
+ * (PF_THRESHOLD_MULT) is added.
+ */
+static void
+threshold_add(struct eval_node *n, uint32_t now_s)
+{
+	uint32_t diff = now_s - n->last;
+
+	if (diff >= n->seconds)
+		n->count = 0;
+	else
+		n->count -= n->count * diff / n->seconds;
+	n->count += PF_THRESHOLD_MULT;
+	n->last = now_s;
+}
+
+/* pf_check_threshold(): tripped once the count exceeds the limit. */
+static bool
+threshold_check(const struct eval_node *n)
+{
+	return n->count > n->limit;
+}
+
+/* pf_insert_src_node(): one node per source and rule (source-track rule)
+   or per source (global). */
+static size_t
+src_node_get(struct pf_eval *ctx, const struct pf_rule *r,
+    const struct ipaddr *src, uint32_t now_s)
+{
+	const struct pf_rule *key = r->state.src_track == PF_SRCTRACK_RULE ?
+	    r : NULL;
+	struct eval_node *n;
+	size_t i;
+
+	for (i = 0; i < ctx->nnodes; i++)
+		if (ctx->nodes[i].rule == key &&
+		    ipaddr_eq(&ctx->nodes[i].addr, src))
+			return i;
+	n = VEC_PUSH(ctx->nodes, ctx->nnodes, ctx->nodecap);
+	n->addr = *src;
+	n->rule = key;
+	threshold_init(n, r->state.max_src_conn_rate,
+	    r->state.max_src_conn_secs, now_s);
+	return ctx->nnodes - 1;
+}
+
+unsigned
+eval_state_create(struct pf_eval *ctx, const struct pf_rule *r,
+    const struct pf_packet *orig, const struct pf_packet *xlated,
+    enum pf_dir dir, size_t ifidx, uint32_t now_s)
+{
+	struct pf_packet o = *orig, x = *xlated;
+	struct eval_state *s;
+
+	packet_ports_for_key(&o);
+	packet_ports_for_key(&x);
+	s = VEC_PUSH(ctx->states, ctx->nstates, ctx->statecap);
+	s->id = ctx->next_id++;
+	s->af = orig->af;
+	s->proto = orig->proto;
+	s->dir = dir;
+	s->rule = r;
+	/* pf_state_insert(): inbound the wire key is the packet as it came,
+	   the stack key as translated; outbound the other way round. */
+	s->key[SK_WIRE] = packet_key(dir == PF_DIR_IN ? &o : &x, dir);
+	s->key[SK_STACK] = packet_key(dir == PF_DIR_IN ? &x : &o, dir);
+	s->kif = r != NULL && r->state.if_bound ? ifidx : NO_INDEX;
+	s->src_node = NO_INDEX;
+	if (r != NULL && r->state.src_track != PF_SRCTRACK_NONE)
+		s->src_node = src_node_get(ctx, r, &orig->src, now_s);
+	if (orig->proto == IPPROTO_TCP) {
+		/* pf_create_state(): the initiator has sent its SYN. */
+		s->peer[0] = TCPS_SYN_SENT;
+		s->peer[1] = TCPS_CLOSED;
+	}
+	return s->id;
+}
+
+/* Overload: add the source to the table and, with flush, kill its states
+   as pf_overload_task() does (the state's direction decides which key
+   address is compared). */
+static size_t
+overload(struct pf_eval *ctx, const struct eval_state *st,
+    const struct ipaddr *addr, uint32_t now_s)
+{
+	const struct pf_rule *r = st->rule;
+	struct eval_table *t = eval_table(ctx, r->state.overload);
+	struct ipprefix p;
+	size_t i, killed = 0;
+
+	if (t == NULL) {
+		t = VEC_PUSH(ctx->tables, ctx->ntables, ctx->tablecap);
+		t->name = xstrdup(r->state.overload);
+	}
+	p.addr = *addr;
+	p.len = ipaddr_bits(addr);
+	for (i = 0; i < t->n; i++)
+		if (!t->v[i].neg && t->v[i].prefix.len == p.len &&
+		    ipaddr_eq(&t->v[i].prefix.addr, addr))
+			break;
+	if (i == t->n)
+		table_add(t, &p, false, now_s);
+	if (!r->state.flush && !r->state.flush_global)
+		return 0;
+	for (i = 0; i < ctx->nstates; i++) {
+		struct eval_state *s = &ctx->states[i];
+		const struct eval_key *wk = &s->key[SK_WIRE];
+
+		if (s->dead || s->af != st->af)
+			continue;
+		if (!r->state.flush_global && s->rule != r)
+			continue;
+		if ((st->dir == PF_DIR_OUT && ipaddr_eq(addr, &wk->a[1])) ||
+		    (st->dir == PF_DIR_IN && ipaddr_eq(addr, &wk->a[0]))) {
+			state_kill(ctx, s);
+			killed++;
+		}
+	}
+	return killed;
+}
+
+/*
+ * pf_src_connlimit(): a completed handshake counts one connection and one
+ * rate event for the state's source node; past max-src-conn or the rate,
+ * the state dies, the source is overloaded, and the packet is dropped.
+ * Return true if the packet is dropped.
+ */
+static bool
+src_connlimit(struct pf_eval *ctx, struct eval_state *st, uint32_t now_s,
+    struct pf_eval_stage *stage)
+{
+	struct eval_node *n = &ctx->nodes[st->src_node];
+	const struct pf_rule *r = st->rule;
+	struct ipaddr addr = n->addr;
+	char buf[IPADDR_STRLEN];
+	size_t killed;
+	int bad = 0;
+
+	n->conn++;
+	st->tcp_est = true;
+	threshold_add(n, now_s);
+	if (r->state.max_src_conn && r->state.max_src_conn < n->conn)
+		bad++;
+	if (r->state.max_src_conn_rate && threshold_check(n))
+		bad++;
+	if (!bad)
+		return false;
+	state_kill(ctx, st);
+	if (r->state.overload == NULL) {
+		snprintf(stage->note, sizeof(stage->note),
+		    "source %s over its connection limit: state killed",
+		    ipaddr_format(&addr, buf));
+		return true;
+	}
+	killed = overload(ctx, st, &addr, now_s);
+	snprintf(stage->note, sizeof(stage->note),
+	    "source %s over its connection limit: added to <%s>, "
+	    "%zu state%s flushed", ipaddr_format(&addr, buf),
+	    r->state.overload, killed, killed == 1 ? "" : "s");
+	return true;
+}
+
+/*
+ * The part of pf_tcp_track_full() that moves the peers' states through
+ * the handshake; ${side} 0 is the state's initiator.  Return true if the
+ * packet is dropped (connection limit).
+ */
+static bool
+tcp_track(struct pf_eval *ctx, struct eval_state *st, int side, uint8_t flags,
+    uint32_t now_s, struct pf_eval_stage *stage)
+{
+	uint8_t *src = &st->peer[side], *dst = &st->peer[1 - side];
+
+	if (flags & PF_TH_SYN) {
+		if (*src < TCPS_SYN_SENT)
+			*src = TCPS_SYN_SENT;
+	}
+	if (flags & PF_TH_FIN) {
+		if (*src < TCPS_CLOSING)
+			*src = TCPS_CLOSING;
+	}
+	if (flags & PF_TH_ACK) {
+		if (*dst == TCPS_SYN_SENT) {
+			*dst = TCPS_ESTABLISHED;
+			if (*src == TCPS_ESTABLISHED &&
+			    st->src_node != NO_INDEX &&
+			    src_connlimit(ctx, st, now_s, stage))
+				return true;
+		} else if (*dst == TCPS_CLOSING) {
+			*dst = TCPS_FIN_WAIT_2;
+		}
+	}
+	if (flags & PF_TH_RST)
+		*src = *dst = TCPS_TIME_WAIT;
+	return false;
+}
+
+/*
+ * Look up a state for ${p} in ${dir} on interface ${ifidx}.  If one
+ * matches, rewrite ${p} as the state translates it, track TCP, and return
+ * the state's id (0 and stage->pass false if the packet is dropped).
+ * Return -1 if there is no state.
+ */
+long
+eval_state_lookup(struct pf_eval *ctx, struct pf_packet *p, enum pf_dir dir,
+    size_t ifidx, uint32_t now_s, struct pf_eval_stage *stage)
+{
+	struct eval_state *st;
+	const struct eval_key *nk;
+	int idx, s = dir == PF_DIR_IN ? 0 : 1;
+	unsigned id;
+
+	st = state_find(ctx, p, dir, ifidx, &idx);
+	if (st == NULL)
+		return -1;
+	id = st->id;
+	/* The other key gives the addresses after the state's translation. */
+	nk = &st->key[1 - idx];
+	p->src = nk->a[s];
+	p->dst = nk->a[1 - s];
+	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP) {
+		p->sport = nk->p[s];
+		p->dport = nk->p[1 - s];
+	}
+	stage->pass = true;
+	if (p->proto == IPPROTO_TCP &&
+	    tcp_track(ctx, st, dir == st->dir ? 0 : 1, p->flags, now_s, stage))
+		stage->pass = false;
+	return id;
+}
+
+/* The path through the server. */
+
+static bool
+iface_has_addr(const struct pf_iface *pi, const struct ipaddr *a)
+{
+	size_t i;
+
+	for (i = 0; i < pi->naddrs; i++)
+		if (ipaddr_eq(&pi->addrs[i].addr, a))
+			return true;
+	return false;
+}
+
+/* Is ${i} the bridge ${br} or one of its members? */
+static bool
+on_bridge(const struct pf_bound *b, size_t i, size_t br)
+{
+	return i == br || b->ifaces[i].bridge == br;
+}
+
+/* Run one filter pass; return true if the packet passes. */
+static bool
+stage_run(struct pf_eval *ctx, struct pf_eval_result *res, enum pf_dir dir,
+    size_t ifidx, struct pf_packet *p, uint32_t now_s)
+{
+	struct pf_eval_stage *st = &res->stages[res->nstages++];
+
+	memset(st, 0, sizeof(*st));
+	st->dir = dir;
+	snprintf(st->ifname, sizeof(st->ifname), "%s",
+	    ctx->b->ifaces[ifidx].name);
+	st->before = *p;
+	eval_filter_pass(ctx, st, dir, ifidx, p, now_s);
+	st->after = *p;
+	return st->pass;
+}
+
+static int
+fail(struct pf_eval_result *res, enum pf_eval_fate fate, const char *why)
+{
+	res->fate = fate;
+	snprintf(res->reason, sizeof(res->reason), "%s", why);
+	return fate == PF_FATE_ERROR ? -1 : 0;
+}
+
+/* Routed out of the host, after the inbound pass (or for its own packet). */
+static int
+route_out(struct pf_eval *ctx, struct pf_eval_result *res,
+    struct pf_packet *p, uint32_t now_s, bool own)
+{
+	const struct pf_bound *b = ctx->b;
+	size_t r, oif;
+
+	if (pf_bound_is_local(b, &p->dst)) {
+		/* The host's packet to itself goes out and in on lo0. */
+		if (own && (oif = pf_bound_iface(b, "lo0")) != NO_INDEX &&
+		    (!stage_run(ctx, res, PF_DIR_OUT, oif, p, now_s) ||
+		    !stage_run(ctx, res, PF_DIR_IN, oif, p, now_s))) {
+			res->fate = PF_FATE_BLOCKED;
+			res->final = *p;
+			return 0;
+		}
+		res->fate = PF_FATE_DELIVERED;
+		res->final = *p;
+		return 0;
+	}
+	if (!own && !b->server->gateway_enable)
+		return fail(res, PF_FATE_DROPPED,
+		    "not forwarded: gateway_enable is off");
+	r = pf_route_lookup(b, &p->dst);
+	if (r == NO_INDEX)
+		return fail(res, PF_FATE_DROPPED,
+		    "no route to the destination");
+	oif = b->routes[r].iface;
+	/* Routed to a bridge or a member: seen only there (bridge_output()
+	   runs no member filter). */
+	if (!stage_run(ctx, res, PF_DIR_OUT, oif, p, now_s)) {
+		res->fate = PF_FATE_BLOCKED;
+		res->final = *p;
+		return 0;
+	}
+	res->fate = own ? PF_FATE_SENT : PF_FATE_FORWARDED;
+	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
+	    b->ifaces[oif].name);
+	res->final = *p;
+	return 0;
+}
+
+/* A frame bridged from member ${in} to member ${out} of bridge ${br}:
+   bridge_pfil() runs member in, bridge in, bridge out, member out. */
+static int
+bridge_path(struct pf_eval *ctx, struct pf_eval_result *res, size_t in,
+    size_t br, size_t out, struct pf_packet *p, uint32_t now_s)
+{
+	const struct server *srv = ctx->b->server;
+	struct {
+		bool on;
+		enum pf_dir dir;
+		size_t ifidx;
+	} steps[4] = {
+		{ srv->pfil_member, PF_DIR_IN, in },
+		{ srv->pfil_bridge, PF_DIR_IN, br },
+		{ srv->pfil_bridge, PF_DIR_OUT, br },
+		{ srv->pfil_member, PF_DIR_OUT, out },
+	};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (!steps[i].on)
+			continue;
+		if (!stage_run(ctx, res, steps[i].dir, steps[i].ifidx, p,
+		    now_s)) {
+			res->fate = PF_FATE_BLOCKED;
+			res->final = *p;
+			return 0;
+		}
+	}
+	res->fate = PF_FATE_BRIDGED;
+	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
+	    ctx->b->ifaces[out].name);
+	res->final = *p;
+	return 0;
+}
+
+/*
+ * The interface the host receives a routed frame on when it enters bridge
+ * ${br}: the member that owns the destination address (its MAC is the
+ * frame's), else the interface of the connected route back to the
+ * sender if it is on this bridge, else the bridge.
+ */
+static size_t
+bridge_l3_iface(const struct pf_bound *b, size_t br, const struct pf_packet *p)
+{
+	size_t i, r;
+
+	for (i = 0; i < b->nifaces; i++)
+		if (on_bridge(b, i, br) &&
+		    iface_has_addr(&b->ifaces[i], &p->dst))
+			return i;
+	r = pf_route_lookup(b, &p->src);
+	if (r != NO_INDEX && !b->routes[r].has_gateway &&
+	    on_bridge(b, b->routes[r].iface, br))
+		return b->routes[r].iface;
+	return br;
+}
+
+int
+pf_eval_packet(struct pf_eval *ctx, const char *in_ifname,
+    const char *out_member, const struct pf_packet *pkt, uint64_t now_ms,
+    struct pf_eval_result *res)
+{
+	const struct pf_bound *b = ctx->b;
+	struct pf_packet p = *pkt;
+	uint32_t now_s = (uint32_t)(now_ms / 1000);
+	size_t in, br, r, out;
+	char msg[128];
+
+	memset(res, 0, sizeof(*res));
+	if (in_ifname == NULL)
+		return route_out(ctx, res, &p, now_s, true);
+	in = pf_bound_iface(b, in_ifname);
+	if (in == NO_INDEX) {
+		snprintf(msg, sizeof(msg), "server %s has no interface %s",
+		    b->server->name, in_ifname);
+		return fail(res, PF_FATE_ERROR, msg);
+	}
+	br = b->ifaces[in].bridge;
+	if (br != NO_INDEX && !pf_bound_is_local(b, &p.dst)) {
+		r = pf_route_lookup(b, &p.dst);
+		if (r != NO_INDEX && !b->routes[r].has_gateway &&
+		    on_bridge(b, b->routes[r].iface, br)) {
+			/* Same segment: bridged to another member. */
+			out = out_member != NULL && *out_member != '\0' ?
+			    pf_bound_iface(b, out_member) : NO_INDEX;
+			if (out == NO_INDEX || out == in ||
+			    b->ifaces[out].bridge != br) {
+				snprintf(msg, sizeof(msg), "%s is bridged by "
+				    "%s: name the member it leaves by "
+				    "(out on MEMBER)", in_ifname,
+				    b->ifaces[br].name);
+				return fail(res, PF_FATE_ERROR, msg);
+			}
+			return bridge_path(ctx, res, in, br, out, &p, now_s);
+		}
+	}
+	if (br != NO_INDEX)
+		in = bridge_l3_iface(b, br, &p);
+	if (!stage_run(ctx, res, PF_DIR_IN, in, &p, now_s)) {
+		res->fate = PF_FATE_BLOCKED;
+		res->final = p;
+		return 0;
+	}
+	return route_out(ctx, res, &p, now_s, false);
+}
+
+/* Explanation. */
+
+static void
+explain_rule(const struct pf_rule *r, struct strbuf *out)
+{
+	if (r->loc.src != NULL)
+		strbuf_addf(out, "rule %u (%s:%u)", r->nr, r->loc.src->path,
+		    r->loc.line);
+	else
+		strbuf_addf(out, "rule %u", r->nr);
+}
+
+static void
+explain_endpoint(const struct pf_packet *p, const struct ipaddr *a,
+    uint16_t port, struct strbuf *out)
+{
+	char buf[IPADDR_STRLEN];
+
+	strbuf_adds(out, ipaddr_format(a, buf));
+	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)
+		strbuf_addf(out, " port %u", port);
+}
+
+static void
+explain_stage(const struct pf_eval_stage *st, struct strbuf *out)
+{
+	const char *dir = st->dir == PF_DIR_IN ? "in" : "out";
+	const struct pf_packet *a = &st->after;
+
+	if (st->xlate != NULL) {
+		strbuf_addf(out, "%s on %s: %s ", dir, st->ifname,
+		    st->xlate->action == PF_ACT_NAT ? "nat" : "rdr");
+		explain_rule(st->xlate, out);
+		strbuf_adds(out, " -> ");
+		if (st->xlate->action == PF_ACT_NAT)
+			explain_endpoint(a, &a->src, a->sport, out);
+		else
+			explain_endpoint(a, &a->dst, a->dport, out);
+		strbuf_addc(out, '\n');
+	}
+	strbuf_addf(out, "%s on %s: ", dir, st->ifname);
+	switch (st->how) {
+	case PF_EVAL_BY_RULE:
+		strbuf_addf(out, "%s by ", st->pass ? "pass" : "block");
+		explain_rule(st->rule, out);
+		if (!st->pass && st->rule->block != PF_BLOCK_DROP)
+			strbuf_adds(out, " (return)");
+		break;
+	case PF_EVAL_BY_DEFAULT:
+		strbuf_adds(out, "pass by default (no rule matches)");
+		break;
+	case PF_EVAL_BY_STATE:
+		strbuf_addf(out, "%s on state %u", st->pass ? "pass" : "drop",
+		    st->state_id);
+		if (!ipaddr_eq(&st->before.src, &a->src) ||
+		    !ipaddr_eq(&st->before.dst, &a->dst) ||
+		    st->before.sport != a->sport ||
+		    st->before.dport != a->dport) {
+			strbuf_adds(out, ", translated to ");
+			explain_endpoint(a, &a->src, a->sport, out);
+			strbuf_adds(out, " -> ");
+			explain_endpoint(a, &a->dst, a->dport, out);
+		}
+		break;
+	case PF_EVAL_BY_XLATE_PASS:
+		strbuf_adds(out, "pass by ");
+		explain_rule(st->xlate, out);
+		strbuf_adds(out, " (pass on the translation rule)");
+		break;
+	case PF_EVAL_SKIPPED:
+		strbuf_adds(out, "pass (set skip on this interface)");
+		break;
+	}
+	if (st->state_created)
+		strbuf_addf(out, ", state %u created", st->state_id);
+	if (st->note[0] != '\0')
+		strbuf_addf(out, "; %s", st->note);
+	strbuf_addc(out, '\n');
+}
+
+void
+pf_eval_explain(const struct pf_eval_result *res, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < res->nstages; i++)
+		explain_stage(&res->stages[i], out);
+	switch (res->fate) {
+	case PF_FATE_DELIVERED:
+		strbuf_adds(out, "verdict: pass, delivered to the host\n");
+		break;
+	case PF_FATE_FORWARDED:
+		strbuf_addf(out, "verdict: pass, forwarded out of %s\n",
+		    res->out_ifname);
+		break;
+	case PF_FATE_BRIDGED:
+		strbuf_addf(out, "verdict: pass, bridged out of %s\n",
+		    res->out_ifname);
+		break;
+	case PF_FATE_SENT:
+		strbuf_addf(out, "verdict: pass, sent out of %s\n",
+		    res->out_ifname);
+		break;
+	case PF_FATE_BLOCKED:
+		strbuf_adds(out, "verdict: block\n");
+		break;
+	case PF_FATE_DROPPED:
+		strbuf_addf(out, "verdict: dropped, %s\n", res->reason);
+		break;
+	case PF_FATE_ERROR:
+		strbuf_addf(out, "error: %s\n", res->reason);
+		break;
+	}
+}

@@ -1,0 +1,328 @@
+/*
+ * procs: the list of processes of a site's jails.
+ */
+#include "procs.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
+void
+procs_free_argv(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+int
+procs_split_command(const char *line, char ***argv_out, size_t *argc_out,
+    const char **why)
+{
+	struct strbuf word = { 0 };
+	char **argv = NULL;
+	size_t argc = 0, cap = 0;
+	const char *p = line;
+	bool in_word = false;
+
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		in_word = true;
+		while (*p != '\0' && !is_blank(*p)) {
+			if (*p == '\'') {
+				const char *end = strchr(p + 1, '\'');
+
+				if (end == NULL) {
+					*why = "unterminated single quote";
+					goto fail;
+				}
+				strbuf_add(&word, p + 1, (size_t)(end - p - 1));
+				p = end + 1;
+			} else if (*p == '"') {
+				for (p++; *p != '"'; p++) {
+					if (*p == '\0') {
+						*why = "unterminated double quote";
+						goto fail;
+					}
+					if (*p == '\\' && p[1] == '\n') {
+						p++;
+						continue;
+					}
+					if (*p == '\\' && p[1] != '\0' &&
+					    strchr("\"\\$`", p[1]) != NULL)
+						p++;
+					strbuf_addc(&word, *p);
+				}
+				p++;
+			} else if (*p == '\\') {
+				if (p[1] == '\0') {
+					*why = "backslash at the end";
+					goto fail;
+				}
+				if (p[1] != '\n')
+					strbuf_addc(&word, p[1]);
+				p += 2;
+			} else {
+				strbuf_addc(&word, *p++);
+			}
+		}
+		*VEC_PUSH(argv, argc, cap) = xstrdup(strbuf_cstr(&word));
+		strbuf_free(&word);
+		in_word = false;
+	}
+	(void)in_word;
+	if (argc == 0) {
+		*why = "empty command";
+		goto fail;
+	}
+	*VEC_PUSH(argv, argc, cap) = NULL;
+	*argv_out = argv;
+	*argc_out = argc - 1;
+	return 0;
+fail:
+	strbuf_free(&word);
+	*VEC_PUSH(argv, argc, cap) = NULL;
+	procs_free_argv(argv);
+	return -1;
+}
+
+char *
+procs_netns_name(const char *site, const char *server, const char *jail)
+{
+	if (jail == NULL)
+		return xasprintf("%s-%s", site, server);
+	return xasprintf("%s-%s-%s", site, server, jail);
+}
+
+static struct proc_spec *
+add_proc(struct proc_list *list, const struct site *site,
+    const struct server *srv, const struct jail *j, enum proc_kind kind,
+    const char *name, struct loc loc)
+{
+	struct proc_spec *p = VEC_PUSH(list->procs, list->n, list->cap);
+
+	memset(p, 0, sizeof(*p));
+	p->server = xstrdup(srv->name);
+	p->jail = xstrdup(j->name);
+	p->kind = kind;
+	p->name = xstrdup(name);
+	p->netns = procs_netns_name(site->name, srv->name, j->name);
+	p->hostname = xstrdup(j->hostname != NULL ? j->hostname : j->name);
+	p->new_ipc = j->sysvshm == SYSV_NEW;
+	p->loc = loc;
+	return p;
+}
+
+static char *
+endpoint_arg(const struct endpoint *e)
+{
+	char buf[IPADDR_STRLEN];
+
+	return xasprintf("[%s]:%u", ipaddr_format(&e->addr, buf), e->port);
+}
+
+static int
+add_pipe(struct proc_list *list, const struct site *site,
+    const struct server *srv, const struct jail *j, const struct pipe *pp,
+    struct diags *diags)
+{
+	struct proc_spec *p;
+	char *key, *abs;
+	int errnum;
+
+	key = fsview_resolve(j->view, pp->key_path, &errnum);
+	if (key == NULL) {
+		diag_error(diags, pp->key_loc, "key %s of pipe %s of jail "
+		    "%s/%s: %s", pp->key_path, pp->name, srv->name, j->name,
+		    strerror(errnum));
+		return -1;
+	}
+	if ((abs = realpath(key, NULL)) == NULL) {
+		diag_error(diags, pp->key_loc, "key %s of pipe %s of jail "
+		    "%s/%s: %s: %s", pp->key_path, pp->name, srv->name,
+		    j->name, key, strerror(errno));
+		free(key);
+		return -1;
+	}
+	free(key);
+	p = add_proc(list, site, srv, j, PROC_PIPE, pp->name, pp->loc);
+	p->argc = 9;
+	p->argv = xcalloc(p->argc + 1, sizeof(*p->argv));
+	p->argv[0] = xstrdup("spiped");
+	p->argv[1] = xstrdup(pp->mode == PIPE_ENCRYPT ? "-e" : "-d");
+	p->argv[2] = xstrdup("-s");
+	p->argv[3] = endpoint_arg(&pp->source);
+	p->argv[4] = xstrdup("-t");
+	p->argv[5] = endpoint_arg(&pp->target);
+	p->argv[6] = xstrdup("-k");
+	p->argv[7] = abs;
+	p->argv[8] = xstrdup("-F");
+	return 0;
+}
+
+static int
+add_service(struct proc_list *list, const struct site *site,
+    const struct server *srv, const struct jail *j,
+    const struct enabled_service *es, struct diags *diags)
+{
+	const struct service *svc = &site->services[es->service];
+	struct proc_spec *p;
+	const char *why;
+	char **argv;
+	size_t argc;
+
+	if (procs_split_command(svc->command, &argv, &argc, &why) != 0) {
+		diag_error(diags, svc->command_loc, "command of service %s: "
+		    "%s", svc->name, why);
+		return -1;
+	}
+	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,
+	    svc->command_loc);
+	p->argv = argv;
+	p->argc = argc;
+	return 0;
+}
+
+int
+procs_build(const struct site *site, bool services, struct proc_list *list,
+    struct diags *diags)
+{
+	size_t s, k, i;
+	int rc = 0;
+
+	for (s = 0; s < site->nservers; s++) {
+		const struct server *srv = &site->servers[s];
+
+		for (k = 0; k < srv->njails; k++) {
+			const struct jail *j = &srv->jails[k];
+
+			for (i = 0; i < j->npipes; i++)
+				if (add_pipe(list, site, srv, j, &j->pipes[i],
+				    diags) != 0)
+					rc = -1;
+			for (i = 0; services && i < j->nservices; i++)
+				if (add_service(list, site, srv, j,
+				    &j->services[i], diags) != 0)
+					rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* The first executable ${name} in ${search}, or NULL. */
+static char *
+search_path(const char *name, const char *search)
+{
+	const char *dir = search, *end;
+	char *cand;
+
+	for (;;) {
+		end = strchr(dir, ':');
+		if (end == NULL)
+			end = dir + strlen(dir);
+		if (end == dir)
+			cand = xasprintf("./%s", name);
+		else
+			cand = xasprintf("%.*s/%s", (int)(end - dir), dir,
+			    name);
+		if (access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (*end == '\0')
+			return NULL;
+		dir = end + 1;
+	}
+}
+
+int
+procs_resolve(struct proc_list *list, struct diags *diags)
+{
+	const char *search = getenv("PATH");
+	size_t i;
+	int rc = 0;
+
+	if (search == NULL || *search == '\0')
+		search = DEFAULT_PATH;
+	for (i = 0; i < list->n; i++) {
+		struct proc_spec *p = &list->procs[i];
+		const char *cmd = p->argv[0];
+
+		free(p->path);
+		p->path = NULL;
+		if (strchr(cmd, '/') != NULL) {
+			if (access(cmd, X_OK) == 0)
+				p->path = xstrdup(cmd);
+		} else {
+			p->path = search_path(cmd, search);
+		}
+		if (p->path != NULL) {
+			/* The supervisor runs in /, not here. */
+			char *abs = realpath(p->path, NULL);
+
+			if (abs != NULL) {
+				free(p->path);
+				p->path = abs;
+			}
+		}
+		if (p->path == NULL) {
+			diag_error(diags, p->loc, "%s %s of jail %s/%s: "
+			    "command '%s' not found%s", proc_kind_name(p->kind),
+			    p->name, p->server, p->jail, cmd,
+			    strchr(cmd, '/') != NULL ? " or not executable" :
+			    " in $PATH");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void
+procs_free(struct proc_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		struct proc_spec *p = &list->procs[i];
+
+		free(p->server);
+		free(p->jail);
+		free(p->name);
+		procs_free_argv(p->argv);
+		free(p->path);
+		free(p->netns);
+		free(p->hostname);
+	}
+	free(list->procs);
+	memset(list, 0, sizeof(*list));
+}
+
+const char *
+proc_kind_name(enum proc_kind kind)
+{
+	switch (kind) {
+	case PROC_PIPE:
+		return "pipe";
+	case PROC_SERVICE:
+		return "service";
+	}
+	return "?";
+}

@@ -1,0 +1,106 @@
+/*
+ * procs: the processes of a site's jails, computed from the model: every
+ * spiped pipe of a jail's rc.conf and every service it enables, with the
+ * argument vector, the namespace and the hostname each runs with.  The
+ * supervisor (supervise.h) runs them; `jailnet exec` uses the same rules
+ * to enter a jail.
+ *
+ * Service commands of site.conf are split into words with shell-like
+ * quoting (see procs_split_command()); no shell runs them.
+ */
+#ifndef JAILNET_PROCS_H
+#define JAILNET_PROCS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "site.h"
+
+enum proc_kind {
+	PROC_PIPE,		/* a spiped pipe */
+	PROC_SERVICE,		/* an enabled service of site.conf */
+};
+
+struct proc_spec {
+	char *server;		/* the server's name */
+	char *jail;		/* the jail's name */
+	enum proc_kind kind;
+	char *name;		/* the pipe's or the service's name */
+	char **argv;		/* NULL-terminated; argv[0] as written */
+	size_t argc;
+	char *path;		/* the program to execute (absolute once checked) */
+	char *netns;		/* "SITE-SERVER-JAIL" */
+	char *hostname;		/* the jail's hostname */
+	bool new_ipc;		/* sysvshm = new: its own IPC namespace */
+	struct loc loc;		/* the pipe, or the service's command */
+};
+
+struct proc_list {
+	struct proc_spec *procs;	/* boot order: servers, jails, pipes then services */
+	size_t n, cap;
+};
+
+/**
+ * procs_split_command(line, argv, argc, why):
+ * Split the command line ${line} into words as sh(1) would without
+ * expansions: blanks separate words, '...' is literal, "..." is literal
+ * but for \" \\ \$ \` and an escaped newline, and a backslash outside
+ * quotes takes the next character literally.  Store in ${argv} a
+ * NULL-terminated array of ${argc} new strings (the caller frees it with
+ * procs_free_argv()).  Return 0, or -1 with ${why} pointing to a static
+ * sentence (unterminated quote, empty command).
+ */
+int procs_split_command(const char *line, char ***argv, size_t *argc,
+    const char **why);
+
+/**
+ * procs_free_argv(argv):
+ * Free a NULL-terminated array of strings and its strings; NULL is a no-op.
+ */
+void procs_free_argv(char **argv);
+
+/**
+ * procs_build(site, services, list, diags):
+ * Fill ${list} (zeroed by the caller; its contents owned by it, freed with
+ * procs_free()) with the processes of ${site}'s jails in boot order: each
+ * jail's pipes, then, if ${services}, its enabled services.  Pipes run
+ * "spiped -e|-d -s [SRC]:PORT -t [DST]:PORT -k KEY -F" with the key's
+ * absolute path on disk.  Record in ${diags} a command that cannot be
+ * split or a key that cannot be found.  Return 0, or -1 if an error was
+ * recorded.  Reads the file system only to make key paths absolute.
+ */
+int procs_build(const struct site *site, bool services,
+    struct proc_list *list, struct diags *diags);
+
+/**
+ * procs_resolve(list, diags):
+ * Find the program of every process: argv[0] if it contains '/', else the
+ * first executable of that name in $PATH (/usr/sbin:/usr/bin:/sbin:/bin
+ * if unset), and store it in its ${path}.  Record in ${diags}, for each
+ * one not found or not executable, an error naming the service or pipe,
+ * the jail and the command.  Return 0, or -1 if any is missing.
+ */
+int procs_resolve(struct proc_list *list, struct diags *diags);
+
+/**
+ * procs_free(list):
+ * Free the contents of ${list} (not ${list} itself) and zero it.
+ */
+void procs_free(struct proc_list *list);
+
+/**
+ * proc_kind_name(kind):
+ * "pipe" or "service".
+ */
+const char *proc_kind_name(enum proc_kind kind);
+
+/**
+ * procs_netns_name(site, server, jail):
+ * Return the name of the namespace of ${jail} (or of ${server} if NULL):
+ * "SITE-SERVER-JAIL", owned by the caller; the naming of plan.h.
+ */
+char *procs_netns_name(const char *site, const char *server,
+    const char *jail);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * supervise: the supervisor of a site's jail processes, and what the
+ * commands need to find, stop and clean up after it.
+ *
+ * `jailnet up` starts one supervisor per site: a detached process (double
+ * fork, its own session, stdio to ROOT/SITE/supervisor.log) that starts
+ * every process of a proc_list in order, each inside its jail's network
+ * namespace and in new UTS (hostname set) and, for sysvshm = new, IPC
+ * namespaces, with stdout and stderr appended to
+ * ROOT/SITE/log/SERVER.JAIL.NAME.log.  A process that exits is started
+ * again after a delay doubling from 0.2 s to 5 s; one that exits
+ * SUPERVISE_MAX_FAILS times within SUPERVISE_FAIL_WINDOW seconds is marked
+ * failed and left alone.  On SIGTERM the supervisor stops them in reverse
+ * order (SIGTERM, each given SUPERVISE_STOP_STEP_MS before the next is
+ * signalled; SIGKILL to those left after SUPERVISE_STOP_MS) and exits.
+ *
+ * It keeps ROOT/SITE/procs up to date (replaced atomically), one line per
+ * process: "SERVER JAIL KIND NAME PID STATE RESTARTS", STATE one of
+ * running, restarting, failed, stopped; PID 0 when none runs.
+ *
+ * Functions that can fail return 0, or -1 with ${err} filled; they never
+ * print or exit (but the supervisor itself, once forked, only ever
+ * _exit()s).
+ */
+#ifndef JAILNET_SUPERVISE_H
+#define JAILNET_SUPERVISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "nl.h"
+#include "procs.h"
+
+#define SUPERVISE_MAX_FAILS 5
+#define SUPERVISE_FAIL_WINDOW 30.0
+#define SUPERVISE_STOP_MS 3000
+#define SUPERVISE_STOP_STEP_MS 20
+
+/* One line of the procs file. */
+struct proc_status {
+	char *server, *jail, *kind, *name, *state;
+	long pid;
+	unsigned long restarts;
+};
+
+/**
+ * supervise_start(root, site, list, pid, start, err):
+ * Start the detached supervisor of ${site} for the processes of ${list}
+ * (whose programs procs_resolve() found), creating ROOT/SITE/log.  Store
+ * its pid in ${pid} and its start time (proc_start_time()) in ${start}.
+ * The supervisor inherits no descriptor but stdio.
+ */
+int supervise_start(const char *root, const char *site,
+    const struct proc_list *list, pid_t *pid, unsigned long long *start,
+    struct nl_error *err);
+
+/**
+ * supervise_alive(pid, start):
+ * Return true if the process ${pid} is alive (not a zombie) and started at
+ * ${start}: it is the recorded supervisor, not a later process with its pid.
+ */
+bool supervise_alive(pid_t pid, unsigned long long start);
+
+/**
+ * supervise_stop(pid, start):
+ * If the supervisor ${pid} of ${start} is alive, send it SIGTERM and wait
+ * for it to stop its processes and exit; SIGKILL it if it takes longer than
+ * twice SUPERVISE_STOP_MS.  Return true if it was alive.
+ */
+bool supervise_stop(pid_t pid, unsigned long long start);
+
+/**
+ * supervise_kill_netns(names, n, killed):
+ * SIGKILL every process whose network namespace is one of the named
+ * namespaces ${names} (those that exist), and wait up to a second for them
+ * to go.  Store how many were killed in ${killed}.  What a killed
+ * supervisor leaves, or `jailnet exec` started, ends here.
+ */
+void supervise_kill_netns(char *const *names, size_t n, size_t *killed);
+
+/**
+ * proc_start_time(pid):
+ * Return the start time of ${pid} (field 22 of /proc/PID/stat), or 0 if
+ * there is no such process.
+ */
+unsigned long long proc_start_time(pid_t pid);
+
+/**
+ * supervise_enter(netns, hostname, new_ipc, err):
+ * Move the calling process into the named network namespace ${netns},
+ * and into a new UTS namespace with the hostname ${hostname} (none if
+ * NULL) and, if ${new_ipc}, a new IPC namespace.  For a process about to
+ * exec; a single-threaded caller.
+ */
+int supervise_enter(const char *netns, const char *hostname, bool new_ipc,
+    struct nl_error *err);
+
+/**
+ * supervise_read_status(root, site, out, n):
+ * Read ROOT/SITE/procs into ${out}, an array of ${n} entries owned by the
+ * caller (freed with supervise_status_free()).  A missing file gives none.
+ * Malformed lines are skipped.
+ */
+void supervise_read_status(const char *root, const char *site,
+    struct proc_status **out, size_t *n);
+
+/**
+ * supervise_status_free(st, n):
+ * Free the ${n} entries of ${st} and the array; NULL is a no-op.
+ */
+void supervise_status_free(struct proc_status *st, size_t n);
+
+/**
+ * supervise_log_path(root, site, server, jail, name):
+ * Return ROOT/SITE/log/SERVER.JAIL.NAME.log, owned by the caller.
+ */
+char *supervise_log_path(const char *root, const char *site,
+    const char *server, const char *jail, const char *name);
+
+/**
+ * supervise_last_line(path):
+ * Return the last non-empty line of the file ${path} (owned by the
+ * caller; at most 200 bytes of it), or NULL if it has none.
+ */
+char *supervise_last_line(const char *path);
+
+/**
+ * supervise_remove_files(root, site, err):
+ * Remove what the supervisor writes under ROOT/SITE: procs, its log, the
+ * log directory and the logs in it.  Missing files are not an error.
+ */
+int supervise_remove_files(const char *root, const char *site,
+    struct nl_error *err);
+
+#endif

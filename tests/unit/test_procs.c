@@ -1,0 +1,278 @@
+/*
+ * Tests of procs (the jail processes of a site, command splitting) and of
+ * the supervisor's line in the state file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procs.h"
+#include "site.h"
+#include "state.h"
+#include "supervise.h"
+#include "test.h"
+#include "util.h"
+
+/* Split ${line} and return its words joined by '|', or "ERR: why". */
+static char *
+split(const char *line)
+{
+	struct strbuf sb = { 0 };
+	const char *why;
+	char **argv;
+	size_t argc, i;
+
+	if (procs_split_command(line, &argv, &argc, &why) != 0)
+		return xasprintf("ERR: %s", why);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strbuf_addc(&sb, '|');
+		strbuf_adds(&sb, argv[i]);
+	}
+	if (argv[argc] != NULL)
+		strbuf_adds(&sb, "NOT-NULL-TERMINATED");
+	procs_free_argv(argv);
+	return strbuf_steal(&sb);
+}
+
+#define CHECK_SPLIT(line, want) do {					\
+	char *split_ = split(line);					\
+	CHECK_STR_EQ(split_, want);					\
+	free(split_);							\
+} while (0)
+
+TEST(procs_split_words)
+{
+	CHECK_SPLIT("/bin/sleep 1000", "/bin/sleep|1000");
+	CHECK_SPLIT("  a\t b \n c  ", "a|b|c");
+	CHECK_SPLIT("nginx -g 'daemon off;'", "nginx|-g|daemon off;");
+	CHECK_SPLIT("sh -c \"echo \\\"hi\\\" \\$HOME\"",
+	    "sh|-c|echo \"hi\" $HOME");
+	CHECK_SPLIT("a\\ b c", "a b|c");
+	CHECK_SPLIT("x'y'\"z\"w", "xyzw");
+	CHECK_SPLIT("'' b", "|b");
+	CHECK_SPLIT("\"a\\nb\"", "a\\nb");
+	CHECK_SPLIT("'a\\b'", "a\\b");
+}
+
+TEST(procs_split_errors)
+{
+	CHECK_SPLIT("", "ERR: empty command");
+	CHECK_SPLIT("   ", "ERR: empty command");
+	CHECK_SPLIT("a 'b", "ERR: unterminated single quote");
+	CHECK_SPLIT("a \"b", "ERR: unterminated double quote");
+	CHECK_SPLIT("a \\", "ERR: backslash at the end");
+}
+
+static struct site *
+load_example(void)
+{
+	struct diags d;
+	struct site *site;
+
+	diags_init(&d);
+	site = site_load("examples/uxtely", &d);
+	CHECK_INT_EQ(d.nerrors, 0);
+	diags_free(&d);
+	return site;
+}
+
+TEST(procs_build_example)
+{
+	struct proc_list list = { 0 };
+	struct site *site = load_example();
+	struct diags d;
+	const struct proc_spec *p;
+	size_t i, npipes = 0, nservices = 0;
+
+	if (site == NULL)
+		return;
+	diags_init(&d);
+	CHECK_INT_EQ(procs_build(site, false, &list, &d), 0);
+	CHECK_INT_EQ(list.n, 8);
+	/* Boot order: server a's pg_j first (jail.conf order). */
+	p = &list.procs[0];
+	CHECK_STR_EQ(p->server, "a");
+	CHECK_STR_EQ(p->jail, "pg_j");
+	CHECK_STR_EQ(p->name, "N2P");
+	CHECK_STR_EQ(p->netns, "uxtely-a-pg_j");
+	CHECK(p->new_ipc);
+	CHECK_INT_EQ(p->argc, 9);
+	CHECK_STR_EQ(p->argv[0], "spiped");
+	CHECK_STR_EQ(p->argv[1], "-d");
+	CHECK_STR_EQ(p->argv[3], "[192.168.56.40]:5433");
+	CHECK_STR_EQ(p->argv[5], "[192.168.56.40]:5432");
+	CHECK(p->argv[7][0] == '/');
+	CHECK(str_has_suffix(p->argv[7], "/jails/pg_j/etc/spiped.key"));
+	CHECK_STR_EQ(p->argv[8], "-F");
+	CHECK(p->argv[9] == NULL);
+	procs_free(&list);
+	CHECK(list.procs == NULL && list.n == 0);
+
+	CHECK_INT_EQ(procs_build(site, true, &list, &d), 0);
+	for (i = 0; i < list.n; i++) {
+		if (list.procs[i].kind == PROC_PIPE)
+			npipes++;
+		else
+			nservices++;
+	}
+	CHECK_INT_EQ(npipes, 8);
+	CHECK_INT_EQ(nservices, 6);
+	for (i = 0; i < list.n; i++)
+		if (list.procs[i].kind == PROC_SERVICE &&
+		    strcmp(list.procs[i].name, "nginx") == 0) {
+			CHECK_INT_EQ(list.procs[i].argc, 5);
+			CHECK_STR_EQ(list.procs[i].argv[4], "daemon off;");
+			CHECK_STR_EQ(list.procs[i].hostname,
+			    list.procs[i].server[0] == 'a' ?
+			    "nginx.a.uxtely.example" : "nginx.b.uxtely.example");
+		}
+	CHECK_INT_EQ(d.nerrors, 0);
+	diags_free(&d);
+	procs_free(&list);
+	site_free(site);
+}
+
+TEST(procs_resolve_missing)
+{
+	struct proc_list list = { 0 };
+	struct site *site = load_example();
+	struct diags d;
+	size_t i;
+
+	if (site == NULL)
+		return;
+	diags_init(&d);
+	CHECK_INT_EQ(procs_build(site, true, &list, &d), 0);
+	for (i = 0; i < list.n; i++) {
+		free(list.procs[i].argv[0]);
+		list.procs[i].argv[0] = xstrdup(list.procs[i].kind ==
+		    PROC_PIPE ? "sh" : "/nonexistent/prog");
+	}
+	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
+	CHECK_INT_EQ(d.nerrors, 6);
+	CHECK(list.procs[0].path != NULL && list.procs[0].path[0] == '/');
+	diags_free(&d);
+	procs_free(&list);
+	site_free(site);
+}
+
+TEST(procs_netns_names)
+{
+	char *a = procs_netns_name("s", "a", "pg_j"), *b =
+	    procs_netns_name("s", "a", NULL);
+
+	CHECK_STR_EQ(a, "s-a-pg_j");
+	CHECK_STR_EQ(b, "s-a");
+	free(a);
+	free(b);
+}
+
+TEST(state_supervisor_line)
+{
+	char dir[] = "/tmp/jailnet-test-state-XXXXXX";
+	struct state *st = NULL;
+	struct nl_error err;
+	char *path;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT_EQ(state_lock(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(state_begin(st, &err), 0);
+	CHECK_INT_EQ(state_add_netns(st, "s-a", &err), 0);
+	CHECK_INT_EQ(state_add_supervisor(st, 4242, 99, &err), 0);
+	CHECK_INT_EQ(state_complete(st, &err), 0);
+	state_close(st);
+
+	CHECK_INT_EQ(state_read(dir, "s", &st, &err), 0);
+	CHECK(st->complete);
+	CHECK_INT_EQ(st->supervisor, 4242);
+	CHECK(st->supervisor_start == 99);
+	state_close(st);
+
+	/* Appended after the fact; the last one wins; junk is ignored. */
+	CHECK_INT_EQ(state_lock(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(state_continue(st, &err), 0);
+	CHECK_INT_EQ(state_add_supervisor(st, 77, 5, &err), 0);
+	state_close(st);
+	path = xasprintf("%s/s/state", dir);
+	f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("supervisor x 1\nsupervisor 12\n", f);
+		fclose(f);
+	}
+	free(path);
+	CHECK_INT_EQ(state_lock(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(st->supervisor, 77);
+	CHECK(st->supervisor_start == 5);
+	CHECK_INT_EQ(st->nnetns, 1);
+	CHECK_INT_EQ(supervise_remove_files(dir, "s", &err), 0);
+	CHECK_INT_EQ(state_remove(st, &err), 0);
+	state_close(st);
+	CHECK_INT_EQ(rmdir(dir), 0);
+}
+
+TEST(supervise_files)
+{
+	char dir[] = "/tmp/jailnet-test-sv-XXXXXX";
+	struct proc_status *ps;
+	struct nl_error err;
+	char *path, *last;
+	size_t n;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	path = xasprintf("%s/s", dir);
+	CHECK_INT_EQ(mkdir(path, 0755), 0);
+	free(path);
+	path = xasprintf("%s/s/procs", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("a pg_j pipe N2P 123 running 0\nbad line\n"
+		    "b node_j service node 0 failed 4\n", f);
+		fclose(f);
+	}
+	free(path);
+	supervise_read_status(dir, "s", &ps, &n);
+	CHECK_INT_EQ(n, 2);
+	if (n == 2) {
+		CHECK_STR_EQ(ps[0].jail, "pg_j");
+		CHECK_INT_EQ(ps[0].pid, 123);
+		CHECK_STR_EQ(ps[1].state, "failed");
+		CHECK_INT_EQ(ps[1].restarts, 4);
+	}
+	supervise_status_free(ps, n);
+
+	path = xasprintf("%s/s/log", dir);
+	CHECK_INT_EQ(mkdir(path, 0755), 0);
+	free(path);
+	path = supervise_log_path(dir, "s", "b", "node_j", "node");
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("first\nbind: Address already in use\n\n", f);
+		fclose(f);
+	}
+	last = supervise_last_line(path);
+	CHECK_STR_EQ(last, "bind: Address already in use");
+	free(last);
+	free(path);
+	CHECK(supervise_last_line("/nonexistent/log") == NULL);
+	CHECK_INT_EQ(supervise_remove_files(dir, "s", &err), 0);
+	path = xasprintf("%s/s", dir);
+	CHECK_INT_EQ(rmdir(path), 0);
+	free(path);
+	CHECK_INT_EQ(rmdir(dir), 0);
+}
+
+TEST(proc_start_time_self)
+{
+	CHECK(proc_start_time(getpid()) > 0);
+	CHECK(supervise_alive(getpid(), proc_start_time(getpid())));
+	CHECK(!supervise_alive(getpid(), proc_start_time(getpid()) + 1));
+	CHECK(!supervise_alive(0, 1));
+}
