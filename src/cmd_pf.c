@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "pf_bind.h"
 #include "pf_eval.h"
+#include "pf_nft.h"
 #include "util.h"
 
 /* jailnet pf */
@@ -21,6 +22,7 @@
 enum pf_mode {
 	PF_MODE_RULES,		/* the ruleset, as pfctl -nv */
 	PF_MODE_TEST,		/* --test SPEC: what the model does with it */
+	PF_MODE_NFT,		/* --nft: the nftables ruleset for Linux */
 };
 
 struct pf_args {
@@ -60,6 +62,20 @@ pf_explain_test(const struct server *srv, const struct pf_test *t,
 	return res.fate == PF_FATE_BLOCKED || res.fate == PF_FATE_DROPPED;
 }
 
+/* The nftables ruleset that makes Linux filter like ${srv}'s pf. */
+static int
+pf_show_nft(const struct server *srv, struct strbuf *out)
+{
+	struct diags diags;
+	int rc;
+
+	diags_init(&diags);
+	rc = pf_nft_compile(srv->pf, out, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	return rc;
+}
+
 /* Print what ${a} asks for about ${srv}.  Return 0, or -1 on failure
    (the reason printed to stderr). */
 static int
@@ -70,6 +86,8 @@ pf_run_server(const struct server *srv, const struct pf_args *a,
 		return pf_show_rules(srv, out);
 	if (a->mode == PF_MODE_TEST)
 		return pf_explain_test(srv, &a->test, out);
+	if (a->mode == PF_MODE_NFT)
+		return pf_show_nft(srv, out);
 	return -1;
 }
 
@@ -101,6 +119,8 @@ cmd_pf(int argc, char **argv)
 			if (i_arg + 1 >= argc || argv[i_arg + 1][0] == '-')
 				return pf_usage("%s needs a server name", s);
 			a.server = argv[++i_arg];
+		} else if (str_eq(s, "--nft")) {
+			a.mode = PF_MODE_NFT;
 		} else if (str_eq(s, "--test")) {
 			char *err = NULL;
 
