@@ -38,7 +38,8 @@ int cli_parse(const char *cmd, const char *usage, unsigned accepted,
  * cli_load_site(dir, remarks):
  * Load the site ${dir}, printing every diagnostic to stderr, the remarks
  * (what jailnet will do differently from FreeBSD) only if ${remarks} is
- * non-zero: `check` and `up` say them, commands that only read do not.
+ * non-zero: `check` says them (`up` says the same in its plan), commands
+ * that only read do not.
  * Return the model (owned by the caller), or NULL if it has errors.
  */
 struct site *cli_load_site(const char *dir, int remarks);
