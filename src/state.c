@@ -111,10 +111,10 @@ state_read(const char *root, const char *site, struct state **out,
 	return 0;
 }
 
-static int
-make_dir(const char *path, struct nl_error *err)
+int
+state_make_dir(const char *path, struct nl_error *err)
 {
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+	if (make_dir(path, 0755) != 0) {
 		nl_error_set(err, errno, "create %s", path);
 		return -1;
 	}
@@ -129,7 +129,7 @@ state_lock(const char *root, const char *site, struct state **out,
 	struct stat held, now;
 	char *path = NULL;
 
-	if (make_dir(root, err) != 0)
+	if (state_make_dir(root, err) != 0)
 		goto fail;
 	path = xasprintf("%s/lock", st->dir);
 	/*
@@ -138,7 +138,7 @@ state_lock(const char *root, const char *site, struct state **out,
 	 * checks that the path still names the file it locked.
 	 */
 	for (;;) {
-		if (make_dir(st->dir, err) != 0)
+		if (state_make_dir(st->dir, err) != 0)
 			goto fail;
 		st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (st->lock_fd < 0) {

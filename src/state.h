@@ -112,4 +112,11 @@ int state_remove(struct state *st, struct nl_error *err);
  */
 void state_close(struct state *st);
 
+/**
+ * state_make_dir(path, err):
+ * Create the directory ${path} (mode 0755) of jailnet's run-time state
+ * unless it exists.  Return 0, or -1 with ${err} naming the path.
+ */
+int state_make_dir(const char *path, struct nl_error *err);
+
 #endif

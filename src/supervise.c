@@ -2,6 +2,7 @@
  * supervise: the per-site supervisor of jail processes.
  */
 #include "supervise.h"
+#include "state.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -373,16 +374,6 @@ run(struct supervisor *sv)
 	say("supervisor: stopped");
 }
 
-static int
-make_dir(const char *path, struct nl_error *err)
-{
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		nl_error_set(err, errno, "create %s", path);
-		return -1;
-	}
-	return 0;
-}
-
 char *
 supervise_log_path(const char *root, const char *site, const char *server,
     const char *jail, const char *name)
@@ -454,8 +445,8 @@ supervise_start(const char *root, const char *site,
 	pid_t pid;
 	long got;
 
-	if (make_dir(root, err) != 0 || make_dir(dir, err) != 0 ||
-	    make_dir(logdir, err) != 0)
+	if (state_make_dir(root, err) != 0 || state_make_dir(dir, err) != 0 ||
+	    state_make_dir(logdir, err) != 0)
 		goto fail;
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		nl_error_set(err, errno, "pipe");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void
 out_of_memory(void)
@@ -196,6 +197,14 @@ read_file(const char *path, size_t *len, int *errnum)
 	if (len != NULL)
 		*len = sb.len;
 	return strbuf_steal(&sb);
+}
+
+int
+make_dir(const char *path, unsigned mode)
+{
+	if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 bool

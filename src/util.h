@@ -98,6 +98,13 @@ void strbuf_free(struct strbuf *sb);
 char *read_file(const char *path, size_t *len, int *errnum);
 
 /**
+ * make_dir(path, mode):
+ * Create the directory ${path} with ${mode} unless it exists.  Return 0,
+ * or -1 with errno set.
+ */
+int make_dir(const char *path, unsigned mode);
+
+/**
  * str_eq(a, b):
  * Return true if the strings ${a} and ${b} are equal; NULL equals only NULL.
  */

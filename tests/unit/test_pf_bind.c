@@ -9,23 +9,9 @@
 
 #include "pf_bind.h"
 #include "site.h"
+#include "fixture.h"
 #include "test.h"
 #include "util.h"
-
-static struct site *
-load_example(void)
-{
-	struct diags d;
-	struct site *site;
-
-	diags_init(&d);
-	site = site_load("examples/uxtely", &d);
-	CHECK(site != NULL);
-	CHECK_INT_EQ(d.nerrors, 0);
-	CHECK_INT_EQ(d.nwarnings, 0);
-	diags_free(&d);
-	return site;
-}
 
 /* The prefixes of ${v} as "a b c". */
 static char *
@@ -101,7 +87,7 @@ check_expand(const struct site *site, const struct server *srv,
 
 TEST(pf_bind_example_ifaces)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const struct pf_bound *b;
 	const struct pf_iface *pi;
 	size_t i;
@@ -131,7 +117,7 @@ TEST(pf_bind_example_ifaces)
 
 TEST(pf_bind_example_addresses)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const struct server *a, *bs;
 
 	if (site == NULL)
@@ -168,7 +154,7 @@ TEST(pf_bind_example_addresses)
 
 TEST(pf_bind_example_tables)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const struct pf_bound_table *t;
 	size_t i;
 	char *s;
@@ -217,7 +203,7 @@ route_of(const struct pf_bound *b, const char *addr)
 
 TEST(pf_bind_example_routes)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const struct pf_bound *b;
 	const struct pf_route *r;
 	char buf[IPADDR_STRLEN];
@@ -261,7 +247,7 @@ TEST(pf_bind_example_routes)
 static char *
 bind_text(const char *text, bool *bound)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	struct source *src;
 	struct pf_bound *b;
 	struct diags d;
@@ -341,7 +327,7 @@ TEST(pf_bind_errors)
 
 TEST(pf_bind_source_tables_and_skip)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const char *text = "set skip on { lo0 ipg_a }\n"
 	    "table <t> { xnic 10.1/16 !10.1.2.3 }\n"
 	    "pass from <t> to <undef> keep state "

@@ -11,17 +11,17 @@
 
 #include "plan.h"
 #include "site.h"
+#include "fixture.h"
 #include "test.h"
 #include "util.h"
 
 static struct site *
 load_example(struct plan **plan)
 {
+	struct site *site = fixture_example();
 	struct diags d;
-	struct site *site;
 
 	diags_init(&d);
-	site = site_load("examples/uxtely", &d);
 	*plan = site != NULL ? plan_build(site, &d) : NULL;
 	CHECK_INT_EQ(d.nerrors, 0);
 	diags_free(&d);

@@ -12,6 +12,7 @@
 #include "site.h"
 #include "state.h"
 #include "supervise.h"
+#include "fixture.h"
 #include "test.h"
 #include "util.h"
 
@@ -66,23 +67,10 @@ TEST(procs_split_errors)
 	CHECK_SPLIT("a \\", "ERR: backslash at the end");
 }
 
-static struct site *
-load_example(void)
-{
-	struct diags d;
-	struct site *site;
-
-	diags_init(&d);
-	site = site_load("examples/uxtely", &d);
-	CHECK_INT_EQ(d.nerrors, 0);
-	diags_free(&d);
-	return site;
-}
-
 TEST(procs_build_example)
 {
 	struct proc_list list = { 0 };
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	struct diags d;
 	const struct proc_spec *p;
 	size_t i, npipes = 0, nservices = 0;
@@ -138,7 +126,7 @@ TEST(procs_build_example)
 TEST(procs_resolve_missing)
 {
 	struct proc_list list = { 0 };
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	struct diags d;
 	size_t i;
 

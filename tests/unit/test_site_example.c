@@ -6,22 +6,9 @@
 #include <string.h>
 
 #include "site.h"
+#include "fixture.h"
 #include "test.h"
 #include "util.h"
-
-static struct site *
-load_example(void)
-{
-	struct diags d;
-	struct site *site;
-
-	diags_init(&d);
-	site = site_load("examples/uxtely", &d);
-	CHECK_INT_EQ(d.nerrors, 0);
-	CHECK_INT_EQ(d.nwarnings, 0);
-	diags_free(&d);
-	return site;
-}
 
 static const char *
 addr_of(const struct iface *ifc, char *buf)
@@ -57,7 +44,7 @@ owner_of(const struct server *srv, const struct iface *ifc)
 
 TEST(example_servers_and_nics)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	static const char *const xnic[] = { "192.0.2.155/24", "192.0.2.165/24" };
 	static const char *const inic[] = { "192.168.56.110/24",
 		"192.168.56.111/24" };
@@ -88,7 +75,7 @@ TEST(example_servers_and_nics)
 
 TEST(example_bridges_and_epairs)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	char buf[IPADDR_STRLEN];
 	const struct iface *a, *b, *xb, *ib;
 	struct server *srv;
@@ -154,7 +141,7 @@ TEST(example_jails)
 		{ "ngx_b", "ngx_node_a", NULL, NULL },
 	};
 	static const char *const svc[] = { "postgresql", "node", "nginx" };
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	char buf[IPADDR_STRLEN], *path;
 	const struct jail *j;
 	struct server *srv;
@@ -205,7 +192,7 @@ TEST(example_pipes)
 		{ "pg_j", "PGS", "decrypt", 1, 0, 5434, 5432, "ipg_b" },
 		{ "pg_j", "PGC", "encrypt", 1, 1, 5435, 5434, "ipg_b" },
 	};
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	const struct server *srv, *peer;
 	const struct pipe *p = NULL;
 	const struct jail *j;
@@ -242,7 +229,7 @@ TEST(example_pipes)
 
 TEST(example_world)
 {
-	struct site *site = load_example();
+	struct site *site = fixture_example();
 	char buf[IPADDR_STRLEN];
 	const struct dns_zone *z;
 
