@@ -51,8 +51,13 @@ fuzz: $(FUZZERS)
 fuzz-smoke: $(FUZZERS)
 	fuzz/run.sh 20 $(FUZZERS)
 
-bench: build/jailnet
+bench: build/jailnet build/pf_bench
 	bench/run.sh
+	bench/pf.sh
+
+build/pf_bench: bench/pf_bench.c $(LIB_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isrc -o $@ bench/pf_bench.c $(LIB_SRC) $(LDLIBS)
 
 clean:
 	rm -rf build

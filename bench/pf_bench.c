@@ -1,0 +1,781 @@
+/*
+ * pf_bench: how fast the static pf model decides, and how the compiled
+ * nftables ruleset grows with the size of pf's tables.
+ *
+ *   pf_bench [-q] [-o FILE] SITE [SERVER]
+ *
+ * Measures, on SERVER (default "a") of SITE:
+ *  - the seed ruleset (the server's own pf.conf): parse+bind and nft
+ *    compile time, model evaluations per second for first packets of new
+ *    flows and for later packets that match the states those created;
+ *  - a generated ruleset of 10,000 filter rules over the server's
+ *    interfaces with two inline tables of 100,000 entries each: the same;
+ *  - the same generated ruleset with tables of 10, 1,000 and 100,000
+ *    entries: the nft rule count (which must not grow: tables stay sets)
+ *    next to the set element count (which does).
+ * -q is a quick run with small sizes (for a sanitizer check); -o FILE
+ * writes the nft script of the generated ruleset to FILE (for nft -c).
+ *
+ * Wall-clock times from CLOCK_MONOTONIC; each rate is measured over at
+ * least MIN_SECONDS of evaluation.  Not a library module: it prints.
+ */
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "pf.h"
+#include "pf_bind.h"
+#include "pf_eval.h"
+#include "pf_nft.h"
+#include "site.h"
+#include "util.h"
+
+/* The sizes of a run. */
+struct bench_conf {
+	size_t nrules;		/* filter rules, generated ruleset */
+	size_t nentries;	/* entries of each generated table */
+	size_t sizes[3];	/* table sizes of the growth table */
+	size_t nflows;		/* flows in the packet set */
+	size_t min_flows;	/* flows at least, however slow */
+	double min_seconds;	/* per measured rate, at least */
+};
+
+static const struct bench_conf full_conf = {
+	10000, 100000, { 10, 1000, 100000 }, 1000, 100, 1.0,
+};
+static const struct bench_conf quick_conf = {
+	300, 1000, { 10, 100, 1000 }, 64, 10, 0.05,
+};
+
+/* One packet of the set: where it arrives and what it is. */
+struct flow {
+	const char *in;		/* host interface, NULL: the host */
+	const char *out_member;	/* bridged: the member it leaves by */
+	struct pf_packet pkt;
+};
+
+struct flowset {
+	struct flow *v;
+	size_t n, cap;
+};
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A small deterministic generator, so that every run uses the same set. */
+static uint32_t
+rnd(uint32_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 17;
+	*seed ^= *seed << 5;
+	return *seed;
+}
+
+static struct ipaddr
+v4(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	struct ipaddr x;
+
+	memset(&x, 0, sizeof(x));
+	x.family = AF_INET;
+	x.bytes[0] = (uint8_t)a;
+	x.bytes[1] = (uint8_t)b;
+	x.bytes[2] = (uint8_t)c;
+	x.bytes[3] = (uint8_t)d;
+	return x;
+}
+
+static void
+flow_add(struct flowset *fs, const char *in, const char *out_member,
+    int proto, struct ipaddr src, uint16_t sport, struct ipaddr dst,
+    uint16_t dport)
+{
+	struct flow *f = VEC_PUSH(fs->v, fs->n, fs->cap);
+
+	memset(f, 0, sizeof(*f));
+	f->in = in;
+	f->out_member = out_member;
+	f->pkt.af = AF_INET;
+	f->pkt.proto = proto;
+	f->pkt.src = src;
+	f->pkt.dst = dst;
+	f->pkt.icmp_type = f->pkt.icmp_code = -1;
+	if (proto == IPPROTO_ICMP) {
+		f->pkt.icmp_type = 8;	/* echo request */
+		f->pkt.icmp_code = 0;
+	} else {
+		f->pkt.sport = sport;
+		f->pkt.dport = dport;
+	}
+	if (proto == IPPROTO_TCP)
+		f->pkt.flags = PF_TH_SYN;
+}
+
+/*
+ * ${n} first packets of distinct flows through a server shaped like the
+ * example's: web clients (rdr'ed to nginx), peers' ssh, denied ports,
+ * sources in the generated tables, a jail's DNS and HTTPS (nat'ed), the
+ * host's NTP, the pg tunnel bridged out of inic, pings.
+ */
+static void
+flows_make(struct flowset *fs, size_t n)
+{
+	const struct ipaddr self = v4(192, 0, 2, 155);
+	const struct ipaddr node_j = v4(10, 0, 2, 30);
+	uint32_t seed = 2463534242u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t r = rnd(&seed);
+		uint16_t sport = (uint16_t)(20000 + i % 40000);
+		struct ipaddr client = v4(198, 51, 100, 2 + r % 250);
+		/* An entry of the generated tables (stride 2 from
+		   100.64.0.0) or a neighbour that is not in them. */
+		uint32_t k = (r >> 8) % 1000;
+		struct ipaddr tabled = v4(100, 64, (2 * k) >> 8,
+		    ((2 * k) & 255) + (r & 1));
+
+		switch (i % 10) {
+		case 0:
+			flow_add(fs, "xnic", NULL, IPPROTO_TCP, client, sport,
+			    self, 443);
+			break;
+		case 1:
+			flow_add(fs, "xnic", NULL, IPPROTO_TCP, client, sport,
+			    self, 80);
+			break;
+		case 2:
+			flow_add(fs, "xnic", NULL, IPPROTO_TCP,
+			    v4(203, 0, 113, 10), sport, self,
+			    (uint16_t)(2220 + 10 * (r % 3)));
+			break;
+		case 3:
+			flow_add(fs, "xnic", NULL, IPPROTO_TCP, client, sport,
+			    self, (uint16_t)(1 + r % 30000));
+			break;
+		case 4:
+			flow_add(fs, "xnic", NULL, IPPROTO_TCP, tabled, sport,
+			    self, (uint16_t)(10000 + r % 5000));
+			break;
+		case 5:
+			flow_add(fs, "node_a", NULL, IPPROTO_UDP, node_j, sport,
+			    v4(203, 0, 113, 53 + r % 2), 53);
+			break;
+		case 6:
+			flow_add(fs, "node_a", NULL, IPPROTO_TCP, node_j, sport,
+			    v4(203, 0, 113, 80), 443);
+			break;
+		case 7:
+			flow_add(fs, NULL, NULL, IPPROTO_UDP,
+			    v4(192, 168, 56, 110), sport, v4(192, 168, 56, 2),
+			    123);
+			break;
+		case 8:
+			flow_add(fs, "ipg_a", "inic", IPPROTO_TCP,
+			    v4(192, 168, 56, 40), sport, v4(192, 168, 56, 41),
+			    5434);
+			break;
+		default:
+			flow_add(fs, "xnic", NULL, r & 1 ? IPPROTO_UDP :
+			    IPPROTO_ICMP, client, sport, self,
+			    (uint16_t)(1 + r % 60000));
+			break;
+		}
+	}
+}
+
+/* Did any stage of ${res} create a state? */
+static bool
+created_state(const struct pf_eval_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nstages; i++)
+		if (res->stages[i].state_created)
+			return true;
+	return false;
+}
+
+/* Did every filter stage of ${res} pass by a state? */
+static bool
+all_by_state(const struct pf_eval_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nstages; i++)
+		if (res->stages[i].how != PF_EVAL_BY_STATE &&
+		    res->stages[i].how != PF_EVAL_SKIPPED)
+			return false;
+	return res->nstages > 0;
+}
+
+static bool
+passed(const struct pf_eval_result *res)
+{
+	return res->fate != PF_FATE_BLOCKED && res->fate != PF_FATE_DROPPED &&
+	    res->fate != PF_FATE_ERROR;
+}
+
+struct rate {
+	size_t evals;
+	double seconds;
+};
+
+static double
+rate_per_second(const struct rate *r)
+{
+	return r->seconds > 0 ? (double)r->evals / r->seconds : 0;
+}
+
+/*
+ * First packets: send the flows of ${fs} in turn to a context with no
+ * states; when the set is used up, start again with a fresh context
+ * (created and freed outside the timing).  Stop after ${min} seconds of
+ * evaluation and ${min_flows} packets (or the set) at least.  Count the
+ * passes and blocks of the first round (of the flows evaluated, when a
+ * slow ruleset does not get through the set) in ${npass} and ${nblock}.
+ * Return -1 if the model could not evaluate a packet.
+ */
+static int
+bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
+    size_t min_flows, struct rate *out, size_t *npass, size_t *nblock)
+{
+	struct pf_eval_result res;
+	struct pf_eval *ctx = NULL;
+	size_t i = fs->n, rounds = 0;
+	double t0;
+
+	out->evals = 0;
+	out->seconds = 0;
+	*npass = *nblock = 0;
+	if (min_flows > fs->n)
+		min_flows = fs->n;
+	while (out->seconds < min || out->evals < min_flows) {
+		if (i == fs->n) {
+			pf_eval_free(ctx);
+			ctx = pf_eval_new(b);
+			i = 0;
+			rounds++;
+		}
+		t0 = now_seconds();
+		if (pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
+		    &fs->v[i].pkt, out->evals, &res) != 0) {
+			fprintf(stderr, "pf_bench: flow %zu: %s\n", i,
+			    res.reason);
+			pf_eval_free(ctx);
+			return -1;
+		}
+		out->seconds += now_seconds() - t0;
+		out->evals++;
+		if (rounds == 1) {
+			if (passed(&res))
+				(*npass)++;
+			else
+				(*nblock)++;
+		}
+		i++;
+	}
+	pf_eval_free(ctx);
+	return 0;
+}
+
+/*
+ * Packets matching states: send the flows once (untimed; when the ruleset
+ * is slow, as many as fit in ${min} seconds but ${min_flows} at least),
+ * keep those that passed and created a state, and time their next packet
+ * (TCP with ACK) over and over.  Store the number of flows sent in
+ * ${nsent}, of those kept in ${nflows} and the context's states in
+ * ${nstates}.  Return -1 if a packet meant to match a state did not.
+ */
+static int
+bench_states(const struct pf_bound *b, const struct flowset *fs, double min,
+    size_t min_flows, struct rate *out, size_t *nsent, size_t *nflows,
+    size_t *nstates)
+{
+	struct pf_eval *ctx = pf_eval_new(b);
+	struct pf_eval_result res;
+	struct flowset next = { 0 };
+	size_t i;
+	double t0, setup = now_seconds() + min;
+	int rc = 0;
+
+	for (i = 0; i < fs->n && (i < min_flows || now_seconds() < setup);
+	    i++) {
+		struct flow *f;
+
+		pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
+		    &fs->v[i].pkt, 0, &res);
+		if (!passed(&res) || !created_state(&res))
+			continue;
+		f = VEC_PUSH(next.v, next.n, next.cap);
+		*f = fs->v[i];
+		if (f->pkt.proto == IPPROTO_TCP)
+			f->pkt.flags = PF_TH_ACK;
+	}
+	*nsent = i;
+	*nflows = next.n;
+	*nstates = pf_eval_nstates(ctx);
+	out->evals = 0;
+	out->seconds = 0;
+	for (i = 0; next.n > 0 && out->seconds < min; i = (i + 1) % next.n) {
+		t0 = now_seconds();
+		pf_eval_packet(ctx, next.v[i].in, next.v[i].out_member,
+		    &next.v[i].pkt, 1000, &res);
+		out->seconds += now_seconds() - t0;
+		out->evals++;
+		if (!all_by_state(&res)) {
+			fprintf(stderr, "pf_bench: flow %zu did not match its "
+			    "state\n", i);
+			rc = -1;
+			break;
+		}
+	}
+	free(next.v);
+	pf_eval_free(ctx);
+	return rc;
+}
+
+/*
+ * The generated ruleset: ${nrules} filter rules (after expansion) over the
+ * example server's interfaces, tables <bench_clients> and <bench_servers>
+ * of ${nentries} entries each, written inline.  One rule in 100 uses a
+ * table, as firewalls do: a few rules, large tables.  Store the number of
+ * rules naming a table in ${ntabled}.
+ */
+static void
+ruleset_make(struct strbuf *out, size_t nrules, size_t nentries,
+    size_t *ntabled)
+{
+	static const char *const tables[] = { "bench_clients",
+	    "bench_servers" };
+	size_t t, k, i, nfixed = 12;	/* antispoof's 2, 2 blocks and the
+					   8 quick passes at the end */
+
+	strbuf_addf(out, "# generated by pf_bench: %zu filter rules, tables "
+	    "of %zu entries\n", nrules, nentries);
+	strbuf_adds(out, "jail_net = \"10.0.2/24\"\nnginx_j = \"10.0.2.20\"\n"
+	    "table <ratelimit> persist\n");
+	for (t = 0; t < 2; t++) {
+		/* Hosts two apart, so that no two entries merge into a
+		   range; every 64th a /31 (networks too, not overlapping). */
+		strbuf_addf(out, "table <%s> persist {", tables[t]);
+		for (k = 0; k < nentries; k++) {
+			uint32_t a = 2 * (uint32_t)k;
+
+			strbuf_addf(out, "%s%u.%u.%u.%u%s", k % 8 ? " " :
+			    " \\\n   ", t == 0 ? 100 : 172,
+			    t == 0 ? 64 + (a >> 16) : 16 + (a >> 16),
+			    (a >> 8) & 255, a & 255, k % 64 ? "" : "/31");
+		}
+		strbuf_adds(out, " }\n");
+	}
+	strbuf_adds(out, "scrub in all fragment reassemble no-df\n"
+	    "nat on xnic from $jail_net -> (xnic:0)\n"
+	    "rdr on xnic proto tcp from any to port { 443 80 } -> $nginx_j\n"
+	    "antispoof quick for xnic\n"
+	    "block in quick on xnic from <ratelimit>\n"
+	    "block all\n");
+	*ntabled = 0;
+	for (i = 0; i + nfixed < nrules; i++) {
+		unsigned p = 1024 + (unsigned)(i * 7 % 60000);
+		unsigned a = (unsigned)(i / 250 % 256), h = (unsigned)(i % 250);
+
+		if (i % 100 == 0) {
+			strbuf_addf(out, "pass in on xnic proto tcp from <%s> "
+			    "to any port %u:%u\n", tables[i / 100 % 2],
+			    10000 + (unsigned)(i % 5000),
+			    10100 + (unsigned)(i % 5000));
+			(*ntabled)++;
+			continue;
+		}
+		if (i % 100 == 50) {
+			strbuf_addf(out, "pass out on xnic proto tcp from any "
+			    "to <%s> port %u\n", tables[i / 100 % 2], p);
+			(*ntabled)++;
+			continue;
+		}
+		switch (i % 8) {
+		case 0:
+			strbuf_addf(out, "pass in on xnic proto tcp from "
+			    "198.51.%u.%u to 192.0.2.155 port %u\n", a, h + 1,
+			    p);
+			break;
+		case 1:
+			strbuf_addf(out, "block in on xnic proto udp from any "
+			    "to any port %u\n", p);
+			break;
+		case 2:
+			strbuf_addf(out, "pass in on xbridge proto tcp from "
+			    "10.0.2.%u to any port %u keep state\n",
+			    h % 200 + 2, p);
+			break;
+		case 3:
+			strbuf_addf(out, "block out on inic proto tcp from any "
+			    "to 192.168.%u.0/24 port != %u\n", a, p);
+			break;
+		case 4:
+			strbuf_addf(out, "pass in on xnic proto udp from "
+			    "203.0.%u.0/24 to any port %u\n", a, p);
+			break;
+		case 5:
+			strbuf_addf(out, "pass in on xnic proto tcp from any "
+			    "to any port %u >< %u flags S/SA modulate state\n",
+			    p, p + 10);
+			break;
+		case 6:
+			strbuf_addf(out, "pass out on xnic proto udp from "
+			    "$jail_net to any port %u\n", p);
+			break;
+		default:
+			strbuf_addf(out, "block return in on ! inic proto icmp "
+			    "from 198.18.%u.%u\n", a, h);
+			break;
+		}
+	}
+	/* What the web and jail flows need to pass, last so that they win
+	   (nfixed counts these rules too). */
+	strbuf_adds(out, "pass in quick on xnic proto tcp to port { 443 80 } "
+	    "keep state (max-src-conn-rate 100/10, overload <ratelimit> "
+	    "flush global)\n"
+	    "pass out quick on xbridge proto tcp to $nginx_j port { 443 80 }\n"
+	    "pass in quick on { node_a xbridge } from 10.0.2.30\n"
+	    "pass out quick on xnic proto { tcp udp }\n");
+}
+
+/* Compiled nft text: rules inside chains, those using a set, elements. */
+struct nft_counts {
+	size_t rules;
+	size_t set_rules;
+	size_t elements;
+};
+
+static const char *
+skip_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static void
+nft_count(const char *text, struct nft_counts *c)
+{
+	const char *line = text, *end, *s;
+	bool in_chain = false, in_elems = false;
+
+	memset(c, 0, sizeof(*c));
+	for (; *line != '\0'; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		s = skip_blank(line);
+		if (in_elems) {
+			const char *q;
+
+			for (q = s; q < end; q++)
+				if (*q == ',')
+					c->elements++;
+			if (end > s && end[-1] == '}') {
+				c->elements++;
+				in_elems = false;
+			}
+			continue;
+		}
+		if (str_has_prefix(s, "elements = {")) {
+			in_elems = true;
+			/* The first element shares the line. */
+			line = s + strlen("elements = {");
+			end = line - 1;
+			continue;
+		}
+		if (str_has_prefix(s, "chain ")) {
+			in_chain = true;
+			continue;
+		}
+		if (!in_chain || s == end || *s == '#' ||
+		    str_has_prefix(s, "type "))
+			continue;
+		if (*s == '}') {
+			in_chain = false;
+			continue;
+		}
+		c->rules++;
+		/* Table sets are t_NAME_v4/6 ("pf @N" is a comment). */
+		if (memmem(s, (size_t)(end - s), "@t_", 3) != NULL)
+			c->set_rules++;
+	}
+}
+
+static size_t
+table_entries(const struct pf_bound *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->ntables; i++)
+		n += b->tables[i].nentries;
+	return n;
+}
+
+/* Bind ${text} to ${srv} and time it; NULL (diagnostics printed) if it
+   does not bind. */
+static struct pf_bound *
+bind_text(const struct site *site, const struct server *srv,
+    const struct strbuf *text, double *seconds)
+{
+	struct pf_bound *b;
+	struct diags d;
+	double t0;
+
+	diags_init(&d);
+	t0 = now_seconds();
+	b = pf_bind_source(site, srv, source_new("generated.pf.conf",
+	    strbuf_cstr(text), text->len), &d);
+	*seconds = now_seconds() - t0;
+	if (b == NULL || diags_has_errors(&d))
+		diags_print(&d, stderr);
+	diags_free(&d);
+	return b;
+}
+
+/* Compile ${b}, time it and count the result; write it to ${save}
+   unless NULL. */
+static int
+compile(const struct pf_bound *b, double *seconds, struct nft_counts *c,
+    size_t *bytes, const char *save)
+{
+	struct strbuf out = { 0 };
+	struct diags d;
+	double t0;
+	int rc;
+
+	diags_init(&d);
+	t0 = now_seconds();
+	rc = pf_nft_compile(b, &out, &d);
+	*seconds = now_seconds() - t0;
+	if (rc != 0)
+		diags_print(&d, stderr);
+	diags_free(&d);
+	nft_count(out.len ? strbuf_cstr(&out) : "", c);
+	*bytes = out.len;
+	if (rc == 0 && save != NULL) {
+		FILE *f = fopen(save, "w");
+
+		if (f == NULL || fwrite(out.s, 1, out.len, f) != out.len) {
+			fprintf(stderr, "pf_bench: cannot write %s\n", save);
+			rc = -1;
+		}
+		if (f != NULL && fclose(f) != 0)
+			rc = -1;
+	}
+	strbuf_free(&out);
+	return rc;
+}
+
+/* Both rates for ${b}, printed; -1 if the model failed. */
+static int
+bench_rates(const struct pf_bound *b, const struct flowset *fs,
+    const struct bench_conf *conf)
+{
+	struct rate first, hits;
+	size_t npass, nblock, nsent, nstateful, nstates;
+
+	if (bench_first(b, fs, conf->min_seconds, conf->min_flows, &first,
+	    &npass, &nblock) != 0 ||
+	    bench_states(b, fs, conf->min_seconds, conf->min_flows, &hits,
+	    &nsent, &nstateful, &nstates) != 0)
+		return -1;
+	printf("  first packets  %12.0f evals/s  (%zu evals in %.2f s; "
+	    "new flows from a set of %zu, the first %zu: %zu pass, "
+	    "%zu blocked)\n", rate_per_second(&first), first.evals,
+	    first.seconds, fs->n, npass + nblock, npass, nblock);
+	printf("  state matches  %12.0f evals/s  (%zu evals in %.2f s; next "
+	    "packet of the %zu of %zu flows sent that made states; %zu states "
+	    "live)\n", rate_per_second(&hits), hits.evals, hits.seconds,
+	    nstateful, nsent, nstates);
+	return 0;
+}
+
+static int
+bench_seed(const struct site *site, const struct server *srv,
+    const struct bench_conf *conf, const struct flowset *fs)
+{
+	struct nft_counts c;
+	struct pf_bound *b;
+	struct diags d;
+	size_t bytes;
+	double t0, tbind, tnft;
+	int rc;
+
+	diags_init(&d);
+	t0 = now_seconds();
+	b = pf_bind(site, srv, &d);
+	tbind = now_seconds() - t0;
+	if (b == NULL)
+		diags_print(&d, stderr);
+	diags_free(&d);
+	if (b == NULL)
+		return -1;
+	printf("seed ruleset (%s, server %s): %zu filter, %zu nat, %zu rdr "
+	    "rules; %zu tables, %zu entries\n", site->dir, srv->name,
+	    b->rs->rules[PF_RS_FILTER].n, b->rs->rules[PF_RS_NAT].n,
+	    b->rs->rules[PF_RS_RDR].n, b->ntables, table_entries(b));
+	rc = compile(b, &tnft, &c, &bytes, NULL);
+	printf("  parse+bind     %12.3f ms\n", tbind * 1e3);
+	printf("  nft compile    %12.3f ms  (%zu nft rules, %zu using sets, "
+	    "%zu set elements, %zu bytes)\n", tnft * 1e3, c.rules,
+	    c.set_rules, c.elements, bytes);
+	if (rc == 0)
+		rc = bench_rates(b, fs, conf);
+	pf_bound_free(b);
+	return rc;
+}
+
+static int
+bench_big(const struct site *site, const struct server *srv,
+    const struct bench_conf *conf, const struct flowset *fs, const char *save)
+{
+	struct strbuf text = { 0 };
+	struct nft_counts c;
+	struct pf_bound *b;
+	size_t ntabled, bytes;
+	double t0, tgen, tbind, tnft;
+	int rc = -1;
+
+	t0 = now_seconds();
+	ruleset_make(&text, conf->nrules, conf->nentries, &ntabled);
+	tgen = now_seconds() - t0;
+	b = bind_text(site, srv, &text, &tbind);
+	if (b == NULL)
+		goto out;
+	printf("generated ruleset: %zu filter rules (%zu naming a table), "
+	    "%zu nat, %zu rdr; %zu tables, %zu entries; %zu bytes of "
+	    "pf.conf\n", b->rs->rules[PF_RS_FILTER].n, ntabled,
+	    b->rs->rules[PF_RS_NAT].n, b->rs->rules[PF_RS_RDR].n, b->ntables,
+	    table_entries(b), text.len);
+	printf("  generate text  %12.1f ms\n", tgen * 1e3);
+	printf("  parse+bind     %12.1f ms\n", tbind * 1e3);
+	if (compile(b, &tnft, &c, &bytes, save) != 0)
+		goto out;
+	printf("  nft compile    %12.1f ms  (%zu nft rules, %zu using sets, "
+	    "%zu set elements, %zu bytes)\n", tnft * 1e3, c.rules,
+	    c.set_rules, c.elements, bytes);
+	rc = bench_rates(b, fs, conf);
+out:
+	pf_bound_free(b);
+	strbuf_free(&text);
+	return rc;
+}
+
+/* The nft rule count against table size, the rest of the ruleset fixed. */
+static int
+bench_growth(const struct site *site, const struct server *srv,
+    const struct bench_conf *conf, const struct flowset *fs)
+{
+	size_t i;
+
+	printf("nft size vs table size (the generated %zu-rule ruleset, two "
+	    "tables):\n", conf->nrules);
+	printf("  %14s %9s %10s %12s %14s %11s %14s\n", "entries/table",
+	    "pf rules", "nft rules", "using sets", "set elements",
+	    "compile ms", "first evals/s");
+	for (i = 0; i < 3; i++) {
+		struct strbuf text = { 0 };
+		struct nft_counts c;
+		struct pf_bound *b;
+		struct rate first;
+		size_t ntabled, bytes, npass, nblock;
+		double tbind, tnft;
+		int rc = -1;
+
+		ruleset_make(&text, conf->nrules, conf->sizes[i], &ntabled);
+		b = bind_text(site, srv, &text, &tbind);
+		if (b != NULL && compile(b, &tnft, &c, &bytes, NULL) == 0 &&
+		    bench_first(b, fs, conf->min_seconds, conf->min_flows,
+		    &first, &npass, &nblock) == 0) {
+			printf("  %14zu %9zu %10zu %12zu %14zu %11.1f "
+			    "%14.0f\n", conf->sizes[i],
+			    b->rs->rules[PF_RS_FILTER].n, c.rules,
+			    c.set_rules, c.elements, tnft * 1e3,
+			    rate_per_second(&first));
+			rc = 0;
+		}
+		pf_bound_free(b);
+		strbuf_free(&text);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct bench_conf *conf = &full_conf;
+	const char *server_name = "a", *save = NULL;
+	struct flowset fs = { 0 };
+	struct server *srv;
+	struct site *site;
+	struct diags d;
+	double load[3] = { 0, 0, 0 };
+	int argi = 1, rc = 1;
+
+	for (; argi < argc && argv[argi][0] == '-'; argi++) {
+		if (str_eq(argv[argi], "-q"))
+			conf = &quick_conf;
+		else if (str_eq(argv[argi], "-o") && argi + 1 < argc)
+			save = argv[++argi];
+		else
+			break;
+	}
+	if (argi >= argc || argc - argi > 2 || argv[argi][0] == '-') {
+		fprintf(stderr, "usage: pf_bench [-q] [-o FILE] SITE "
+		    "[SERVER]\n");
+		return 2;
+	}
+	if (argi + 1 < argc)
+		server_name = argv[argi + 1];
+	diags_init(&d);
+	site = site_load(argv[argi], &d);
+	if (site == NULL)
+		diags_print(&d, stderr);
+	diags_free(&d);
+	if (site == NULL)
+		return 1;
+	srv = site_server(site, server_name);
+	if (srv == NULL || !srv->pf_enable) {
+		fprintf(stderr, "pf_bench: no server %s with pf in %s\n",
+		    server_name, argv[argi]);
+		goto out;
+	}
+	if (getloadavg(load, 3) < 0)
+		load[0] = load[1] = load[2] = -1;
+	printf("pf model and nft compiler benchmark%s: %ld CPUs online, load "
+	    "average %.2f %.2f %.2f\n", conf == &quick_conf ? " (quick)" : "",
+	    sysconf(_SC_NPROCESSORS_ONLN), load[0], load[1], load[2]);
+	printf("(a busy shared 2-core machine: wall-clock numbers vary from "
+	    "run to run; single-threaded)\n");
+	flows_make(&fs, conf->nflows);
+	if (bench_seed(site, srv, conf, &fs) != 0 ||
+	    bench_big(site, srv, conf, &fs, save) != 0 ||
+	    bench_growth(site, srv, conf, &fs) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(fs.v);
+	site_free(site);
+	return rc;
+}
