@@ -24,6 +24,22 @@ table_add(struct eval_table *t, const struct ipprefix *p, bool neg,
 	e->prefix = ipprefix_network(p);
 	e->neg = neg;
 	e->tzero = tzero;
+	t->sorted = false;
+	t->has_len[e->prefix.addr.family == AF_INET6][e->prefix.len] = true;
+}
+
+/* Order of entries: family, prefix length, then the network's bytes. */
+static int
+entry_cmp(const void *pa, const void *pb)
+{
+	const struct ipprefix *a = &((const struct eval_entry *)pa)->prefix;
+	const struct ipprefix *b = &((const struct eval_entry *)pb)->prefix;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->addr.bytes, b->addr.bytes, ipaddr_bits(&a->addr) / 8);
 }
 
 struct eval_table *
@@ -38,25 +54,44 @@ eval_table(const struct pf_eval *ctx, const char *name)
 }
 
 int
-eval_table_match(const struct eval_table *t, const struct ipaddr *a)
+eval_table_match(struct eval_table *t, const struct ipaddr *a)
 {
-	const struct eval_entry *best = NULL;
-	size_t i;
+	struct eval_entry key, *hit;
+	int v6 = a->family == AF_INET6;
+	int len;
 
-	/* pfr_match_addr(): the longest prefix decides; a negated one means
-	   no match. */
-	for (i = 0; i < t->n; i++)
-		if (ipprefix_contains(&t->v[i].prefix, a) &&
-		    (best == NULL || t->v[i].prefix.len > best->prefix.len))
-			best = &t->v[i];
-	return best != NULL && !best->neg;
+	/*
+	 * pfr_match_addr(): the longest prefix decides; a negated one means
+	 * no match.  pf walks a radix tree; here the entries are sorted once
+	 * (again after a change) and each prefix length present is looked up
+	 * from the longest down, so a 100,000-entry table costs a few binary
+	 * searches, not a scan.
+	 */
+	if (t->n == 0)
+		return 0;
+	if (!t->sorted) {
+		qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
+		t->sorted = true;
+	}
+	memset(&key, 0, sizeof(key));
+	for (len = (int)ipaddr_bits(a); len >= 0; len--) {
+		if (!t->has_len[v6][len])
+			continue;
+		key.prefix.addr = *a;
+		key.prefix.len = (unsigned)len;
+		key.prefix = ipprefix_network(&key.prefix);
+		hit = bsearch(&key, t->v, t->n, sizeof(*t->v), entry_cmp);
+		if (hit != NULL)
+			return !hit->neg;
+	}
+	return 0;
 }
 
 int
 pf_eval_table_test(const struct pf_eval *ctx, const char *table,
     const struct ipaddr *addr)
 {
-	const struct eval_table *t = eval_table(ctx, table);
+	struct eval_table *t = eval_table(ctx, table);
 
 	if (t == NULL)
 		return -1;

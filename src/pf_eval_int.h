@@ -59,6 +59,8 @@ struct eval_table {
 	char *name;
 	struct eval_entry *v;
 	size_t n, cap;
+	bool sorted;			/* v is in entry_cmp() order */
+	bool has_len[2][129];		/* [IPv6?][len]: some entry has it */
 };
 
 struct pf_eval {
@@ -83,7 +85,7 @@ struct eval_table *eval_table(const struct pf_eval *ctx, const char *name);
  * Return 1 if ${a} matches ${t} as pfr_match_addr() decides (the longest
  * matching prefix, no match if it is negated), 0 otherwise.
  */
-int eval_table_match(const struct eval_table *t, const struct ipaddr *a);
+int eval_table_match(struct eval_table *t, const struct ipaddr *a);
 
 /**
  * eval_state_create(ctx, r, orig, xlated, dir, ifidx, now_s):
