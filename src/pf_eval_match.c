@@ -63,7 +63,7 @@ static bool
 addr_match(const struct pf_eval *ctx, const struct pf_addr *a,
     const struct ipaddr *x, size_t ifidx)
 {
-	const struct eval_table *t;
+	struct eval_table *t;
 	struct ipprefix *v;
 	size_t i, n;
 	bool m = false;
