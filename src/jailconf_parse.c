@@ -356,11 +356,16 @@ lex_var(struct lexer *lx, struct word_builder *wb)
 	    xstrndup(lx->text + name_off, lx->off - name_off), loc, 0);
 }
 
-/* Read a "double-quoted" piece: escapes and variables inside. */
+/*
+ * Read a quoted piece whose opening ${quote} is the next byte.  In "double
+ * quotes" escapes and variables work; in 'single quotes' every byte up to
+ * the closing quote is literal.
+ */
 static void
-lex_dquoted(struct lexer *lx, struct word_builder *wb)
+lex_quoted(struct lexer *lx, struct word_builder *wb, int quote)
 {
-	struct loc quote = lex_loc(lx, 1);
+	struct loc open = lex_loc(lx, 1);
+	bool expands = quote == '"';
 	int c;
 
 	lex_advance(lx);
@@ -368,17 +373,17 @@ lex_dquoted(struct lexer *lx, struct word_builder *wb)
 	for (;;) {
 		c = lex_peek(lx, 0);
 		if (c == -1) {
-			diag_error(lx->diags, quote, "unterminated string");
+			diag_error(lx->diags, open, "unterminated string");
 			lx->swallowed = true;
 			wb->bad = true;
 			return;
 		}
-		if (c == '"') {
+		if (c == quote) {
 			run_flush(lx, wb);
 			lex_advance(lx);
 			return;
 		}
-		if (c == '\\' || c == '$' || c == 0) {
+		if (c == 0 || (expands && (c == '\\' || c == '$'))) {
 			run_flush(lx, wb);
 			if (c == '\\')
 				lex_escape(lx, wb, true);
@@ -386,38 +391,6 @@ lex_dquoted(struct lexer *lx, struct word_builder *wb)
 				lex_var(lx, wb);
 			else
 				lex_nul_error(lx, wb);
-			run_start(lx, wb);
-		} else {
-			lex_advance(lx);
-		}
-	}
-}
-
-/* Read a 'single-quoted' piece: every byte up to the next ' is literal. */
-static void
-lex_squoted(struct lexer *lx, struct word_builder *wb)
-{
-	struct loc quote = lex_loc(lx, 1);
-	int c;
-
-	lex_advance(lx);
-	run_start(lx, wb);
-	for (;;) {
-		c = lex_peek(lx, 0);
-		if (c == -1) {
-			diag_error(lx->diags, quote, "unterminated string");
-			lx->swallowed = true;
-			wb->bad = true;
-			return;
-		}
-		if (c == '\'') {
-			run_flush(lx, wb);
-			lex_advance(lx);
-			return;
-		}
-		if (c == 0) {
-			run_flush(lx, wb);
-			lex_nul_error(lx, wb);
 			run_start(lx, wb);
 		} else {
 			lex_advance(lx);
@@ -466,10 +439,7 @@ lex_word(struct lexer *lx, struct token *tok)
 		if (c == '"' || c == '\'') {
 			if (wb.npieces == 0)
 				tok->value.quote = c;
-			if (c == '"')
-				lex_dquoted(lx, &wb);
-			else
-				lex_squoted(lx, &wb);
+			lex_quoted(lx, &wb, c);
 		} else if (lex_at_bare_char(lx)) {
 			lex_bare(lx, &wb);
 		} else {
