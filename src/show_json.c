@@ -156,37 +156,25 @@ json_server(const struct site *site, const struct server *srv)
 static json_t *
 json_tunnels(const struct site *site, const struct server *only)
 {
-	const struct server *srv, *psrv;
-	const struct jail *j, *pj;
-	const struct pipe *p, *q;
-	json_t *a = json_array(), *t;
-	size_t s, i, k;
+	json_t *a = json_array(), *o;
+	struct tunnel *tun, *t;
+	size_t n, i;
 
-	for (s = 0; s < site->nservers; s++) {
-		srv = &site->servers[s];
-		if (only != NULL && srv != only)
-			continue;
-		for (i = 0; i < srv->njails; i++) {
-			j = &srv->jails[i];
-			for (k = 0; k < j->npipes; k++) {
-				p = &j->pipes[k];
-				if (p->mode != PIPE_ENCRYPT)
-					continue;
-				t = json_pack("{s:s, s:s, s:s, s:o}", "server",
-				    srv->name, "jail", j->name, "pipe",
-				    p->name, "listen",
-				    json_endpoint(&p->source));
-				q = site_tunnel_peer(site, p, &psrv, &pj);
-				json_object_set_new(t, "server_end", q == NULL ?
-				    json_null() : json_pack("{s:s, s:s, s:s, "
-				    "s:o, s:o}", "server", psrv->name, "jail",
-				    pj->name, "pipe", q->name, "listen",
-				    json_endpoint(&q->source), "target",
-				    json_endpoint(&q->target)));
-				json_array_append_new(a, t);
-			}
-		}
+	n = site_tunnels(site, only, &tun);
+	for (i = 0; i < n; i++) {
+		t = &tun[i];
+		o = json_pack("{s:s, s:s, s:s, s:o}", "server", t->server->name,
+		    "jail", t->jail->name, "pipe", t->pipe->name, "listen",
+		    json_endpoint(&t->pipe->source));
+		json_object_set_new(o, "server_end", t->peer == NULL ?
+		    json_null() : json_pack("{s:s, s:s, s:s, s:o, s:o}",
+		    "server", t->peer_server->name, "jail", t->peer_jail->name,
+		    "pipe", t->peer->name, "listen",
+		    json_endpoint(&t->peer->source), "target",
+		    json_endpoint(&t->peer->target)));
+		json_array_append_new(a, o);
 	}
+	free(tun);
 	return a;
 }
 

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "show.h"
@@ -139,42 +140,30 @@ static void
 show_tunnels(const struct site *site, const struct server *only,
     struct strbuf *out)
 {
-	const struct server *srv, *psrv;
-	const struct jail *j, *pj;
-	const struct pipe *p, *q;
-	size_t s, i, k;
+	struct tunnel *tun, *t;
+	size_t n, i;
 
 	strbuf_adds(out, "tunnels (client end ==> server end -> target):\n");
-	for (s = 0; s < site->nservers; s++) {
-		srv = &site->servers[s];
-		if (only != NULL && srv != only)
+	n = site_tunnels(site, only, &tun);
+	for (i = 0; i < n; i++) {
+		t = &tun[i];
+		strbuf_addf(out, "  %s/%s %s ", t->server->name, t->jail->name,
+		    t->pipe->name);
+		add_endpoint(out, &t->pipe->source);
+		strbuf_adds(out, " ==> ");
+		if (t->peer == NULL) {
+			add_endpoint(out, &t->pipe->target);
+			strbuf_adds(out, " (no pipe of the site)\n");
 			continue;
-		for (i = 0; i < srv->njails; i++) {
-			j = &srv->jails[i];
-			for (k = 0; k < j->npipes; k++) {
-				p = &j->pipes[k];
-				if (p->mode != PIPE_ENCRYPT)
-					continue;
-				strbuf_addf(out, "  %s/%s %s ", srv->name,
-				    j->name, p->name);
-				add_endpoint(out, &p->source);
-				strbuf_adds(out, " ==> ");
-				q = site_tunnel_peer(site, p, &psrv, &pj);
-				if (q == NULL) {
-					add_endpoint(out, &p->target);
-					strbuf_adds(out, " (no pipe of the "
-					    "site)\n");
-					continue;
-				}
-				strbuf_addf(out, "%s/%s %s ", psrv->name,
-				    pj->name, q->name);
-				add_endpoint(out, &q->source);
-				strbuf_adds(out, " -> ");
-				add_endpoint(out, &q->target);
-				strbuf_addc(out, '\n');
-			}
 		}
+		strbuf_addf(out, "%s/%s %s ", t->peer_server->name,
+		    t->peer_jail->name, t->peer->name);
+		add_endpoint(out, &t->peer->source);
+		strbuf_adds(out, " -> ");
+		add_endpoint(out, &t->peer->target);
+		strbuf_addc(out, '\n');
 	}
+	free(tun);
 }
 
 static void

@@ -190,9 +190,10 @@ server_public_addr(const struct site *site, const struct server *srv,
 	return -1;
 }
 
-const struct pipe *
-site_tunnel_peer(const struct site *site, const struct pipe *p,
-    const struct server **srv_out, const struct jail **jail_out)
+/* Fill in the server end of ${t}: the decrypting pipe listening where its
+   pipe sends; left NULL if there is none. */
+static void
+find_server_end(const struct site *site, struct tunnel *t)
 {
 	const struct pipe *q;
 	size_t s, j, k;
@@ -201,15 +202,42 @@ site_tunnel_peer(const struct site *site, const struct pipe *p,
 	for (j = 0; j < site->servers[s].njails; j++)
 	for (k = 0; k < site->servers[s].jails[j].npipes; k++) {
 		q = &site->servers[s].jails[j].pipes[k];
-		if (q != p && q->mode == PIPE_DECRYPT &&
-		    q->source.port == p->target.port &&
-		    ipaddr_eq(&q->source.addr, &p->target.addr)) {
-			*srv_out = &site->servers[s];
-			*jail_out = &site->servers[s].jails[j];
-			return q;
+		if (q->mode == PIPE_DECRYPT &&
+		    q->source.port == t->pipe->target.port &&
+		    ipaddr_eq(&q->source.addr, &t->pipe->target.addr)) {
+			t->peer_server = &site->servers[s];
+			t->peer_jail = &site->servers[s].jails[j];
+			t->peer = q;
+			return;
 		}
 	}
-	return NULL;
+}
+
+size_t
+site_tunnels(const struct site *site, const struct server *only,
+    struct tunnel **out)
+{
+	const struct server *srv;
+	struct tunnel *t;
+	size_t n = 0, cap = 0, s, j, k;
+
+	*out = NULL;
+	for (s = 0; s < site->nservers; s++) {
+		srv = &site->servers[s];
+		if (only != NULL && srv != only)
+			continue;
+		for (j = 0; j < srv->njails; j++)
+		for (k = 0; k < srv->jails[j].npipes; k++) {
+			if (srv->jails[j].pipes[k].mode != PIPE_ENCRYPT)
+				continue;
+			t = VEC_PUSH(*out, n, cap);
+			t->server = srv;
+			t->jail = &srv->jails[j];
+			t->pipe = &srv->jails[j].pipes[k];
+			find_server_end(site, t);
+		}
+	}
+	return n;
 }
 
 const char *

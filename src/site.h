@@ -257,14 +257,26 @@ const char *server_iface_hint(const struct server *srv, const char *name,
 int server_public_addr(const struct site *site, const struct server *srv,
     struct ipaddr *out);
 
+/* A tunnel: an encrypting pipe and the decrypting pipe it sends to. */
+struct tunnel {
+	const struct server *server;	/* the client end */
+	const struct jail *jail;
+	const struct pipe *pipe;
+	const struct server *peer_server;	/* the server end, or NULLs */
+	const struct jail *peer_jail;
+	const struct pipe *peer;
+};
+
 /**
- * site_tunnel_peer(site, p, srv_out, jail_out):
- * Find the decrypting pipe listening where the encrypting pipe ${p} sends
- * (its target address and port).  Return it and store its server and jail
- * in ${srv_out} and ${jail_out}, or return NULL.
+ * site_tunnels(site, only, out):
+ * List the tunnels of ${site} whose client end runs on server ${only} (all
+ * if NULL), in server, jail and pipe order, into a new array ${out} (freed
+ * by the caller).  A decrypting pipe listening where an encrypting pipe
+ * sends is its server end; an encrypting pipe with none gets NULL peers.
+ * Return the number of tunnels.
  */
-const struct pipe *site_tunnel_peer(const struct site *site, const struct pipe *p,
-    const struct server **srv_out, const struct jail **jail_out);
+size_t site_tunnels(const struct site *site, const struct server *only,
+    struct tunnel **out);
 
 /**
  * iface_kind_name(kind), pipe_mode_name(mode), sysvshm_name(mode),

@@ -294,24 +294,22 @@ check_ifaces(const struct site *site, struct diags *diags)
 static void
 check_tunnels(const struct site *site, struct diags *diags)
 {
-	const struct server *psrv;
-	const struct jail *pj;
-	const struct pipe *p;
 	char buf[IPADDR_STRLEN];
-	size_t s, j, k;
+	const struct pipe *p;
+	struct tunnel *tun;
+	size_t n, i;
 
-	for (s = 0; s < site->nservers; s++)
-	for (j = 0; j < site->servers[s].njails; j++)
-	for (k = 0; k < site->servers[s].jails[j].npipes; k++) {
-		p = &site->servers[s].jails[j].pipes[k];
-		if (p->mode != PIPE_ENCRYPT || p->target.port == 0 ||
-		    site_tunnel_peer(site, p, &psrv, &pj) != NULL)
+	n = site_tunnels(site, NULL, &tun);
+	for (i = 0; i < n; i++) {
+		p = tun[i].pipe;
+		if (tun[i].peer != NULL || p->target.port == 0)
 			continue;
 		diag_warning(diags, p->target.loc, "pipe %s encrypts to "
 		    "[%s]:%u, where no decrypting pipe of the site listens",
 		    p->name, ipaddr_format(&p->target.addr, buf),
 		    p->target.port);
 	}
+	free(tun);
 }
 
 int
