@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "nft_run.h"
 #include "nl.h"
 #include "util.h"
 
@@ -159,6 +160,7 @@ add_request(struct applier *ap, size_t i)
 		break;
 	case OP_NETNS:
 	case OP_SYSCTL:
+	case OP_FIREWALL:
 	case OP_NOTE:
 		nl_error_set(&nle, EINVAL, "not a netlink step");
 		break;
@@ -197,6 +199,16 @@ run_step(struct applier *ap, size_t i)
 		if (flush(ap) != 0)
 			return -1;
 		if (netns_sysctl_set(ap->ns[op->ns].fd, op->key, op->value,
+		    &nle) != 0) {
+			step_error(ap, i, nle.msg);
+			return -1;
+		}
+		step_done(ap, 1);
+		return 0;
+	case OP_FIREWALL:
+		if (flush(ap) != 0)
+			return -1;
+		if (nft_run_in_netns(ap->ns[op->ns].fd, op->text, false, NULL,
 		    &nle) != 0) {
 			step_error(ap, i, nle.msg);
 			return -1;

@@ -192,6 +192,7 @@ cmd_up(int argc, char **argv)
 	}
 	if (opts.dry_run) {
 		plan_print(plan, &out);
+		plan_print_firewalls(plan, &out);
 		fputs(strbuf_cstr(&out), stdout);
 		strbuf_free(&out);
 		rc = 0;

@@ -131,8 +131,11 @@ add_table_set(const struct pf_bound_table *t, unsigned fam, bool elements,
 	strbuf_adds(out, "\tset ");
 	nft_table_set(t->name, fam, out);
 	strbuf_addf(out, " {\n\t\ttype %s\n", set_type(fam));
+	/* The timeout only dates entries, for pfctl -T expire: it is
+	   longer than any server's uptime (pf never ages them out). */
 	if (t->is_dynamic)
-		strbuf_adds(out, "\t\tflags dynamic\n");
+		strbuf_addf(out, "\t\tflags dynamic,timeout\n\t\ttimeout "
+		    "%ud\n", PF_NFT_OVERLOAD_DAYS);
 	else
 		strbuf_adds(out, "\t\tflags interval\n\t\tauto-merge\n");
 	for (i = 0; elements && i < t->nentries; i++) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_nft.h"
+
 /* Names already used for links in one namespace, to keep them unique. */
 struct name_set {
 	char **names;
@@ -142,6 +144,46 @@ add_sysctl(struct builder *bld, size_t ns, const char *key,
 	op = add_op(bld, OP_SYSCTL, PHASE_SYSCTL, ns, NULL, loc);
 	op->key = xstrdup(key);
 	op->value = xstrdup(value);
+}
+
+/*
+ * The firewall of ${srv}: its pf.conf compiled to one nft script, loaded
+ * in its namespace after the network exists (rules name interfaces), and
+ * the bridge sysctls the compiled rules assume: bridged IPv4 and IPv6
+ * frames pass the inet hooks, where pf's stages on a bridge run.
+ */
+static void
+plan_firewall(struct builder *bld, const struct server *srv, size_t srv_ns)
+{
+	struct strbuf script = { 0 };
+	struct loc loc = srv->loc;
+	struct op *op;
+	size_t k;
+	bool bridges = false;
+
+	if (!srv->pf_enable || srv->pf == NULL)
+		return;
+	/* Steps point at the server's pf.conf. */
+	if (srv->pf->nsources > 0) {
+		memset(&loc, 0, sizeof(loc));
+		loc.src = srv->pf->sources[0];
+	}
+	for (k = 0; k < srv->nifaces; k++)
+		if (srv->ifaces[k].kind == IFACE_BRIDGE)
+			bridges = true;
+	if (bridges) {
+		add_sysctl(bld, srv_ns, "net.bridge.bridge-nf-call-iptables",
+		    "1", loc);
+		add_sysctl(bld, srv_ns, "net.bridge.bridge-nf-call-ip6tables",
+		    "1", loc);
+	}
+	if (pf_nft_compile(srv->pf, &script, bld->diags) != 0) {
+		strbuf_free(&script);
+		return;
+	}
+	op = add_op(bld, OP_FIREWALL, PHASE_FIREWALL, srv_ns, NULL, loc);
+	op->text = strbuf_steal(&script);
+	op->server = xstrdup(srv->name);
 }
 
 /*
@@ -351,6 +393,7 @@ plan_server(struct builder *bld, const struct server *srv)
 		    srv->defaultrouter_loc)->gateway = srv->defaultrouter;
 	if (srv->gateway_enable)
 		add_sysctl(bld, srv_ns, "net.ipv4.ip_forward", "1", srv->loc);
+	plan_firewall(bld, srv, srv_ns);
 	for (k = 0; k < srv->njails; k++) {
 		j = &srv->jails[k];
 		add_up(bld, jail_ns[k], "lo", j->loc);
@@ -454,6 +497,7 @@ plan_free(struct plan *plan)
 		free(plan->ops[i].key);
 		free(plan->ops[i].value);
 		free(plan->ops[i].text);
+		free(plan->ops[i].server);
 	}
 	free(plan->ns);
 	free(plan->ops);

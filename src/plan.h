@@ -14,8 +14,8 @@
  * send one netlink batch per namespace per phase and every link a request
  * names exists when the request is built.
  *
- * Later layers (firewall, jail processes, mounts, tunnels, services) add
- * their own operation kinds and phases here.
+ * Each server with pf_enable gets its pf.conf compiled to nftables
+ * (pf_nft.h) as one firewall step, after its network exists.
  */
 #ifndef JAILNET_PLAN_H
 #define JAILNET_PLAN_H
@@ -41,6 +41,8 @@ enum op_kind {
 	OP_UP,		/* set ${link} up */
 	OP_ROUTE,	/* default route via ${gateway} */
 	OP_SYSCTL,	/* set the sysctl ${key} to ${value} in ${ns} */
+	OP_FIREWALL,	/* load the nft script ${text} in ${ns}, atomically:
+			   the server's pf.conf compiled (pf_nft.h) */
 	OP_NOTE,	/* nothing to do: a translation said aloud (${text}) */
 };
 
@@ -52,6 +54,7 @@ enum op_phase {
 	PHASE_CONFIG,	/* MTU, addresses, up */
 	PHASE_ROUTE,
 	PHASE_SYSCTL,
+	PHASE_FIREWALL,
 	PHASE_NOTE,
 };
 
@@ -81,7 +84,8 @@ struct op {
 	struct ipprefix prefix;	/* ADDR */
 	struct ipaddr gateway;	/* ROUTE */
 	char *key, *value;	/* SYSCTL */
-	char *text;		/* NOTE */
+	char *text;		/* NOTE: the note; FIREWALL: the nft script */
+	char *server;		/* FIREWALL: the server's name */
 	struct loc loc;		/* where in the site's files it comes from */
 };
 
@@ -136,6 +140,13 @@ void plan_describe_op(const struct plan *plan, const struct op *op,
  * operation, "STEP DESCRIPTION  (FILE:LINE)", deterministic.
  */
 void plan_print(const struct plan *plan, struct strbuf *out);
+
+/**
+ * plan_print_firewalls(plan, out):
+ * Append to ${out} the nft script of each firewall step of ${plan}, each
+ * after a comment line naming the step, the server and the namespace.
+ */
+void plan_print_firewalls(const struct plan *plan, struct strbuf *out);
 
 /**
  * plan_loc_format(loc, buf, size):

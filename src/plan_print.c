@@ -27,6 +27,8 @@ op_kind_name(enum op_kind kind)
 		return "route";
 	case OP_SYSCTL:
 		return "sysctl";
+	case OP_FIREWALL:
+		return "firewall";
 	case OP_NOTE:
 		return "note";
 	}
@@ -49,6 +51,16 @@ static const char *
 ns_name(const struct plan *plan, size_t ns)
 {
 	return ns < plan->nns ? plan->ns[ns].name : "?";
+}
+
+static size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
 }
 
 void
@@ -90,6 +102,11 @@ plan_describe_op(const struct plan *plan, const struct op *op,
 	case OP_SYSCTL:
 		strbuf_addf(out, "sysctl %s=%s in %s", op->key, op->value, in);
 		return;
+	case OP_FIREWALL:
+		strbuf_addf(out, "firewall of server %s (pf.conf compiled, "
+		    "%zu lines of nft) in %s", op->server, count_lines(op->text),
+		    in);
+		return;
 	case OP_NOTE:
 		strbuf_addf(out, "note: %s", op->text);
 		return;
@@ -113,5 +130,22 @@ plan_print(const struct plan *plan, struct strbuf *out)
 			strbuf_addc(out, ' ');
 		strbuf_addf(out, "  (%s)\n", plan_loc_format(plan->ops[i].loc,
 		    where, sizeof(where)));
+	}
+}
+
+void
+plan_print_firewalls(const struct plan *plan, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++) {
+		const struct op *op = &plan->ops[i];
+
+		if (op->kind != OP_FIREWALL)
+			continue;
+		strbuf_addf(out, "\n# step %zu: the firewall of server %s, "
+		    "loaded in %s as one transaction\n", i + 1, op->server,
+		    ns_name(plan, op->ns));
+		strbuf_adds(out, op->text);
 	}
 }

@@ -407,7 +407,7 @@ TEST(pf_nft_reload)
 	flush = strstr(got, "flush table inet jailnet_a\n");
 	CHECK(flush != NULL);
 	CHECK(strstr(got, "set t_ol_v4 {\n\t\ttype ipv4_addr\n\t\tflags "
-	    "dynamic\n") != NULL && strstr(got, "set t_ol_v4 {") < flush);
+	    "dynamic,timeout\n") != NULL && strstr(got, "set t_ol_v4 {") < flush);
 	CHECK(strstr(got, "flush set inet jailnet_a t_ol_v4") == NULL);
 	CHECK(strstr(got, "flush set inet jailnet_a t_st_v4\n") != NULL);
 	CHECK(strstr(got, "elements = { 10.0.0.0/8 }") > flush);
