@@ -17,6 +17,7 @@
 #include "procs.h"
 #include "state.h"
 #include "supervise.h"
+#include "undo.h"
 #include "util.h"
 
 static double
@@ -28,9 +29,12 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Load ${dir} and plan it, printing the diagnostics; NULL on error. */
+/*
+ * Load ${dir} and plan it (only server ${host_server} on this host if not
+ * NULL), printing the diagnostics; NULL on error.
+ */
 static struct plan *
-load_plan(const char *dir, struct site **site_out)
+load_plan(const char *dir, const char *host_server, struct site **site_out)
 {
 	struct diags diags;
 	struct plan *plan;
@@ -40,7 +44,8 @@ load_plan(const char *dir, struct site **site_out)
 	if ((site = cli_load_site(dir, 0)) == NULL)
 		return NULL;
 	diags_init(&diags);
-	plan = plan_build(site, &diags);
+	plan = host_server != NULL ? plan_build_host(site, host_server,
+	    &diags) : plan_build(site, &diags);
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	if (plan == NULL) {
@@ -76,7 +81,20 @@ stop_processes(const struct state *st, char *const *names, size_t n)
 	supervise_kill_netns(names, n, &killed);
 }
 
-/* Stop the processes, then delete what ${st} lists, newest first. */
+/*
+ * Put back what `up --host` changed in this host's namespace (undo.h);
+ * nothing for a simulation.
+ */
+static int
+undo_host(const char *site, struct nl_error *err)
+{
+	size_t undone;
+
+	return undo_replay(STATE_ROOT, site, &undone, err);
+}
+
+/* Stop the processes, then delete what ${st} lists, newest first, then
+   undo the host's changes. */
 static int
 teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 {
@@ -88,6 +106,8 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 		rev[i] = st->netns[st->nnetns - 1 - i];
 	stop_processes(st, rev, st->nnetns);
 	rc = apply_teardown(rev, st->nnetns, deleted, err);
+	if (rc == 0)
+		rc = undo_host(strrchr(st->dir, '/') + 1, err);
 	if (rc == 0)
 		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
 		    '/') + 1, err);
@@ -113,6 +133,24 @@ load_procs(const struct site *site, bool no_services, struct proc_list *list)
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	return rc;
+}
+
+/* --host: keep only the processes of server ${server}. */
+static void
+keep_server_procs(struct proc_list *list, const char *server)
+{
+	struct proc_list drop = { 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < list->n; i++) {
+		if (str_eq(list->procs[i].server, server))
+			list->procs[n++] = list->procs[i];
+		else
+			*VEC_PUSH(drop.procs, drop.n, drop.cap) =
+			    list->procs[i];
+	}
+	list->n = n;
+	procs_free(&drop);
 }
 
 /* Start the supervisor and record it in ${st}. */
@@ -174,22 +212,33 @@ cmd_up(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan;
 	struct site *site;
+	struct undo_log *undo = NULL;
 	size_t deleted;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
-	bool no_services;
+	bool no_services, host;
 
 	no_services = take_flag(&argc, argv, "--no-services");
-	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN, argc, argv,
-	    &opts) != 0)
+	host = take_flag(&argc, argv, "--host");
+	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN | (host ? CLI_SERVER :
+	    0), argc, argv, &opts) != 0)
 		return EXIT_USAGE;
-	if ((plan = load_plan(opts.site, &site)) == NULL)
+	if (host && opts.server == NULL) {
+		fprintf(stderr, "jailnet up: --host needs --server NAME: "
+		    "which server this host is\nusage: jailnet %s\n",
+		    CMD_UP_USAGE);
+		return EXIT_USAGE;
+	}
+	if ((plan = load_plan(opts.site, host ? opts.server : NULL,
+	    &site)) == NULL)
 		return EXIT_INVALID;
 	/* Every program is found before anything starts. */
 	if (!opts.dry_run && load_procs(site, no_services, &procs) != 0) {
 		fprintf(stderr, "jailnet up: nothing was started\n");
 		goto out;
 	}
+	if (host)
+		keep_server_procs(&procs, opts.server);
 	if (opts.dry_run) {
 		plan_print(plan, &out);
 		plan_print_firewalls(plan, &out);
@@ -235,13 +284,20 @@ cmd_up(int argc, char **argv)
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
+	if (host && (undo_open(STATE_ROOT, plan->site, &undo, &err) != 0 ||
+	    undo_server(undo, opts.server, &err) != 0)) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
+		goto out;
+	}
 	apply_hooks_from_env(&hooks);
-	if (apply_plan(plan, st, &hooks, &aerr) != 0) {
+	if (apply_plan(plan, st, undo, &hooks, &aerr) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
-		if (state_remove(st, &err) != 0)
+		if (undo_host(plan->site, &err) != 0 ||
+		    state_remove(st, &err) != 0)
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 		fprintf(stderr, "jailnet up: rolled back: every namespace "
-		    "this run created for %s is deleted\n", plan->site);
+		    "this run created for %s is deleted%s\n", plan->site,
+		    host ? ", and this host's changes are undone" : "");
 		goto out;
 	}
 	if (start_supervisor(st, plan->site, &procs, &err) != 0) {
@@ -266,6 +322,7 @@ cmd_up(int argc, char **argv)
 	    " (no services)" : "");
 	rc = 0;
 out:
+	undo_close(undo);
 	procs_free(&procs);
 	state_close(st);
 	plan_free(plan);
@@ -297,8 +354,8 @@ cmd_down(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan = NULL;
 	struct site *site;
-	char **names = NULL, *name;
-	size_t n = 0, cap = 0, i, deleted = 0;
+	char **names = NULL, *name, *host = NULL;
+	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
 
@@ -320,8 +377,10 @@ cmd_down(int argc, char **argv)
 	for (i = plan != NULL ? plan->nns : 0; i-- > 0;)
 		if (netns_exists(plan->ns[i].name))
 			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
+	host = undo_read_server(STATE_ROOT, name);
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
+	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
 	    supervise_remove_files(STATE_ROOT, name, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
@@ -330,13 +389,18 @@ cmd_down(int argc, char **argv)
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}
-	if (deleted == 0)
+	if (host != NULL)
+		printf("%s is down: server %s on this host, %zu changes "
+		    "undone, %zu namespaces deleted in %.0f ms\n", name, host,
+		    undone, deleted, now_ms() - t0);
+	else if (deleted == 0)
 		printf("%s is not up\n", name);
 	else
 		printf("%s is down: %zu namespaces deleted in %.0f ms\n",
 		    name, deleted, now_ms() - t0);
 	rc = 0;
 out:
+	free(host);
 	free(names);
 	free(name);
 	state_close(st);
@@ -520,12 +584,18 @@ cmd_status(int argc, char **argv)
 	json_t *root, *nss, *o, *sv;
 	size_t i, nexist = 0;
 	bool up, ok = true;
-	char *text;
+	char *text, *base, *host;
 
 	if (cli_parse("status", CMD_STATUS_USAGE, CLI_JSON, argc, argv,
 	    &opts) != 0)
 		return EXIT_USAGE;
-	if ((plan = load_plan(opts.site, &site)) == NULL)
+	/* A server up on this host (--host) has its own plan. */
+	base = site_basename(opts.site);
+	host = undo_read_server(STATE_ROOT, base);
+	plan = load_plan(opts.site, host, &site);
+	free(base);
+	free(host);
+	if (plan == NULL)
 		return EXIT_INVALID;
 	if (state_read(STATE_ROOT, plan->site, &st, &err) != 0) {
 		fprintf(stderr, "jailnet status: %s\n", err.msg);
@@ -536,14 +606,17 @@ cmd_status(int argc, char **argv)
 	root = json_object();
 	nss = json_array();
 	for (i = 0; i < plan->nns; i++) {
-		bool exists = netns_exists(plan->ns[i].name);
+		/* --host: the server is this host's own namespace. */
+		bool exists = plan->ns[i].current ||
+		    netns_exists(plan->ns[i].name);
 
 		o = json_object();
 		json_object_set_new(o, "name", json_string(plan->ns[i].name));
 		json_object_set_new(o, "role",
 		    json_string(role_name(plan->ns[i].role)));
 		json_object_set_new(o, "exists", json_boolean(exists));
-		if (exists && (plan->ns[i].role == NS_SERVER ||
+		if (exists && !plan->ns[i].current &&
+		    (plan->ns[i].role == NS_SERVER ||
 		    plan->ns[i].role == NS_JAIL))
 			json_object_set_new(o, "links",
 			    probe_links(plan->ns[i].name, &ok));

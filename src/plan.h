@@ -35,6 +35,8 @@ enum op_kind {
 	OP_NETNS,	/* create the named namespace ${ns} */
 	OP_BRIDGE,	/* create bridge ${link} in ${ns} */
 	OP_VETH,	/* veth ${link} in ${ns}, its peer ${peer} in ${peer_ns} */
+	OP_RENAME,	/* --host: the NIC ${link} becomes ${peer} (set down
+			   first: Linux renames only links that are down) */
 	OP_MASTER,	/* make ${link} a port of bridge ${master} */
 	OP_MTU,		/* set the MTU of ${link} to ${mtu} */
 	OP_ADDR,	/* add ${prefix} to ${link} */
@@ -67,7 +69,9 @@ enum ns_role {
 };
 
 struct plan_ns {
-	char *name;		/* "S-a-pg_j" */
+	char *name;		/* "S-a-pg_j"; "(host)" if ${current} */
+	bool current;		/* --host: the namespace jailnet runs in, not
+				   created nor deleted by it */
 	enum ns_role role;
 	struct loc loc;		/* the server, jail, network or host */
 };
@@ -91,6 +95,7 @@ struct op {
 
 struct plan {
 	char *site;		/* the site's name: the namespaces' prefix */
+	bool host;		/* one server on this host (plan_build_host) */
 	struct plan_ns *ns;	/* in creation order; teardown is reverse */
 	size_t nns, nscap;
 	struct op *ops;		/* in execution order */
@@ -106,6 +111,20 @@ struct plan {
  * if an error was recorded.
  */
 struct plan *plan_build(const struct site *site, struct diags *diags);
+
+/**
+ * plan_build_host(site, server, diags):
+ * Compute the operations that set up the server named ${server} of
+ * ${site} in the namespace jailnet runs in (a real host): its NICs are the
+ * Linux devices that site.conf maps to them (linux.NIC = DEV), renamed to
+ * the names pf.conf and rc.conf use; its bridges, epairs, addresses,
+ * routes, sysctls and firewall as plan_build() makes them; its jails in
+ * namespaces of their own.  No network, outside host or other server.
+ * Record in ${diags} a NIC without a Linux device, an unknown server, and
+ * what plan_build() records.  Return the plan (caller frees) or NULL.
+ */
+struct plan *plan_build_host(const struct site *site, const char *server,
+    struct diags *diags);
 
 /**
  * plan_free(plan):

@@ -15,6 +15,8 @@ op_kind_name(enum op_kind kind)
 		return "bridge";
 	case OP_VETH:
 		return "veth";
+	case OP_RENAME:
+		return "rename";
 	case OP_MASTER:
 		return "master";
 	case OP_MTU:
@@ -80,6 +82,10 @@ plan_describe_op(const struct plan *plan, const struct op *op,
 	case OP_VETH:
 		strbuf_addf(out, "veth %s in %s <-> %s in %s", op->link, in,
 		    op->peer, ns_name(plan, op->peer_ns));
+		return;
+	case OP_RENAME:
+		strbuf_addf(out, "rename %s -> %s in %s", op->link, op->peer,
+		    in);
 		return;
 	case OP_MASTER:
 		strbuf_addf(out, "master %s -> %s in %s", op->link,
