@@ -234,7 +234,8 @@ record_undo(struct applier *ap, size_t i, struct nl_error *nle)
 	char old[256];
 	int rc = 0;
 
-	if (ap->undo == NULL || !ap->plan->ns[op->ns].current)
+	if (ap->undo == NULL || op->ns >= ap->plan->nns ||
+	    !ap->plan->ns[op->ns].current)
 		return 0;
 	switch (op->kind) {
 	case OP_BRIDGE:

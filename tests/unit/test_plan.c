@@ -200,6 +200,10 @@ TEST(plan_invariants)
 			CHECK(strstr(op->text, "table inet jailnet_") != NULL);
 			CHECK(i > 0 && plan->ops[i - 1].phase >= PHASE_SYSCTL);
 			break;
+		case OP_RENAME:
+			/* Only in a --host plan. */
+			CHECK(plan->host);
+			break;
 		case OP_BRIDGE:
 		case OP_MASTER:
 		case OP_MTU:
