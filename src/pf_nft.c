@@ -23,8 +23,10 @@
  *                                           source, as pf's out rules do
  *
  * The stage chains (stage_in_if, stage_out_if, stage_in_port,
- * stage_out_port) set the "current interface" field of the packet mark and
- * jump to rules_in or rules_out, the pf rules in first-match order, where
+ * stage_out_port, and stage_in_l3, stage_out_l3 for the traffic the host
+ * receives, sends or routes by a bridge one of whose members holds an
+ * address: pf sees it on that member) set the "current interface" field
+ * of the packet mark and jump to rules_in or rules_out, the pf rules in first-match order, where
  * pass is "return" (the next stage still has to pass the packet) and block
  * is drop/reject.  A pass with state marks the connection (ct mark) with
  * a state of its direction, which later stages of that direction match
