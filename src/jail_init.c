@@ -363,11 +363,35 @@ jail_init_stop(pid_t pid, unsigned long long start)
 size_t
 jail_init_stop_all(const struct state *st)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, left;
+	int waited;
 
+	/*
+	 * SIGTERM in reverse order, each given JAIL_INIT_STEP_MS before the
+	 * next (an init waits up to JAIL_INIT_STOP_MS for its processes:
+	 * waiting for each in turn would add up), then wait for all.
+	 */
+	for (i = st->ninits; i-- > 0;) {
+		const struct state_init *in = &st->inits[i];
+
+		if (!supervise_alive((pid_t)in->pid, in->start))
+			continue;
+		n++;
+		kill((pid_t)in->pid, SIGTERM);
+		for (waited = 0; waited < JAIL_INIT_STEP_MS &&
+		    supervise_alive((pid_t)in->pid, in->start); waited += 2)
+			sleep_ms(2);
+	}
+	for (waited = 0; waited < 2 * JAIL_INIT_STOP_MS; waited += 5) {
+		for (i = left = 0; i < st->ninits; i++)
+			left += supervise_alive((pid_t)st->inits[i].pid,
+			    st->inits[i].start);
+		if (left == 0)
+			return n;
+		sleep_ms(5);
+	}
 	for (i = st->ninits; i-- > 0;)
-		n += jail_init_stop((pid_t)st->inits[i].pid,
-		    st->inits[i].start);
+		jail_init_stop((pid_t)st->inits[i].pid, st->inits[i].start);
 	return n;
 }
 

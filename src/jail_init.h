@@ -35,6 +35,7 @@
 #include "state.h"
 
 #define JAIL_INIT_STOP_MS 1000
+#define JAIL_INIT_STEP_MS 20
 
 /* The server name under which outside hosts' data, logs and procs go. */
 #define JAIL_INIT_HOST "host"
@@ -93,8 +94,10 @@ int jail_init_start_all(const struct jail_specs *specs, struct state *st,
 
 /**
  * jail_init_stop_all(st):
- * Stop the inits that ${st} lists, in reverse order, each as
- * jail_init_stop() does.  Return how many were running.
+ * Stop the inits that ${st} lists: SIGTERM to each in reverse order,
+ * each given JAIL_INIT_STEP_MS to go before the next is signalled; then
+ * wait up to twice JAIL_INIT_STOP_MS for all, and SIGKILL what is left.
+ * Return how many were running.
  */
 size_t jail_init_stop_all(const struct state *st);
 
