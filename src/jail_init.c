@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,21 @@ static const struct {
 	{ "uts", CLONE_NEWUTS },
 	{ "ipc", CLONE_NEWIPC },
 	{ "mnt", CLONE_NEWNS },
+};
+
+/*
+ * What root may not do in a jail, as on FreeBSD, where a jail's root
+ * cannot mount, load modules, create devices or set the clock: the
+ * capabilities that would reach past its namespaces.  Dropped from the
+ * bounding set of every process entering a jail, so that no program it
+ * runs gets them.
+ */
+static const int jail_dropped_caps[] = {
+	CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT,
+	CAP_SYS_TIME, CAP_MKNOD, CAP_DAC_READ_SEARCH, CAP_LINUX_IMMUTABLE,
+	CAP_MAC_ADMIN, CAP_MAC_OVERRIDE, CAP_AUDIT_CONTROL, CAP_SYSLOG,
+	CAP_SYS_PACCT, CAP_SYS_TTY_CONFIG, CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND,
+	CAP_BPF, CAP_PERFMON, CAP_CHECKPOINT_RESTORE,
 };
 
 const char *
@@ -203,7 +219,7 @@ become_init(const struct jail_spec *spec, int report)
  * then fork the init; report its pid and exit.  Never returns.
  */
 static void
-make_init(const struct jail_spec *spec, int report)
+make_init(const struct jail_spec *spec, int report, pid_t parent)
 {
 	struct nl_error err;
 	int fd, flags;
@@ -211,6 +227,15 @@ make_init(const struct jail_spec *spec, int report)
 
 	close_range(3, (unsigned)report - 1, 0);
 	close_range((unsigned)report + 1, ~0U, 0);
+	/*
+	 * If `up` is killed now, this child must not go on to make an init
+	 * after the next run has cleaned up: it dies with `up`.  (The init
+	 * is in the jail's network namespace from its birth, where `down`
+	 * and a later `up` find it.)
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    getppid() != parent)
+		_exit(1);
 	flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
 	    (spec->new_ipc ? CLONE_NEWIPC : 0);
 	if (netns_open(spec->netns, &fd, &err) != 0) {
@@ -248,7 +273,7 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 	int fds[2], status;
 	long pid = 0;
 	bool ok = false;
-	pid_t child;
+	pid_t child, parent;
 
 	if (jail_view_prepare(spec->view, err) != 0)
 		return -1;
@@ -257,6 +282,7 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 		return -1;
 	}
 	fflush(NULL);
+	parent = getpid();
 	child = fork();
 	if (child < 0) {
 		nl_error_set(err, errno, "fork");
@@ -265,7 +291,7 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 		return -1;
 	}
 	if (child == 0)
-		make_init(spec, fds[1]);
+		make_init(spec, fds[1], parent);
 	close(fds[1]);
 	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len,
 	    sizeof(buf) - 1 - len)) != 0) {
@@ -507,5 +533,13 @@ jail_ns_fork(const struct jail_ns *ns, struct nl_error *err)
 		    strerror(errno));
 		_exit(126);
 	}
+	for (i = 0; i < sizeof(jail_dropped_caps) /
+	    sizeof(*jail_dropped_caps); i++)
+		if (prctl(PR_CAPBSET_DROP, jail_dropped_caps[i], 0, 0, 0) != 0 &&
+		    errno != EINVAL) {
+			fprintf(stderr, "jailnet: drop capability %d: %s\n",
+			    jail_dropped_caps[i], strerror(errno));
+			_exit(126);
+		}
 	return 0;
 }

@@ -16,7 +16,11 @@
  * JAIL_INIT_STOP_MS, then exits, which makes the kernel kill the rest).
  * The supervisor and `jailnet exec` enter its namespaces (setns on
  * /proc/PID/ns/NS; the pid namespace applies to the child they fork), as
- * jexec enters a FreeBSD jail.
+ * jexec enters a FreeBSD jail.  What enters a jail loses, as FreeBSD's
+ * jailed root does, the capabilities that reach past the namespaces
+ * (CAP_SYS_ADMIN: mount, setns; CAP_MKNOD, CAP_SYS_MODULE, CAP_SYS_RAWIO,
+ * CAP_SYS_TIME, CAP_DAC_READ_SEARCH and the like); it keeps those a
+ * service needs (CAP_SETUID, CAP_NET_BIND_SERVICE, CAP_NET_ADMIN...).
  *
  * Functions that can fail return 0, or -1 with ${err} filled; they never
  * print or exit (the init itself, once forked, only ever _exit()s).
@@ -148,7 +152,8 @@ void jail_ns_close(struct jail_ns *ns);
  * fork() a child into the jail of ${ns}: the child is in the jail's pid
  * namespace (the caller's own is unchanged) and joins its network, UTS,
  * IPC and mount namespaces, with / and the working directory the jail's
- * root.  Return as fork() does: the child's pid to the parent, 0 to the
+ * root, and drops from its bounding set the capabilities a jail's root
+ * does not have (see above).  Return as fork() does: the child's pid to the parent, 0 to the
  * child, -1 with ${err} filled on failure (in the parent; a child that
  * cannot join writes the reason to its stderr and exits 126).
  */

@@ -37,6 +37,11 @@ static const char *const ro_dirs[] = {
 	"usr", "opt", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
 };
 
+/* Read-only in the jail's /proc. */
+static const char *const proc_ro[] = {
+	"sys", "sysrq-trigger", "irq", "bus",
+};
+
 /* Device nodes bound from the host's /dev. */
 static const char *const dev_nodes[] = {
 	"null", "zero", "full", "random", "urandom", "tty",
@@ -566,6 +571,13 @@ finish_root(const struct jail_view *v, const char *root,
 		p = xasprintf("%s/proc", root);
 		rc = do_mount("proc", p, "proc", MS_NOSUID | MS_NODEV |
 		    MS_NOEXEC, NULL, err);
+		free(p);
+	}
+	/* Host-wide knobs stay out of reach (/proc/sys/net too). */
+	for (i = 0; rc == 0 && i < NELEM(proc_ro); i++) {
+		p = xasprintf("%s/proc/%s", root, proc_ro[i]);
+		if (lstat(p, &sb) == 0)
+			rc = bind_ro(p, p, false, err);
 		free(p);
 	}
 	if (rc == 0) {

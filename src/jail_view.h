@@ -25,10 +25,15 @@
  * FreeBSD jail's base is; /etc, /var and the rest write into (a).  The
  * directory `libexec` beside the running jailnet binary, if there is one,
  * appears read-only at /usr/local/libexec/jailnet.  /proc is a new proc of
- * the jail's pid namespace, /sys a read-only sysfs (its network part is the
+ * the jail's pid namespace (its sys, sysrq-trigger, irq and bus
+ * read-only), /sys a read-only sysfs (its network part is the
  * jail's), /dev a tmpfs with null, zero, full, random, urandom and tty
  * (bound from the host's), a new devpts at /dev/pts and a tmpfs at
  * /dev/shm; /tmp and /run are new tmpfs mounts (emptied by `down`).
+ *
+ * The layers are fixed when the init mounts them: the generated layer
+ * must be written before the jail's init starts (a change to it while the
+ * jail runs may not be seen; `down` and `up` see it).
  *
  * Limits: a host directory of the list that is a separate mount on the
  * host (a /var on its own file system) shows only what is under its mount
