@@ -263,18 +263,22 @@ make_init(const struct jail_spec *spec, int report, pid_t parent)
 	_exit(pid < 0);
 }
 
-int
-jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
-    unsigned long long *start, struct nl_error *err)
-{
-	char buf[600], *line, *next;
-	size_t len = 0;
-	ssize_t n;
-	int fds[2], status;
-	long pid = 0;
-	bool ok = false;
-	pid_t child, parent;
+/* An init being made: the first child and the pipe of its report. */
+struct spawn {
+	pid_t child;
+	int fd;
+};
 
+/* Prepare the view and fork the first child of ${spec}'s init. */
+static int
+spawn_init(const struct jail_spec *spec, struct spawn *sp,
+    struct nl_error *err)
+{
+	int fds[2];
+	pid_t parent;
+
+	sp->child = -1;
+	sp->fd = -1;
 	if (jail_view_prepare(spec->view, err) != 0)
 		return -1;
 	if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -283,17 +287,33 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 	}
 	fflush(NULL);
 	parent = getpid();
-	child = fork();
-	if (child < 0) {
+	sp->child = fork();
+	if (sp->child < 0) {
 		nl_error_set(err, errno, "fork");
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
 	}
-	if (child == 0)
+	if (sp->child == 0)
 		make_init(spec, fds[1], parent);
 	close(fds[1]);
-	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len,
+	sp->fd = fds[0];
+	return 0;
+}
+
+/* Read the report of ${sp} to its end; the init's pid and start, or -1. */
+static int
+collect_init(const struct jail_spec *spec, struct spawn *sp, pid_t *pid_out,
+    unsigned long long *start, struct nl_error *err)
+{
+	char buf[600], *line, *next;
+	size_t len = 0;
+	ssize_t n;
+	int status;
+	long pid = 0;
+	bool ok = false;
+
+	while (len < sizeof(buf) - 1 && (n = read(sp->fd, buf + len,
 	    sizeof(buf) - 1 - len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -301,8 +321,9 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 			break;
 		len += (size_t)n;
 	}
-	close(fds[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+	close(sp->fd);
+	sp->fd = -1;
+	while (waitpid(sp->child, &status, 0) < 0 && errno == EINTR)
 		;
 	buf[len] = '\0';
 	nl_error_set(err, ECHILD, "the init of %s %s/%s said nothing",
@@ -331,24 +352,56 @@ jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
 }
 
 int
+jail_init_start(const struct jail_spec *spec, pid_t *pid_out,
+    unsigned long long *start, struct nl_error *err)
+{
+	struct spawn sp;
+
+	if (spawn_init(spec, &sp, err) != 0)
+		return -1;
+	return collect_init(spec, &sp, pid_out, start, err);
+}
+
+/* How many inits are made at once: their mounts overlap. */
+#define JAIL_INIT_WINDOW 32
+
+int
 jail_init_start_all(const struct jail_specs *specs, struct state *st,
     struct nl_error *err)
 {
+	struct spawn sp[JAIL_INIT_WINDOW];
 	unsigned long long start;
-	size_t i, k;
+	struct nl_error e;
+	size_t base, i, k, end;
+	bool failed = false;
 	pid_t pid;
 
-	for (i = 0; i < specs->n; i++) {
-		const struct jail_spec *s = &specs->v[i];
+	/*
+	 * Forked in order, a window at a time; each recorded, in order, as
+	 * soon as its view is built.
+	 */
+	for (base = 0; base < specs->n && !failed; base = end) {
+		end = base + JAIL_INIT_WINDOW < specs->n ?
+		    base + JAIL_INIT_WINDOW : specs->n;
+		for (i = base; i < end; i++)
+			if (spawn_init(&specs->v[i], &sp[i - base],
+			    failed ? &e : err) != 0)
+				failed = true;
+		for (i = base; i < end; i++) {
+			const struct jail_spec *s = &specs->v[i];
 
-		if (jail_init_start(s, &pid, &start, err) != 0 ||
-		    state_add_init(st, s->host, s->server, s->name,
-		    (long)pid, start, err) != 0)
-			goto fail;
+			if (sp[i - base].child <= 0)
+				continue;
+			if (collect_init(s, &sp[i - base], &pid, &start,
+			    failed ? &e : err) != 0 ||
+			    state_add_init(st, s->host, s->server, s->name,
+			    (long)pid, start, failed ? &e : err) != 0)
+				failed = true;
+		}
 	}
-	return 0;
-fail:
-	for (k = i; k-- > 0;) {
+	if (!failed)
+		return 0;
+	for (k = end; k-- > 0;) {
 		const struct state_init *in = state_find_init(st,
 		    specs->v[k].host, specs->v[k].server, specs->v[k].name);
 
@@ -405,8 +458,8 @@ jail_init_stop_all(const struct state *st)
 		n++;
 		kill((pid_t)in->pid, SIGTERM);
 		for (waited = 0; waited < JAIL_INIT_STEP_MS &&
-		    supervise_alive((pid_t)in->pid, in->start); waited += 2)
-			sleep_ms(2);
+		    supervise_alive((pid_t)in->pid, in->start); waited++)
+			sleep_ms(1);
 	}
 	for (waited = 0; waited < 2 * JAIL_INIT_STOP_MS; waited += 5) {
 		for (i = left = 0; i < st->ninits; i++)

@@ -39,7 +39,7 @@
 #include "state.h"
 
 #define JAIL_INIT_STOP_MS 1000
-#define JAIL_INIT_STEP_MS 20
+#define JAIL_INIT_STEP_MS 2
 
 /* The server name under which outside hosts' data, logs and procs go. */
 #define JAIL_INIT_HOST "host"
@@ -89,9 +89,11 @@ int jail_init_start(const struct jail_spec *spec, pid_t *pid,
 
 /**
  * jail_init_start_all(specs, st, err):
- * Start the init of each of ${specs} in order, recording each in ${st}
- * (state_add_init()) as soon as it runs.  On failure, stop those this call
- * started and return -1 with ${err} naming the jail.
+ * Start the init of each of ${specs}: forked in order, up to 32 at a time
+ * building their views at once, each recorded in ${st} (state_add_init())
+ * in order as soon as its view is built.  On failure, stop those this
+ * call started and return -1 with ${err} naming the first jail that
+ * failed.
  */
 int jail_init_start_all(const struct jail_specs *specs, struct state *st,
     struct nl_error *err);
