@@ -11,7 +11,7 @@ work=$top/build/bench
 mkdir -p "$work"
 cleanup() {
 	for s in benchex bench10 bench50 bench100; do
-		"$jn" down "$work/$s" >/dev/null 2>&1 || true
+		"$jn" down --purge "$work/$s" >/dev/null 2>&1 || true
 		ip netns list 2>/dev/null | awk -v p="$s-" 'index($1, p) == 1 {print $1}' |
 		    while read -r n; do ip netns del "$n"; done
 	done
@@ -27,7 +27,7 @@ bench_site() {
 	t0=$(now_ms)
 	"$jn" up "$dir" --no-services >/dev/null 2>&1
 	t1=$(now_ms)
-	"$jn" down "$dir" >/dev/null 2>&1
+	"$jn" down --purge "$dir" >/dev/null 2>&1
 	t2=$(now_ms)
 	sh -e "$work/$name.up.sh"
 	t3=$(now_ms)

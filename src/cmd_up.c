@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "cli.h"
+#include "jail_init.h"
 #include "netns.h"
 #include "plan.h"
 #include "procs.h"
@@ -69,8 +70,9 @@ all_exist(const struct state *st)
 
 /*
  * Stop the site's processes: its supervisor (which stops its own in
- * reverse order), then whatever still runs in ${names} (left by a killed
- * supervisor, or started by `jailnet exec`).
+ * reverse order), the jails' inits in reverse order, then whatever still
+ * runs in ${names} (left by a killed supervisor or init, or started by
+ * `jailnet exec`).
  */
 static void
 stop_processes(const struct state *st, char *const *names, size_t n)
@@ -78,6 +80,7 @@ stop_processes(const struct state *st, char *const *names, size_t n)
 	size_t killed;
 
 	supervise_stop((pid_t)st->supervisor, st->supervisor_start);
+	jail_init_stop_all(st);
 	supervise_kill_netns(names, n, &killed);
 }
 
@@ -91,6 +94,34 @@ undo_host(const char *site, struct nl_error *err)
 	size_t undone;
 
 	return undo_replay(STATE_ROOT, site, &undone, err);
+}
+
+/*
+ * Start the inits of ${site}'s jails (only server ${host_server}'s, if not
+ * NULL: --host), recorded in ${st}, and tell ${procs}.
+ */
+static int
+start_jails(const struct site *site, const char *host_server,
+    struct state *st, struct proc_list *procs, struct nl_error *err)
+{
+	struct jail_specs specs = { 0 }, drop = { 0 };
+	size_t i, n = 0;
+	int rc;
+
+	jail_specs_build(site, &specs);
+	for (i = 0; host_server != NULL && i < specs.n; i++) {
+		if (!specs.v[i].host && str_eq(specs.v[i].server, host_server))
+			specs.v[n++] = specs.v[i];
+		else
+			*VEC_PUSH(drop.v, drop.n, drop.cap) = specs.v[i];
+	}
+	if (host_server != NULL)
+		specs.n = n;
+	jail_specs_free(&drop);
+	rc = jail_init_start_all(&specs, st, err);
+	jail_specs_free(&specs);
+	jail_init_bind_procs(st, procs);
+	return rc;
 }
 
 /* Stop the processes, then delete what ${st} lists, newest first, then
@@ -253,14 +284,16 @@ cmd_up(int argc, char **argv)
 	}
 	if (st->complete && all_exist(st)) {
 		if (supervise_alive((pid_t)st->supervisor,
-		    st->supervisor_start)) {
+		    st->supervisor_start) && jail_init_all_alive(st)) {
 			printf("%s is already up\n", plan->site);
 			rc = 0;
 			goto out;
 		}
-		/* The network is up but its supervisor died: restart it. */
+		/* The network is up but its supervisor or a jail died. */
 		stop_processes(st, st->netns, st->nnetns);
 		if (state_continue(st, &err) != 0 ||
+		    start_jails(site, host ? opts.server : NULL, st, &procs,
+		    &err) != 0 ||
 		    start_supervisor(st, plan->site, &procs, &err) != 0) {
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 			goto out;
@@ -300,7 +333,9 @@ cmd_up(int argc, char **argv)
 		    host ? ", and this host's changes are undone" : "");
 		goto out;
 	}
-	if (start_supervisor(st, plan->site, &procs, &err) != 0) {
+	if (start_jails(site, host ? opts.server : NULL, st, &procs,
+	    &err) != 0 ||
+	    start_supervisor(st, plan->site, &procs, &err) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		if (teardown_listed(st, &deleted, &err) != 0 ||
 		    state_remove(st, &err) != 0)
@@ -316,9 +351,10 @@ cmd_up(int argc, char **argv)
 		goto out;
 	}
 	print_notes(plan);
-	printf("%s is up: %zu namespaces, %zu steps in %.0f ms; supervisor "
-	    "%ld runs %zu processes%s\n", plan->site, plan->nns, plan->nops,
-	    now_ms() - t0, st->supervisor, procs.n, no_services ?
+	printf("%s is up: %zu namespaces, %zu steps, %zu jail inits in %.0f "
+	    "ms; supervisor %ld runs %zu processes%s\n", plan->site, plan->nns,
+	    plan->nops, st->ninits, now_ms() - t0, st->supervisor, procs.n,
+	    no_services ?
 	    " (no services)" : "");
 	rc = 0;
 out:
@@ -358,7 +394,9 @@ cmd_down(int argc, char **argv)
 	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
+	bool purge;
 
+	purge = take_flag(&argc, argv, "--purge");
 	if (cli_parse("down", CMD_DOWN_USAGE, 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
 	/* A site broken since `up` must still come down: state suffices. */
@@ -389,6 +427,10 @@ cmd_down(int argc, char **argv)
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}
+	if (purge && state_purge_data(DATA_ROOT, name, &err) != 0) {
+		fprintf(stderr, "jailnet down: %s\n", err.msg);
+		goto out;
+	}
 	if (host != NULL)
 		printf("%s is down: server %s on this host, %zu changes "
 		    "undone, %zu namespaces deleted in %.0f ms\n", name, host,
@@ -398,6 +440,8 @@ cmd_down(int argc, char **argv)
 	else
 		printf("%s is down: %zu namespaces deleted in %.0f ms\n",
 		    name, deleted, now_ms() - t0);
+	if (purge)
+		printf("%s: removed %s/%s\n", name, DATA_ROOT, name);
 	rc = 0;
 out:
 	free(host);
@@ -541,6 +585,81 @@ probe_processes(const char *site, const struct state *st)
 	return o;
 }
 
+/*
+ * The jails' inits: pid, running, and each namespace ("pid:[4026...]")
+ * with whether it is the jail's own or jailnet's.
+ */
+static json_t *
+probe_jails(const struct state *st, bool *all_running)
+{
+	json_t *arr = json_array();
+	char path[64], mine[64], theirs[64];
+	size_t i, k;
+	ssize_t n;
+
+	*all_running = true;
+	for (i = 0; i < st->ninits; i++) {
+		const struct state_init *in = &st->inits[i];
+		bool alive = supervise_alive((pid_t)in->pid, in->start);
+		json_t *o = json_object(), *nss = json_object();
+
+		json_object_set_new(o, "server", in->host ? json_null() :
+		    json_string(in->server));
+		json_object_set_new(o, in->host ? "host" : "jail",
+		    json_string(in->name));
+		json_object_set_new(o, "init_pid", json_integer(in->pid));
+		json_object_set_new(o, "running", json_boolean(alive));
+		for (k = 0; alive && k < JAIL_NS_N; k++) {
+			json_t *ns = json_object();
+
+			snprintf(path, sizeof(path), "/proc/%ld/ns/%s",
+			    in->pid, jail_ns_name(k));
+			n = readlink(path, theirs, sizeof(theirs) - 1);
+			theirs[n > 0 ? n : 0] = '\0';
+			snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			    jail_ns_name(k));
+			n = readlink(path, mine, sizeof(mine) - 1);
+			mine[n > 0 ? n : 0] = '\0';
+			json_object_set_new(ns, "id", json_string(theirs));
+			json_object_set_new(ns, "own", json_boolean(
+			    strcmp(mine, theirs) != 0));
+			json_object_set_new(nss, jail_ns_name(k), ns);
+		}
+		json_object_set_new(o, "namespaces", nss);
+		json_array_append_new(arr, o);
+		*all_running = *all_running && alive;
+	}
+	return arr;
+}
+
+static void
+print_jails(const json_t *jails)
+{
+	const json_t *j, *ns;
+	const char *k;
+	char where[256];
+	size_t i;
+
+	json_array_foreach(jails, i, j) {
+		if (json_is_string(json_object_get(j, "host")))
+			snprintf(where, sizeof(where), "host/%s",
+			    json_string_value(json_object_get(j, "host")));
+		else
+			snprintf(where, sizeof(where), "%s/%s",
+			    json_string_value(json_object_get(j, "server")),
+			    json_string_value(json_object_get(j, "jail")));
+		printf("  jail %-14s init %-7lld %-11s", where,
+		    json_integer_value(json_object_get(j, "init_pid")),
+		    json_is_true(json_object_get(j, "running")) ? "running" :
+		    "not running");
+		json_object_foreach((json_t *)json_object_get(j, "namespaces"),
+		    k, ns)
+			printf(" %s%s", k, json_is_true(json_object_get(ns,
+			    "own")) ? "" : "=host");
+		printf("\n");
+	}
+}
+
 static void
 print_processes(const json_t *sv)
 {
@@ -581,9 +700,9 @@ cmd_status(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan;
 	struct site *site;
-	json_t *root, *nss, *o, *sv;
+	json_t *root, *nss, *o, *sv, *jails;
 	size_t i, nexist = 0;
-	bool up, ok = true;
+	bool up, ok = true, jails_ok;
 	char *text, *base, *host;
 
 	if (cli_parse("status", CMD_STATUS_USAGE, CLI_JSON, argc, argv,
@@ -623,12 +742,14 @@ cmd_status(int argc, char **argv)
 		json_array_append_new(nss, o);
 		nexist += exists;
 	}
-	up = st->complete && nexist == plan->nns && ok;
+	jails = probe_jails(st, &jails_ok);
+	up = st->complete && nexist == plan->nns && ok && jails_ok;
 	json_object_set_new(root, "site", json_string(plan->site));
 	json_object_set_new(root, "up", json_boolean(up));
 	json_object_set_new(root, "state", json_string(!st->exists ? "none" :
 	    st->complete ? "complete" : "incomplete"));
 	json_object_set_new(root, "namespaces", nss);
+	json_object_set_new(root, "jails", jails);
 	sv = probe_processes(plan->site, st);
 	json_object_set_new(root, "supervisor", sv);
 	if (opts.json) {
@@ -649,6 +770,7 @@ cmd_status(int argc, char **argv)
 				print_links(json_object_get(o, "links"),
 				    "      ");
 		}
+		print_jails(jails);
 		print_processes(sv);
 	}
 	json_decref(root);

@@ -7,7 +7,7 @@
 #define JAILNET_CMD_UP_H
 
 #define CMD_UP_USAGE "up SITE [-n] [--no-services] [--server NAME --host]"
-#define CMD_DOWN_USAGE "down SITE"
+#define CMD_DOWN_USAGE "down SITE [--purge]"
 #define CMD_STATUS_USAGE "status SITE [--json]"
 
 /**

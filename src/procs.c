@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jail_init.h"
+#include "state.h"
 #include "util.h"
-
-#define DEFAULT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 void
 procs_free_argv(char **argv)
@@ -127,7 +127,9 @@ add_proc(struct proc_list *list, const struct site *site,
 	p->name = xstrdup(name);
 	p->netns = procs_netns_name(site->name, srv->name, j->name);
 	p->hostname = xstrdup(j->hostname != NULL ? j->hostname : j->name);
-	p->new_ipc = j->sysvshm == SYSV_NEW;
+	p->new_ipc = j->sysvshm != SYSV_INHERIT;
+	p->view = jail_view_new(DATA_ROOT, site->name, srv->name, j->name,
+	    j->view, site->dir);
 	p->loc = loc;
 	return p;
 }
@@ -146,21 +148,15 @@ add_pipe(struct proc_list *list, const struct site *site,
     struct diags *diags)
 {
 	struct proc_spec *p;
-	char *key, *abs;
+	char *key;
 	int errnum;
 
+	/* The jail reads it at its own path, from the site's files. */
 	key = fsview_resolve(j->view, pp->key_path, &errnum);
 	if (key == NULL) {
 		diag_error(diags, pp->key_loc, "key %s of pipe %s of jail "
 		    "%s/%s: %s", pp->key_path, pp->name, srv->name, j->name,
 		    strerror(errnum));
-		return -1;
-	}
-	if ((abs = realpath(key, NULL)) == NULL) {
-		diag_error(diags, pp->key_loc, "key %s of pipe %s of jail "
-		    "%s/%s: %s: %s", pp->key_path, pp->name, srv->name,
-		    j->name, key, strerror(errno));
-		free(key);
 		return -1;
 	}
 	free(key);
@@ -174,8 +170,23 @@ add_pipe(struct proc_list *list, const struct site *site,
 	p->argv[4] = xstrdup("-t");
 	p->argv[5] = endpoint_arg(&pp->target);
 	p->argv[6] = xstrdup("-k");
-	p->argv[7] = abs;
+	p->argv[7] = xstrdup(pp->key_path);
 	p->argv[8] = xstrdup("-F");
+	return 0;
+}
+
+/* Split the command of ${svc} into ${argv}; record why it cannot be. */
+static int
+split_service(const struct service *svc, char ***argv, size_t *argc,
+    struct diags *diags)
+{
+	const char *why;
+
+	if (procs_split_command(svc->command, argv, argc, &why) != 0) {
+		diag_error(diags, svc->command_loc, "command of service %s: "
+		    "%s", svc->name, why);
+		return -1;
+	}
 	return 0;
 }
 
@@ -186,17 +197,43 @@ add_service(struct proc_list *list, const struct site *site,
 {
 	const struct service *svc = &site->services[es->service];
 	struct proc_spec *p;
-	const char *why;
 	char **argv;
 	size_t argc;
 
-	if (procs_split_command(svc->command, &argv, &argc, &why) != 0) {
-		diag_error(diags, svc->command_loc, "command of service %s: "
-		    "%s", svc->name, why);
+	if (split_service(svc, &argv, &argc, diags) != 0)
 		return -1;
-	}
 	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,
 	    svc->command_loc);
+	p->argv = argv;
+	p->argc = argc;
+	return 0;
+}
+
+/* A service of the outside host ${h}, in its own view (no site tree). */
+static int
+add_host_service(struct proc_list *list, const struct site *site,
+    const struct outside_host *h, const struct service *svc,
+    struct diags *diags)
+{
+	struct proc_spec *p;
+	char **argv;
+	size_t argc;
+
+	if (split_service(svc, &argv, &argc, diags) != 0)
+		return -1;
+	p = VEC_PUSH(list->procs, list->n, list->cap);
+	memset(p, 0, sizeof(*p));
+	p->host = true;
+	p->server = xstrdup(JAIL_INIT_HOST);
+	p->jail = xstrdup(h->name);
+	p->kind = PROC_SERVICE;
+	p->name = xstrdup(svc->name);
+	p->netns = procs_netns_name(site->name, JAIL_INIT_HOST, h->name);
+	p->hostname = xstrdup(h->name);
+	p->new_ipc = true;
+	p->view = jail_view_new(DATA_ROOT, site->name, JAIL_INIT_HOST,
+	    h->name, NULL, site->dir);
+	p->loc = svc->command_loc;
 	p->argv = argv;
 	p->argc = argc;
 	return 0;
@@ -209,6 +246,12 @@ procs_build(const struct site *site, bool services, struct proc_list *list,
 	size_t s, k, i;
 	int rc = 0;
 
+	for (s = 0; services && s < site->nhosts; s++)
+		for (i = 0; i < site->hosts[s].nservices; i++)
+			if (add_host_service(list, site, &site->hosts[s],
+			    &site->services[site->hosts[s].services[i]],
+			    diags) != 0)
+				rc = -1;
 	for (s = 0; s < site->nservers; s++) {
 		const struct server *srv = &site->servers[s];
 
@@ -228,67 +271,25 @@ procs_build(const struct site *site, bool services, struct proc_list *list,
 	return rc;
 }
 
-/* The first executable ${name} in ${search}, or NULL. */
-static char *
-search_path(const char *name, const char *search)
-{
-	const char *dir = search, *end;
-	char *cand;
-
-	for (;;) {
-		end = strchr(dir, ':');
-		if (end == NULL)
-			end = dir + strlen(dir);
-		if (end == dir)
-			cand = xasprintf("./%s", name);
-		else
-			cand = xasprintf("%.*s/%s", (int)(end - dir), dir,
-			    name);
-		if (access(cand, X_OK) == 0)
-			return cand;
-		free(cand);
-		if (*end == '\0')
-			return NULL;
-		dir = end + 1;
-	}
-}
-
 int
 procs_resolve(struct proc_list *list, struct diags *diags)
 {
-	const char *search = getenv("PATH");
 	size_t i;
 	int rc = 0;
 
-	if (search == NULL || *search == '\0')
-		search = DEFAULT_PATH;
 	for (i = 0; i < list->n; i++) {
 		struct proc_spec *p = &list->procs[i];
 		const char *cmd = p->argv[0];
 
 		free(p->path);
-		p->path = NULL;
-		if (strchr(cmd, '/') != NULL) {
-			if (access(cmd, X_OK) == 0)
-				p->path = xstrdup(cmd);
-		} else {
-			p->path = search_path(cmd, search);
-		}
-		if (p->path != NULL) {
-			/* The supervisor runs in /, not here. */
-			char *abs = realpath(p->path, NULL);
-
-			if (abs != NULL) {
-				free(p->path);
-				p->path = abs;
-			}
-		}
+		p->path = jail_view_which(p->view, cmd);
 		if (p->path == NULL) {
-			diag_error(diags, p->loc, "%s %s of jail %s/%s: "
+			diag_error(diags, p->loc, "%s %s of %s %s/%s: "
 			    "command '%s' not found%s", proc_kind_name(p->kind),
-			    p->name, p->server, p->jail, cmd,
-			    strchr(cmd, '/') != NULL ? " or not executable" :
-			    " in $PATH");
+			    p->name, p->host ? "host" : "jail", p->server,
+			    p->jail, cmd, strchr(cmd, '/') != NULL ?
+			    " or not executable in its view" :
+			    " in its view's " JAIL_VIEW_PATH);
 			rc = -1;
 		}
 	}
@@ -310,6 +311,7 @@ procs_free(struct proc_list *list)
 		free(p->path);
 		free(p->netns);
 		free(p->hostname);
+		jail_view_free(p->view);
 	}
 	free(list->procs);
 	memset(list, 0, sizeof(*list));

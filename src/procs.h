@@ -1,9 +1,9 @@
 /*
  * procs: the processes of a site's jails, computed from the model: every
- * spiped pipe of a jail's rc.conf and every service it enables, with the
- * argument vector, the namespace and the hostname each runs with.  The
- * supervisor (supervise.h) runs them; `jailnet exec` uses the same rules
- * to enter a jail.
+ * spiped pipe of a jail's rc.conf and every service it enables, and every
+ * service of an outside host of site.conf, with the argument vector and
+ * the view (jail_view.h) each runs in.  The supervisor (supervise.h) runs
+ * them inside the namespaces of their jail's init (jail_init.h).
  *
  * Service commands of site.conf are split into words with shell-like
  * quoting (see procs_split_command()); no shell runs them.
@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "jail_view.h"
 #include "site.h"
 
 enum proc_kind {
@@ -23,16 +24,21 @@ enum proc_kind {
 };
 
 struct proc_spec {
-	char *server;		/* the server's name */
-	char *jail;		/* the jail's name */
+	bool host;		/* runs on an outside host */
+	char *server;		/* the server's name; "host" for an outside host */
+	char *jail;		/* the jail's name, or the outside host's */
 	enum proc_kind kind;
 	char *name;		/* the pipe's or the service's name */
 	char **argv;		/* NULL-terminated; argv[0] as written */
 	size_t argc;
-	char *path;		/* the program to execute (absolute once checked) */
-	char *netns;		/* "SITE-SERVER-JAIL" */
+	char *path;		/* the program to execute: a path in the view,
+				   absolute once procs_resolve() found it */
+	char *netns;		/* "SITE-SERVER-JAIL", "SITE-host-HOST" */
 	char *hostname;		/* the jail's hostname */
-	bool new_ipc;		/* sysvshm = new: its own IPC namespace */
+	bool new_ipc;		/* a new IPC namespace (all but sysvshm = inherit) */
+	struct jail_view *view;	/* the files it sees */
+	long init_pid;		/* its jail's init (jail_init_bind_procs()), */
+	unsigned long long init_start;	/* ... 0 until known */
 	struct loc loc;		/* the pipe, or the service's command */
 };
 
@@ -63,23 +69,26 @@ void procs_free_argv(char **argv);
 /**
  * procs_build(site, services, list, diags):
  * Fill ${list} (zeroed by the caller; its contents owned by it, freed with
- * procs_free()) with the processes of ${site}'s jails in boot order: each
- * jail's pipes, then, if ${services}, its enabled services.  Pipes run
+ * procs_free()) with the processes of ${site} in boot order: if
+ * ${services}, the services of each outside host that has some; then each
+ * jail's pipes and, if ${services}, its enabled services.  Pipes run
  * "spiped -e|-d -s [SRC]:PORT -t [DST]:PORT -k KEY -F" with the key's
- * absolute path on disk.  Record in ${diags} a command that cannot be
- * split or a key that cannot be found.  Return 0, or -1 if an error was
- * recorded.  Reads the file system only to make key paths absolute.
+ * path in the jail (as rc.conf gives it).  Record in ${diags} a command
+ * that cannot be split or a key that is not in the jail's files.  Return
+ * 0, or -1 if an error was recorded.  Reads the file system only to find
+ * keys and make the views' paths absolute.
  */
 int procs_build(const struct site *site, bool services,
     struct proc_list *list, struct diags *diags);
 
 /**
  * procs_resolve(list, diags):
- * Find the program of every process: argv[0] if it contains '/', else the
- * first executable of that name in $PATH (/usr/sbin:/usr/bin:/sbin:/bin
- * if unset), and store it in its ${path}.  Record in ${diags}, for each
- * one not found or not executable, an error naming the service or pipe,
- * the jail and the command.  Return 0, or -1 if any is missing.
+ * Find the program of every process in the view it runs in
+ * (jail_view_which(): argv[0] if it contains '/', else the first
+ * executable of that name in JAIL_VIEW_PATH), and store its path in the
+ * view in its ${path}.  Record in ${diags}, for each one not found or not
+ * executable, an error naming the service or pipe, the jail and the
+ * command.  Return 0, or -1 if any is missing.
  */
 int procs_resolve(struct proc_list *list, struct diags *diags);
 

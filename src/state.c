@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ forget_netns(struct state *st)
 	for (i = 0; i < st->nnetns; i++)
 		free(st->netns[i]);
 	st->nnetns = 0;
+	for (i = 0; i < st->ninits; i++) {
+		free(st->inits[i].server);
+		free(st->inits[i].name);
+	}
+	st->ninits = 0;
 	st->complete = false;
 	st->supervisor = 0;
 	st->supervisor_start = 0;
@@ -58,6 +64,55 @@ parse_supervisor(struct state *st, const char *text)
 		return;
 	st->supervisor = (long)pid;
 	st->supervisor_start = start;
+}
+
+/* Set the init of a jail or host in ${st}, replacing an earlier one. */
+static void
+set_init(struct state *st, bool host, const char *server, const char *name,
+    long pid, unsigned long long start)
+{
+	struct state_init *in;
+	size_t i;
+
+	for (i = 0; i < st->ninits; i++) {
+		in = &st->inits[i];
+		if (in->host == host && strcmp(in->name, name) == 0 &&
+		    (host || strcmp(in->server, server) == 0)) {
+			in->pid = pid;
+			in->start = start;
+			return;
+		}
+	}
+	in = VEC_PUSH(st->inits, st->ninits, st->initcap);
+	in->host = host;
+	in->server = host ? NULL : xstrdup(server);
+	in->name = xstrdup(name);
+	in->pid = pid;
+	in->start = start;
+}
+
+/* "[SERVER] NAME PID START" of a jail or host line; malformed: ignored. */
+static void
+parse_init(struct state *st, bool host, char *text)
+{
+	char *w[4], *save = NULL, *end;
+	unsigned long long pid, start;
+	size_t n, want = host ? 3 : 4;
+
+	for (n = 0; n < 4; n++)
+		if ((w[n] = strtok_r(n == 0 ? text : NULL, " ", &save)) ==
+		    NULL)
+			break;
+	if (n != want || strtok_r(NULL, " ", &save) != NULL)
+		return;
+	errno = 0;
+	pid = strtoull(w[want - 2], &end, 10);
+	if (errno != 0 || *end != '\0' || pid == 0 || pid > 4194304)
+		return;
+	start = strtoull(w[want - 1], &end, 10);
+	if (errno != 0 || *end != '\0')
+		return;
+	set_init(st, host, host ? NULL : w[0], w[want - 3], (long)pid, start);
 }
 
 /* Read ${st->dir}/state into ${st}. */
@@ -89,6 +144,10 @@ load(struct state *st, struct nl_error *err)
 			    xstrdup(line + 6);
 		else if (str_has_prefix(line, "supervisor "))
 			parse_supervisor(st, line + 11);
+		else if (str_has_prefix(line, "jail "))
+			parse_init(st, false, line + 5);
+		else if (str_has_prefix(line, "host "))
+			parse_init(st, true, line + 5);
 		else if (strcmp(line, "complete") == 0)
 			st->complete = true;
 	}
@@ -254,6 +313,68 @@ state_add_supervisor(struct state *st, long pid, unsigned long long start,
 }
 
 int
+state_add_init(struct state *st, bool host, const char *server,
+    const char *name, long pid, unsigned long long start,
+    struct nl_error *err)
+{
+	char *line = host ? xasprintf("host %s %ld %llu\n", name, pid, start) :
+	    xasprintf("jail %s %s %ld %llu\n", server, name, pid, start);
+	int rc = append(st, line, err);
+
+	free(line);
+	if (rc == 0)
+		set_init(st, host, server, name, pid, start);
+	return rc;
+}
+
+const struct state_init *
+state_find_init(const struct state *st, bool host, const char *server,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ninits; i++)
+		if (st->inits[i].host == host &&
+		    strcmp(st->inits[i].name, name) == 0 &&
+		    (host || strcmp(st->inits[i].server, server) == 0))
+			return &st->inits[i];
+	return NULL;
+}
+
+static int
+purge_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) != 0 ? -1 : 0;
+	return unlink(path) != 0 ? -1 : 0;
+}
+
+int
+state_purge_data(const char *root, const char *site, struct nl_error *err)
+{
+	char *dir;
+	struct stat sb;
+	int rc = 0;
+
+	if (*site == '\0' || strcmp(site, ".") == 0 ||
+	    strcmp(site, "..") == 0 || strchr(site, '/') != NULL) {
+		nl_error_set(err, EINVAL, "purge %s/%s: not a site name",
+		    root, site);
+		return -1;
+	}
+	dir = xasprintf("%s/%s", root, site);
+	if (lstat(dir, &sb) == 0 && nftw(dir, purge_one, 16,
+	    FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0) {
+		nl_error_set(err, errno, "remove %s", dir);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+int
 state_complete(struct state *st, struct nl_error *err)
 {
 	if (append(st, "complete\n", err) != 0)
@@ -306,6 +427,7 @@ state_close(struct state *st)
 		close(st->lock_fd);
 	forget_netns(st);
 	free(st->netns);
+	free(st->inits);
 	free(st->dir);
 	free(st);
 }

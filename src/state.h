@@ -9,6 +9,8 @@
  *   jailnet-state 1
  *   netns uxtely-net-internet
  *   ...
+ *   jail a pg_j 4240 123450
+ *   host ns 4241 123455
  *   supervisor 4242 123456
  *   complete
  * /run is a tmpfs: what was written survives the process, not a reboot,
@@ -31,6 +33,28 @@
 
 #define STATE_ROOT "/run/jailnet"
 
+/*
+ * Where the jails' files live, DATA_ROOT/SITE (jail_view.h): data/ holds
+ * each jail's writes (SERVER/JAIL, or host/HOST for an outside host), gen/
+ * what other parts of `up` generate for it (certificates, configuration),
+ * work/ overlayfs' work directories.  Unlike STATE_ROOT it survives `down`
+ * (a database's files are there) and a reboot; `down --purge` removes it.
+ */
+#define DATA_ROOT "/var/lib/jailnet"
+
+/*
+ * The init of a jail (or of an outside host with services): the PID 1 of
+ * its namespaces (jail_init.h).  "jail SERVER JAIL PID START" or
+ * "host HOST PID START"; the last line for a jail wins.
+ */
+struct state_init {
+	bool host;		/* an outside host; ${server} is NULL */
+	char *server;
+	char *name;		/* the jail's or the host's */
+	long pid;
+	unsigned long long start;	/* its /proc/PID/stat start time */
+};
+
 struct state {
 	char *dir;		/* ROOT/SITE */
 	int lock_fd;		/* -1 if not locked */
@@ -41,6 +65,8 @@ struct state {
 	size_t nnetns, cap;
 	long supervisor;	/* the last supervisor it lists, or 0 */
 	unsigned long long supervisor_start;	/* its start time */
+	struct state_init *inits;	/* in the order first recorded */
+	size_t ninits, initcap;
 };
 
 /**
@@ -92,6 +118,36 @@ int state_add_netns(struct state *st, const char *name,
  */
 int state_add_supervisor(struct state *st, long pid,
     unsigned long long start, struct nl_error *err);
+
+/**
+ * state_add_init(st, host, server, name, pid, start, err):
+ * Record that the init of jail ${name} of ${server} (or of the outside
+ * host ${name} if ${host}; ${server} is then ignored) is ${pid}, started
+ * at ${start}: "jail SERVER NAME PID START" or "host NAME PID START".
+ * Replaces what ${st} held for it.  Requires state_begin() or
+ * state_continue().
+ */
+int state_add_init(struct state *st, bool host, const char *server,
+    const char *name, long pid, unsigned long long start,
+    struct nl_error *err);
+
+/**
+ * state_find_init(st, host, server, name):
+ * Return the init recorded for jail ${name} of ${server} (or the outside
+ * host ${name} if ${host}), or NULL.  It belongs to ${st}.
+ */
+const struct state_init *state_find_init(const struct state *st, bool host,
+    const char *server, const char *name);
+
+/**
+ * state_purge_data(root, site, err):
+ * Remove the directory ${root}/${site} (DATA_ROOT/SITE) and everything
+ * in it, without crossing into other mounts.  A missing directory is not
+ * an error; EINVAL for a ${site} that is empty, "." or "..", or contains
+ * '/'.  Call it only when no jail of the site runs.
+ */
+int state_purge_data(const char *root, const char *site,
+    struct nl_error *err);
 
 /**
  * state_complete(st, err):

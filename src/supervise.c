@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jail_init.h"
+#include "jail_view.h"
 #include "netns.h"
 #include "util.h"
 
@@ -143,11 +145,13 @@ supervise_enter(const char *netns, const char *hostname, bool new_ipc,
 	return 0;
 }
 
-/* In the forked child: become the process of ${sp}; never returns. */
+/*
+ * In the forked child, already in its jail: become the process of ${sp};
+ * never returns.
+ */
 static void
-exec_child(const struct sproc *sp, int logfd)
+exec_child(const struct sproc *sp)
 {
-	struct nl_error err;
 	sigset_t none;
 	int devnull, sig;
 
@@ -155,29 +159,26 @@ exec_child(const struct sproc *sp, int logfd)
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The jail's /dev/null. */
 	devnull = open("/dev/null", O_RDONLY);
 	if (devnull >= 0 && devnull != 0) {
 		dup2(devnull, 0);
 		close(devnull);
 	}
-	dup2(logfd, 1);
-	dup2(logfd, 2);
-	if (logfd > 2)
-		close(logfd);
-	if (supervise_enter(sp->spec->netns, sp->spec->hostname,
-	    sp->spec->new_ipc, &err) != 0) {
-		fprintf(stderr, "jailnet: %s\n", err.msg);
-		_exit(126);
-	}
+	setenv("PATH", JAIL_VIEW_PATH, 1);
 	execv(sp->spec->path, sp->spec->argv);
 	fprintf(stderr, "jailnet: exec %s: %s\n", sp->spec->path,
 	    strerror(errno));
 	_exit(127);
 }
 
+static void proc_exited(struct sproc *sp, int status, bool stopping);
+
 static void
 start_proc(struct sproc *sp)
 {
+	struct nl_error err;
+	struct jail_ns ns;
 	int logfd;
 	pid_t pid;
 
@@ -186,14 +187,36 @@ start_proc(struct sproc *sp)
 		say("%s: cannot open: %s", sp->log, strerror(errno));
 		logfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	}
-	pid = fork();
-	if (pid == 0)
-		exec_child(sp, logfd);
+	if (jail_ns_open((pid_t)sp->spec->init_pid, sp->spec->init_start,
+	    &ns, &err) != 0) {
+		/* Counted as an exit: it fails for good if this lasts. */
+		say("%s/%s %s: cannot enter the jail: %s", sp->spec->server,
+		    sp->spec->jail, sp->spec->name, err.msg);
+		if (logfd >= 0) {
+			dprintf(logfd, "jailnet: cannot enter the jail: %s\n",
+			    err.msg);
+			close(logfd);
+		}
+		proc_exited(sp, 126 << 8, false);
+		return;
+	}
+	fflush(NULL);
+	pid = jail_ns_fork(&ns, &err);
+	if (pid == 0) {
+		if (logfd >= 0) {
+			dup2(logfd, 1);
+			dup2(logfd, 2);
+			if (logfd > 2)
+				close(logfd);
+		}
+		exec_child(sp);
+	}
+	jail_ns_close(&ns);
 	if (logfd >= 0)
 		close(logfd);
 	if (pid < 0) {
-		say("%s/%s %s: fork: %s", sp->spec->server, sp->spec->jail,
-		    sp->spec->name, strerror(errno));
+		say("%s/%s %s: %s", sp->spec->server, sp->spec->jail,
+		    sp->spec->name, err.msg);
 		sp->state = SP_RESTARTING;
 		sp->next_start = now_s() + 1;
 		return;

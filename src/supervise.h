@@ -4,10 +4,12 @@
  *
  * `jailnet up` starts one supervisor per site: a detached process (double
  * fork, its own session, stdio to ROOT/SITE/supervisor.log) that starts
- * every process of a proc_list in order, each inside its jail's network
- * namespace and in new UTS (hostname set) and, for sysvshm = new, IPC
- * namespaces, with stdout and stderr appended to
- * ROOT/SITE/log/SERVER.JAIL.NAME.log.  A process that exits is started
+ * every process of a proc_list in order, each inside the namespaces of
+ * its jail's init (jail_init.h: pid, net, uts, ipc, mount; the process's
+ * parent is the supervisor, its program a path in the jail's view, $PATH
+ * JAIL_VIEW_PATH), with stdout and stderr appended to
+ * ROOT/SITE/log/SERVER.JAIL.NAME.log.  A process whose jail's init is not
+ * running counts as one that exited.  A process that exits is started
  * again after a delay doubling from 0.2 s to 5 s; one that exits
  * SUPERVISE_MAX_FAILS times within SUPERVISE_FAIL_WINDOW seconds is marked
  * failed and left alone.  On SIGTERM the supervisor stops them in reverse
@@ -47,7 +49,8 @@ struct proc_status {
 /**
  * supervise_start(root, site, list, pid, start, err):
  * Start the detached supervisor of ${site} for the processes of ${list}
- * (whose programs procs_resolve() found), creating ROOT/SITE/log.  Store
+ * (whose programs procs_resolve() found and whose inits
+ * jail_init_bind_procs() set), creating ROOT/SITE/log.  Store
  * its pid in ${pid} and its start time (proc_start_time()) in ${start}.
  * The supervisor inherits no descriptor but stdio.
  */
@@ -91,7 +94,7 @@ unsigned long long proc_start_time(pid_t pid);
  * Move the calling process into the named network namespace ${netns},
  * and into a new UTS namespace with the hostname ${hostname} (none if
  * NULL) and, if ${new_ipc}, a new IPC namespace.  For a process about to
- * exec; a single-threaded caller.
+ * exec in a server (which has no init); a single-threaded caller.
  */
 int supervise_enter(const char *netns, const char *hostname, bool new_ipc,
     struct nl_error *err);

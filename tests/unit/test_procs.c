@@ -92,8 +92,12 @@ TEST(procs_build_example)
 	CHECK_STR_EQ(p->argv[1], "-d");
 	CHECK_STR_EQ(p->argv[3], "[192.168.56.40]:5433");
 	CHECK_STR_EQ(p->argv[5], "[192.168.56.40]:5432");
-	CHECK(p->argv[7][0] == '/');
-	CHECK(str_has_suffix(p->argv[7], "/jails/pg_j/etc/spiped.key"));
+	/* The key at its path in the jail, which sees its own files. */
+	CHECK_STR_EQ(p->argv[7], "/etc/spiped.key");
+	CHECK_STR_EQ(p->view->upper, "/var/lib/jailnet/uxtely/data/a/pg_j");
+	CHECK_INT_EQ(p->view->ntrees, 2);
+	CHECK(str_has_suffix(p->view->trees[0], "/servers/a/jails/pg_j"));
+	CHECK(str_has_suffix(p->view->trees[1], "/common/jails/pg_j"));
 	CHECK_STR_EQ(p->argv[8], "-F");
 	CHECK(p->argv[9] == NULL);
 	procs_free(&list);
@@ -107,7 +111,14 @@ TEST(procs_build_example)
 			nservices++;
 	}
 	CHECK_INT_EQ(npipes, 8);
-	CHECK_INT_EQ(nservices, 6);
+	/* Two jails' services on each server, and nsd on the host ns. */
+	CHECK_INT_EQ(nservices, 7);
+	CHECK(list.procs[0].host);
+	CHECK_STR_EQ(list.procs[0].name, "nsd");
+	CHECK_STR_EQ(list.procs[0].netns, "uxtely-host-ns");
+	CHECK_STR_EQ(list.procs[0].view->upper,
+	    "/var/lib/jailnet/uxtely/data/host/ns");
+	CHECK_INT_EQ(list.procs[0].view->ntrees, 0);
 	for (i = 0; i < list.n; i++)
 		if (list.procs[i].kind == PROC_SERVICE &&
 		    strcmp(list.procs[i].name, "nginx") == 0) {
@@ -140,8 +151,12 @@ TEST(procs_resolve_missing)
 		    PROC_PIPE ? "sh" : "/nonexistent/prog");
 	}
 	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
-	CHECK_INT_EQ(d.nerrors, 6);
-	CHECK(list.procs[0].path != NULL && list.procs[0].path[0] == '/');
+	CHECK_INT_EQ(d.nerrors, 7);
+	/* nsd first; the first pipe's sh found in its jail's view. */
+	CHECK(list.procs[0].path == NULL);
+	CHECK(list.procs[1].kind == PROC_PIPE);
+	CHECK(list.procs[1].path != NULL && list.procs[1].path[0] == '/' &&
+	    str_has_suffix(list.procs[1].path, "/sh"));
 	diags_free(&d);
 	procs_free(&list);
 	site_free(site);
@@ -200,6 +215,81 @@ TEST(state_supervisor_line)
 	CHECK_INT_EQ(supervise_remove_files(dir, "s", &err), 0);
 	CHECK_INT_EQ(state_remove(st, &err), 0);
 	state_close(st);
+	CHECK_INT_EQ(rmdir(dir), 0);
+}
+
+TEST(state_init_lines)
+{
+	char dir[] = "/tmp/jailnet-test-init-XXXXXX";
+	const struct state_init *in;
+	struct state *st = NULL;
+	struct nl_error err;
+	char *path;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT_EQ(state_lock(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(state_begin(st, &err), 0);
+	CHECK_INT_EQ(state_add_init(st, true, NULL, "ns", 10, 1, &err), 0);
+	CHECK_INT_EQ(state_add_init(st, false, "a", "pg_j", 11, 2, &err), 0);
+	CHECK_INT_EQ(state_add_init(st, false, "b", "pg_j", 12, 3, &err), 0);
+	state_close(st);
+	/* A restarted init replaces the first, keeping its place. */
+	path = xasprintf("%s/s/state", dir);
+	f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("jail a pg_j 21 4\njail a 1 2\nhost ns x 1\n"
+		    "jail b node_j 0 1\n", f);
+		fclose(f);
+	}
+	free(path);
+	CHECK_INT_EQ(state_read(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(st->ninits, 3);
+	CHECK(st->ninits == 3 && st->inits[0].host &&
+	    st->inits[0].server == NULL && st->inits[1].pid == 21 &&
+	    st->inits[1].start == 4 && st->inits[2].pid == 12);
+	in = state_find_init(st, false, "b", "pg_j");
+	CHECK(in != NULL && in->pid == 12);
+	CHECK(state_find_init(st, true, NULL, "pg_j") == NULL);
+	CHECK(state_find_init(st, false, "a", "ns") == NULL);
+	state_close(st);
+	CHECK_INT_EQ(state_lock(dir, "s", &st, &err), 0);
+	CHECK_INT_EQ(state_remove(st, &err), 0);
+	state_close(st);
+	CHECK_INT_EQ(rmdir(dir), 0);
+}
+
+TEST(state_purge_data)
+{
+	char dir[] = "/tmp/jailnet-test-purge-XXXXXX";
+	struct nl_error err;
+	char *path;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	{
+		static const char *const dirs[] = { "s", "s/data", "s/data/a",
+		    "s/data/a/pg_j" };
+		size_t k;
+
+		for (k = 0; k < 4; k++) {
+			path = xasprintf("%s/%s", dir, dirs[k]);
+			CHECK_INT_EQ(mkdir(path, 0755), 0);
+			free(path);
+		}
+	}
+	path = xasprintf("%s/s/data/a/pg_j/f", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f != NULL)
+		fclose(f);
+	free(path);
+	CHECK_INT_EQ(state_purge_data(dir, "..", &err), -1);
+	CHECK_INT_EQ(state_purge_data(dir, "a/b", &err), -1);
+	CHECK_INT_EQ(state_purge_data(dir, "", &err), -1);
+	CHECK_INT_EQ(state_purge_data(dir, "s", &err), 0);
+	CHECK_INT_EQ(state_purge_data(dir, "s", &err), 0);
 	CHECK_INT_EQ(rmdir(dir), 0);
 }
 

@@ -1,0 +1,693 @@
+/*
+ * jail_view: build and enter the mount view of a jail.
+ */
+#include "jail_view.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "util.h"
+
+/* Top-level host directories that layer (d) lets through. */
+static const char *const host_keep[] = {
+	"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "var",
+	"opt",
+};
+
+/* Top-level directories that are new and empty in every jail. */
+static const char *const fresh_dirs[] = {
+	"dev", "proc", "sys", "tmp", "run",
+};
+
+/* Read-only in the jail where they are directories. */
+static const char *const ro_dirs[] = {
+	"usr", "opt", "bin", "sbin", "lib", "lib32", "lib64", "libx32",
+};
+
+/* Read-only in the jail's /proc. */
+static const char *const proc_ro[] = {
+	"sys", "sysrq-trigger", "irq", "bus",
+};
+
+/* Device nodes bound from the host's /dev. */
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool
+in_list(const char *word, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(word, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The project tree of ${exe} (".../build/jailnet"): what precedes /build/. */
+static char *
+project_of(const char *exe)
+{
+	const char *b = strstr(exe, "/build/");
+
+	return b != NULL && b != exe ? xstrndup(exe, (size_t)(b - exe)) : NULL;
+}
+
+struct jail_view *
+jail_view_new(const char *data_root, const char *site, const char *server,
+    const char *name, const struct fsview *tree, const char *site_dir)
+{
+	struct jail_view *v = xcalloc(1, sizeof(*v));
+	size_t cap = 0, hcap = 0, i;
+	char exe[PATH_MAX], *p;
+	struct stat sb;
+	ssize_t n;
+
+	v->upper = xasprintf("%s/%s/data/%s/%s", data_root, site, server,
+	    name);
+	v->gen = xasprintf("%s/%s/gen/%s/%s", data_root, site, server, name);
+	v->work = xasprintf("%s/%s/work/%s/%s", data_root, site, server,
+	    name);
+	for (i = 0; tree != NULL && i < tree->nroots; i++) {
+		p = xasprintf("%s%s", tree->roots[i], tree->prefix);
+		char *abs = realpath(p, NULL);
+
+		free(p);
+		if (abs != NULL && stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode))
+			*VEC_PUSH(v->trees, v->ntrees, cap) = abs;
+		else
+			free(abs);
+	}
+	if ((p = realpath(site_dir, NULL)) != NULL)
+		*VEC_PUSH(v->hide, v->nhide, hcap) = p;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((p = project_of(exe)) != NULL)
+			*VEC_PUSH(v->hide, v->nhide, hcap) = p;
+		p = strrchr(exe, '/');
+		*p = '\0';
+		p = xasprintf("%s/libexec", exe);
+		if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			v->libexec = p;
+		else
+			free(p);
+	}
+	return v;
+}
+
+void
+jail_view_free(struct jail_view *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	free(v->upper);
+	free(v->gen);
+	free(v->work);
+	for (i = 0; i < v->ntrees; i++)
+		free(v->trees[i]);
+	free(v->trees);
+	for (i = 0; i < v->nhide; i++)
+		free(v->hide[i]);
+	free(v->hide);
+	free(v->libexec);
+	free(v);
+}
+
+/* mkdir -p ${path} (mode 0755); 0 or -1 with errno. */
+static int
+mkdirs(const char *path)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; rc == 0 && *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			rc = make_dir(copy, 0755);
+			*p = '/';
+		}
+	if (rc == 0)
+		rc = make_dir(copy, 0755);
+	free(copy);
+	return rc;
+}
+
+int
+jail_view_prepare(const struct jail_view *v, struct nl_error *err)
+{
+	const char *dirs[3];
+	char *w = xasprintf("%s/w", v->work), *m = xasprintf("%s/m", v->work);
+	size_t i;
+	int rc = 0;
+
+	dirs[0] = v->upper;
+	dirs[1] = w;
+	dirs[2] = m;
+	for (i = 0; i < 3 && rc == 0; i++)
+		if (mkdirs(dirs[i]) != 0) {
+			nl_error_set(err, errno, "create %s", dirs[i]);
+			rc = -1;
+		}
+	free(w);
+	free(m);
+	return rc;
+}
+
+/* Return true if ${path} is absolute without empty, "." or ".." parts. */
+static bool
+clean_path(const char *path)
+{
+	const char *p = path;
+	size_t n;
+
+	if (*p != '/')
+		return false;
+	while (*p == '/') {
+		p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			return *p == '\0';
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
+		    p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+/* Return true if ${path} is ${dir} or below it. */
+static bool
+path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/');
+}
+
+/* Return true if layer (d) shows the host's ${path} (clean, absolute). */
+static bool
+host_shows(const struct jail_view *v, const char *path)
+{
+	char top[NAME_MAX + 1];
+	size_t n = strcspn(path + 1, "/"), i;
+
+	if (n == 0 || n > NAME_MAX)
+		return false;
+	memcpy(top, path + 1, n);
+	top[n] = '\0';
+	if (!in_list(top, host_keep, NELEM(host_keep)) ||
+	    path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))
+		return false;
+	for (i = 0; i < v->nhide; i++)
+		if (path_under(path, v->hide[i]))
+			return false;
+	return true;
+}
+
+char *
+jail_view_resolve(const struct jail_view *v, const char *path, int *errnum)
+{
+	struct stat sb;
+	size_t i, n = strlen(JAIL_VIEW_LIBEXEC);
+	char *p;
+
+	if (!clean_path(path)) {
+		*errnum = EINVAL;
+		return NULL;
+	}
+	if (v->libexec != NULL && path_under(path, JAIL_VIEW_LIBEXEC)) {
+		/* The bind mount covers whatever the layers hold there. */
+		p = xasprintf("%s%s", v->libexec, path + n);
+		if (stat(p, &sb) == 0)
+			return p;
+		free(p);
+		*errnum = ENOENT;
+		return NULL;
+	}
+	p = xasprintf("%s%s", v->upper, path);
+	if (stat(p, &sb) == 0)
+		return p;
+	free(p);
+	p = xasprintf("%s%s", v->gen, path);
+	if (stat(p, &sb) == 0)
+		return p;
+	free(p);
+	for (i = 0; i < v->ntrees; i++) {
+		p = xasprintf("%s%s", v->trees[i], path);
+		if (stat(p, &sb) == 0)
+			return p;
+		free(p);
+	}
+	if (host_shows(v, path) && stat(path, &sb) == 0)
+		return xstrdup(path);
+	*errnum = ENOENT;
+	return NULL;
+}
+
+/* ${path} of the view is an executable regular file. */
+static bool
+view_executable(const struct jail_view *v, const char *path)
+{
+	struct stat sb;
+	char *disk;
+	int errnum;
+	bool ok;
+
+	if ((disk = jail_view_resolve(v, path, &errnum)) == NULL)
+		return false;
+	ok = stat(disk, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(disk, X_OK) == 0;
+	free(disk);
+	return ok;
+}
+
+char *
+jail_view_which(const struct jail_view *v, const char *cmd)
+{
+	const char *dir = JAIL_VIEW_PATH, *end;
+	char *cand;
+
+	if (strchr(cmd, '/') != NULL) {
+		cand = cmd[0] == '/' ? xstrdup(cmd) : xasprintf("/%s", cmd);
+		if (view_executable(v, cand))
+			return cand;
+		free(cand);
+		return NULL;
+	}
+	for (;;) {
+		end = dir + strcspn(dir, ":");
+		cand = xasprintf("%.*s/%s", (int)(end - dir), dir, cmd);
+		if (view_executable(v, cand))
+			return cand;
+		free(cand);
+		if (*end == '\0')
+			return NULL;
+		dir = end + 1;
+	}
+}
+
+/* --- Building the view (in the jail's init). --- */
+
+/* Append ${path} to ${sb} with overlayfs' escapes for ':' ',' and '\'. */
+static void
+add_layer(struct strbuf *sb, const char *path)
+{
+	const char *p;
+
+	for (p = path; *p != '\0'; p++) {
+		if (*p == ':' || *p == ',' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *p);
+	}
+}
+
+static int
+do_mount(const char *src, const char *dst, const char *type,
+    unsigned long flags, const char *data, struct nl_error *err)
+{
+	if (mount(src, dst, type, flags, data) != 0) {
+		nl_error_set(err, errno, "mount %s on %s", type != NULL ?
+		    type : src, dst);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind ${src} on ${dst} read-only (nosuid, nodev unless ${dev}). */
+static int
+bind_ro(const char *src, const char *dst, bool dev, struct nl_error *err)
+{
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+	    (dev ? 0 : MS_NODEV);
+
+	if (do_mount(src, dst, NULL, MS_BIND | MS_REC, NULL, err) != 0)
+		return -1;
+	if (mount(NULL, dst, NULL, flags, NULL) != 0) {
+		nl_error_set(err, errno, "make %s read-only", dst);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make ${path} (in the mask) a whiteout: the layers below do not show it. */
+static int
+mask_whiteout(const char *path, struct nl_error *err)
+{
+	if (mknod(path, S_IFCHR | 0000, makedev(0, 0)) != 0 &&
+	    errno != EEXIST) {
+		nl_error_set(err, errno, "create whiteout %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Make ${path} (in the mask) an empty opaque directory. */
+static int
+mask_opaque(const char *path, struct nl_error *err)
+{
+	if (make_dir(path, 0755) != 0) {
+		nl_error_set(err, errno, "create %s", path);
+		return -1;
+	}
+	if (setxattr(path, "trusted.overlay.opaque", "y", 1, 0) != 0) {
+		nl_error_set(err, errno, "mark %s opaque", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Hide the host path ${path} under the mask ${mask}: a whiteout at its
+ * place, its parents as plain directories (merged with the host's).
+ * Nothing to do if its top directory is not shown anyway.  A path of the
+ * list of shown top directories itself is never hidden.
+ */
+static int
+mask_hide(const char *mask, const char *path, struct nl_error *err)
+{
+	struct stat sb;
+	char *copy, *p;
+	size_t n;
+	int rc = 0;
+
+	if (!clean_path(path) || path[1] == '\0')
+		return 0;
+	n = strcspn(path + 1, "/");
+	copy = xstrndup(path + 1, n);
+	if (!in_list(copy, host_keep, NELEM(host_keep)) ||
+	    path[1 + n] == '\0') {
+		free(copy);
+		return 0;
+	}
+	free(copy);
+	copy = xasprintf("%s%s", mask, path);
+	for (p = copy + strlen(mask) + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (make_dir(copy, 0755) != 0) {
+			nl_error_set(err, errno, "create %s", copy);
+			rc = -1;
+		} else if (lstat(copy, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			rc = 1;		/* a whiteout hides an ancestor */
+		}
+		*p = '/';
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0)
+		rc = mask_whiteout(copy, err);
+	free(copy);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Fill the directory ${mask}: what layer (d) hides of the host's /. */
+static int
+build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
+{
+	struct dirent *de;
+	char *p;
+	size_t i;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir("/")) == NULL) {
+		nl_error_set(err, errno, "read /");
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    in_list(de->d_name, host_keep, NELEM(host_keep)) ||
+		    in_list(de->d_name, fresh_dirs, NELEM(fresh_dirs)))
+			continue;
+		p = xasprintf("%s/%s", mask, de->d_name);
+		rc = mask_whiteout(p, err);
+		free(p);
+	}
+	closedir(d);
+	for (i = 0; rc == 0 && i < NELEM(fresh_dirs); i++) {
+		p = xasprintf("%s/%s", mask, fresh_dirs[i]);
+		rc = mask_opaque(p, err);
+		free(p);
+	}
+	if (rc == 0) {
+		p = xasprintf("%s/var", mask);
+		if (make_dir(p, 0755) != 0) {
+			nl_error_set(err, errno, "create %s", p);
+			rc = -1;
+		}
+		free(p);
+	}
+	if (rc == 0) {
+		p = xasprintf("%s/var/tmp", mask);
+		rc = mask_opaque(p, err);
+		if (rc == 0 && chmod(p, 01777) != 0) {
+			nl_error_set(err, errno, "chmod %s", p);
+			rc = -1;
+		}
+		free(p);
+	}
+	if (rc == 0)
+		rc = mask_hide(mask, DATA_ROOT, err);
+	for (i = 0; rc == 0 && i < v->nhide; i++)
+		rc = mask_hide(mask, v->hide[i], err);
+	if (rc == 0 && v->libexec != NULL) {
+		p = xasprintf("%s%s", mask, JAIL_VIEW_LIBEXEC);
+		if (mkdirs(p) != 0) {
+			nl_error_set(err, errno, "create %s", p);
+			rc = -1;
+		}
+		free(p);
+	}
+	return rc;
+}
+
+/* /dev of the jail at ${root}/dev. */
+static int
+build_dev(const char *root, struct nl_error *err)
+{
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },
+	};
+	char *dev = xasprintf("%s/dev", root), *p, *src;
+	size_t i;
+	int rc, fd;
+
+	rc = do_mount("jailnet", dev, "tmpfs", MS_NOSUID | MS_NOEXEC,
+	    "mode=0755,size=1m", err);
+	for (i = 0; rc == 0 && i < NELEM(dev_nodes); i++) {
+		p = xasprintf("%s/%s", dev, dev_nodes[i]);
+		src = xasprintf("/dev/%s", dev_nodes[i]);
+		if ((fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666)) < 0) {
+			nl_error_set(err, errno, "create %s", p);
+			rc = -1;
+		} else {
+			close(fd);
+			rc = bind_ro(src, p, true, err);
+			/* Read-only on the mount, not on the device. */
+			if (rc == 0 && mount(NULL, p, NULL, MS_BIND |
+			    MS_REMOUNT | MS_NOSUID, NULL) != 0) {
+				nl_error_set(err, errno, "remount %s", p);
+				rc = -1;
+			}
+		}
+		free(src);
+		free(p);
+	}
+	for (i = 0; rc == 0 && i < NELEM(links); i++) {
+		p = xasprintf("%s/%s", dev, links[i][0]);
+		if (symlink(links[i][1], p) != 0) {
+			nl_error_set(err, errno, "create %s", p);
+			rc = -1;
+		}
+		free(p);
+	}
+	for (i = 0; rc == 0 && i < 2; i++) {
+		p = xasprintf("%s/%s", dev, i == 0 ? "pts" : "shm");
+		if (make_dir(p, 0755) != 0) {
+			nl_error_set(err, errno, "create %s", p);
+			rc = -1;
+		} else if (i == 0) {
+			rc = do_mount("devpts", p, "devpts", MS_NOSUID |
+			    MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620",
+			    err);
+		} else {
+			rc = do_mount("jailnet", p, "tmpfs", MS_NOSUID |
+			    MS_NODEV, "mode=1777", err);
+		}
+		free(p);
+	}
+	free(dev);
+	return rc;
+}
+
+/* The read-only directories, libexec, and the new file systems. */
+static int
+finish_root(const struct jail_view *v, const char *root,
+    struct nl_error *err)
+{
+	struct stat sb;
+	char *p;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < NELEM(ro_dirs); i++) {
+		p = xasprintf("%s/%s", root, ro_dirs[i]);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rc = bind_ro(p, p, true, err);
+		free(p);
+	}
+	if (rc == 0 && v->libexec != NULL) {
+		p = xasprintf("%s%s", root, JAIL_VIEW_LIBEXEC);
+		rc = bind_ro(v->libexec, p, false, err);
+		free(p);
+	}
+	if (rc == 0) {
+		p = xasprintf("%s/proc", root);
+		rc = do_mount("proc", p, "proc", MS_NOSUID | MS_NODEV |
+		    MS_NOEXEC, NULL, err);
+		free(p);
+	}
+	/* Host-wide knobs stay out of reach (/proc/sys/net too). */
+	for (i = 0; rc == 0 && i < NELEM(proc_ro); i++) {
+		p = xasprintf("%s/proc/%s", root, proc_ro[i]);
+		if (lstat(p, &sb) == 0)
+			rc = bind_ro(p, p, false, err);
+		free(p);
+	}
+	if (rc == 0) {
+		p = xasprintf("%s/sys", root);
+		rc = do_mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID |
+		    MS_NODEV | MS_NOEXEC, NULL, err);
+		free(p);
+	}
+	if (rc == 0)
+		rc = build_dev(root, err);
+	if (rc == 0) {
+		p = xasprintf("%s/tmp", root);
+		rc = do_mount("jailnet", p, "tmpfs", MS_NOSUID | MS_NODEV,
+		    "mode=1777", err);
+		free(p);
+	}
+	if (rc == 0) {
+		p = xasprintf("%s/run", root);
+		rc = do_mount("jailnet", p, "tmpfs", MS_NOSUID | MS_NODEV,
+		    "mode=0755", err);
+		free(p);
+	}
+	return rc;
+}
+
+/* Make ${root} the root and forget the old one. */
+static int
+pivot(const char *root, struct nl_error *err)
+{
+	if (chdir(root) != 0) {
+		nl_error_set(err, errno, "chdir %s", root);
+		return -1;
+	}
+	if (syscall(SYS_pivot_root, ".", ".") != 0) {
+		nl_error_set(err, errno, "pivot_root into %s", root);
+		return -1;
+	}
+	if (umount2(".", MNT_DETACH) != 0) {
+		nl_error_set(err, errno, "detach the old root");
+		return -1;
+	}
+	if (chdir("/") != 0) {
+		nl_error_set(err, errno, "chdir /");
+		return -1;
+	}
+	return 0;
+}
+
+int
+jail_view_enter(const struct jail_view *v, struct nl_error *err)
+{
+	char *m = xasprintf("%s/m", v->work);
+	char *mask = xasprintf("%s/mask", m), *host = xasprintf("%s/host", m);
+	char *root = xasprintf("%s/root", m);
+	struct strbuf opts = { 0 };
+	struct stat sb;
+	size_t i;
+	int rc;
+
+	/* Nothing mounted from here on reaches the host's namespace. */
+	rc = do_mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL, err);
+	if (rc == 0)
+		rc = do_mount("jailnet", m, "tmpfs", MS_NOSUID | MS_NODEV,
+		    "mode=0755", err);
+	for (i = 0; rc == 0 && i < 3; i++)
+		if (make_dir(i == 0 ? mask : i == 1 ? host : root,
+		    0755) != 0) {
+			nl_error_set(err, errno, "create %s", i == 0 ? mask :
+			    i == 1 ? host : root);
+			rc = -1;
+		}
+	if (rc == 0)
+		rc = build_mask(v, mask, err);
+	/* (d): the host's / under the mask, read-only. */
+	if (rc == 0) {
+		strbuf_adds(&opts, "lowerdir=");
+		add_layer(&opts, mask);
+		strbuf_adds(&opts, ":/");
+		rc = do_mount("jailnet-host", host, "overlay", MS_RDONLY |
+		    MS_NOSUID | MS_NODEV, strbuf_cstr(&opts), err);
+		strbuf_free(&opts);
+	}
+	/* The root: (a) over (b), (c) and (d). */
+	if (rc == 0) {
+		strbuf_adds(&opts, "lowerdir=");
+		if (stat(v->gen, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			add_layer(&opts, v->gen);
+			strbuf_addc(&opts, ':');
+		}
+		for (i = 0; i < v->ntrees; i++) {
+			add_layer(&opts, v->trees[i]);
+			strbuf_addc(&opts, ':');
+		}
+		add_layer(&opts, host);
+		strbuf_adds(&opts, ",upperdir=");
+		add_layer(&opts, v->upper);
+		strbuf_adds(&opts, ",workdir=");
+		add_layer(&opts, v->work);
+		strbuf_adds(&opts, "/w");
+		rc = do_mount("jailnet", root, "overlay", MS_NOSUID,
+		    strbuf_cstr(&opts), err);
+		strbuf_free(&opts);
+	}
+	if (rc == 0)
+		rc = finish_root(v, root, err);
+	if (rc == 0)
+		rc = pivot(root, err);
+	free(m);
+	free(mask);
+	free(host);
+	free(root);
+	return rc;
+}
