@@ -1,7 +1,7 @@
 # jailnet: build, test, fuzz, bench.  `make help` lists the targets.
 
 CC       ?= cc
-PKGS     := jansson libmnl
+PKGS     := jansson libmnl libcrypto
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
