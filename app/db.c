@@ -1,5 +1,6 @@
 #include "db.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -74,6 +75,19 @@ db_get(struct db_pool *p, char *err, size_t errlen)
 	slot->busy = true;
 	pthread_mutex_unlock(&p->lock);
 
+	/*
+	 * An idle connection (no LISTEN, no query) has nothing to read
+	 * unless the server is closing it (a restart sends FATAL, then
+	 * EOF): such a connection is replaced here rather than failing the
+	 * request.
+	 */
+	if (slot->conn != NULL) {
+		struct pollfd pfd = { PQsocket(slot->conn), POLLIN, 0 };
+		if (poll(&pfd, 1, 0) != 0) {
+			PQfinish(slot->conn);
+			slot->conn = NULL;
+		}
+	}
 	/* (Re)connect outside the lock: it can take connect_timeout. */
 	if (slot->conn != NULL && PQstatus(slot->conn) != CONNECTION_OK) {
 		PQfinish(slot->conn);

@@ -24,7 +24,8 @@ struct db_pool *db_pool_new(const char *conninfo, unsigned size);
 /**
  * db_get(pool, err, errlen):
  * Wait for a free slot of ${pool} and return its connection, connecting if
- * needed.  Return NULL with libpq's reason in ${err} if it cannot connect
+ * needed (also when the server closed the slot's connection while it
+ * was idle).  Return NULL with libpq's reason in ${err} if it cannot connect
  * (the slot is free again).  Give the connection back with db_put().
  */
 PGconn *db_get(struct db_pool *pool, char *err, size_t errlen);
