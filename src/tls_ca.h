@@ -29,8 +29,6 @@
 #include "nl.h"
 #include "site.h"
 
-#define DATA_ROOT "/var/lib/jailnet"
-
 /* The service whose jails get the certificates, and where they go. */
 #define TLS_SERVICE "nginx"
 #define TLS_JAIL_DIR "usr/local/etc/nginx/tls"
