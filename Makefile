@@ -1,7 +1,7 @@
 # jailnet: build, test, fuzz, bench.  `make help` lists the targets.
 
 CC       ?= cc
-PKGS     := jansson libmnl libcrypto
+PKGS     := jansson libmnl
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
@@ -12,6 +12,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+# The site CA and certificates (src/tls_ca.c).
+PKGS     += libcrypto
 # The example site's application server: its own libraries, not jailnet's.
 APP_SRC  := $(wildcard app/*.c)
 APP_PKGS := libmicrohttpd libpq jansson
