@@ -638,7 +638,9 @@ main(int argc, char **argv)
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&app.conf.addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app.conf.threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    /* Longer than nginx's upstream keepalive_timeout (60 s), so
+	     * that nginx, not uxapp, closes its idle connections. */
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_END);
 	if (d == NULL) {
