@@ -16,6 +16,12 @@ iproute2
 iputils-ping
 procps
 spiped
+libssl-dev
+libpq-dev
+libmicrohttpd-dev
+nginx
+postgresql-15
+curl
 mandoc
 groff-base
 "
