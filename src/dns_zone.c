@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -353,6 +354,33 @@ dns_state_write(const char *data_root, const char *site,
 	if (rc == 0)
 		rc = write_atomic(path, strbuf_cstr(&text), err);
 	strbuf_free(&text);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int
+dns_lock(const char *data_root, const char *site, int *fd,
+    struct nl_error *err)
+{
+	char *dir = xasprintf("%s/%s", data_root, site);
+	char *path = xasprintf("%s/dns.lock", dir);
+	int rc = -1;
+
+	if (make_dirs(dir, err) != 0)
+		goto out;
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		nl_error_set(err, errno, "open %s", path);
+		goto out;
+	}
+	while ((rc = flock(*fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0) {
+		nl_error_set(err, errno, "lock %s", path);
+		close(*fd);
+		*fd = -1;
+	}
+out:
 	free(path);
 	free(dir);
 	return rc;

@@ -135,6 +135,16 @@ int dns_state_write(const char *data_root, const char *site,
     const struct dns_drained *drained, struct nl_error *err);
 
 /**
+ * dns_lock(data_root, site, fd, err):
+ * Create DATA_ROOT/SITE if needed and take an exclusive lock on
+ * DATA_ROOT/SITE/dns.lock (waiting for another run that holds it), so that
+ * two drains do not race.  Store the descriptor that holds it in ${fd};
+ * closing it releases the lock.
+ */
+int dns_lock(const char *data_root, const char *site, int *fd,
+    struct nl_error *err);
+
+/**
  * dns_write_host(data_root, site, host, drained, now, changed, err):
  * Write nsd.conf and the zone files of outside host ${host} of ${site}
  * under dns_gen_dir(), each atomically (a temporary file renamed over

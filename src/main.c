@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_dns.h"
 #include "cmd_exec.h"
 #include "cmd_pf.h"
 #include "cmd_up.h"
@@ -27,6 +28,8 @@ static const struct command commands[] = {
 	{ "exec", CMD_EXEC_USAGE, cmd_exec },
 	{ "pf", CMD_PF_USAGE, cmd_pf },
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
+	{ "dns", CMD_DNS_USAGE, cmd_dns },
+	{ "health", CMD_HEALTH_USAGE, cmd_health },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 
