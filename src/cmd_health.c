@@ -161,9 +161,15 @@ check_one(const struct health_job *job, const struct dns_zone *z,
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &us);
 	if (cc != CURLE_OK) {
-		fprintf(f, "FAIL: %s (%s) after %ld ms\n",
-		    errbuf[0] ? errbuf : curl_easy_strerror(cc),
-		    curl_easy_strerror(cc), (long)(us / 1000));
+		/* libcurl's sentence, and the system's reason if it has one. */
+		long os_errno = 0;
+
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+		fprintf(f, "FAIL after %ld ms: %s", (long)(us / 1000),
+		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		if (os_errno != 0)
+			fprintf(f, " (%s)", strerror((int)os_errno));
+		fputc('\n', f);
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

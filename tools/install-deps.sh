@@ -18,6 +18,10 @@ procps
 spiped
 mandoc
 groff-base
+libcurl4-openssl-dev
+nsd
+openssl
+graphviz
 "
 
 missing=
