@@ -21,7 +21,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "check", "check SITE", cmd_check },
-	{ "show", "show SITE [--server NAME] [--json]", cmd_show },
+	{ "show", "show SITE [--server NAME] [--json | --dot]", cmd_show },
 	{ "up", CMD_UP_USAGE, cmd_up },
 	{ "down", CMD_DOWN_USAGE, cmd_down },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
