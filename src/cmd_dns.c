@@ -514,6 +514,12 @@ apply_zone(const struct site *site, const struct dns_zone *z,
 		    "%s: %s\n", pid, h->name, strerror(errno));
 		goto out;
 	}
+	if (h->addr.addr.family != AF_INET) {
+		fprintf(stderr, "jailnet dns: nsd of %s reloaded (pid %ld), "
+		    "but jailnet checks DNS servers over IPv4 only\n", h->name,
+		    pid);
+		goto out;
+	}
 	client_ns = hostns_name(site->name, client->name);
 	expected_answer(z, drained, &want);
 	if (verify(client_ns, client->name, z, &h->addr.addr, serial,
@@ -629,7 +635,7 @@ cmd_dns(int argc, char **argv)
 	for (i = 0; i < site->nzones; i++)
 		nzones += zone_has(&site->zones[i], a.server);
 	if (nzones == 0) {
-		fprintf(stderr, "jailnet dns: server %s has a record in no zone "
+		fprintf(stderr, "jailnet dns: server %s has no record in any zone "
 		    "of %s/site.conf\n", a.server, site->dir);
 		goto out;
 	}

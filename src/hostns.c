@@ -39,6 +39,9 @@ child(const char *netns, int (*fn)(void *, FILE *), void *arg, int wfd)
 	FILE *f;
 	int fd, rc;
 
+	/* Interrupting jailnet ends its child at once. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if ((f = fdopen(wfd, "w")) == NULL)
 		_exit(127);
 	if (netns_open(netns, &fd, &err) != 0) {
