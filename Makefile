@@ -1,12 +1,12 @@
 # jailnet: build, test, fuzz, bench.  `make help` lists the targets.
 
 CC       ?= cc
-PKGS     := jansson libmnl libnftables
+PKGS     := jansson libmnl libnftables libcurl
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(CSTD) $(WARN) $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lresolv
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))

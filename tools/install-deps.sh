@@ -24,6 +24,10 @@ postgresql-15
 curl
 mandoc
 groff-base
+libcurl4-openssl-dev
+nsd
+openssl
+graphviz
 "
 
 missing=
