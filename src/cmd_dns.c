@@ -317,10 +317,11 @@ find_nsd(const struct site *site, const struct outside_host *h,
 	DIR *dir;
 
 	path = xasprintf("%s/%s", NETNS_DIR, netns);
-	i = ns_id(path, &want);
-	free(path);
-	if (i != 0)
+	if (ns_id(path, &want) != 0) {
+		free(path);
 		return 0;
+	}
+	free(path);
 	supervise_read_status(STATE_ROOT, site->name, &ps, &n);
 	for (i = 0; i < n && found == 0; i++) {
 		if (strcmp(ps[i].kind, "service") != 0 ||
@@ -390,7 +391,8 @@ same_lines(const char *a, const char *b)
 	if (na != nb)
 		return false;
 	for (p = a; ok && *p != '\0'; p = nl + 1) {
-		nl = strchr(p, '\n');
+		if ((nl = strchr(p, '\n')) == NULL)
+			return strstr(b, p) != NULL;
 		line = xstrndup(p, (size_t)(nl - p + 1));
 		ok = strstr(b, line) != NULL;
 		free(line);
