@@ -21,7 +21,7 @@ APP_FLAGS = $(CSTD) $(WARN) -pthread $(shell pkg-config --cflags $(APP_PKGS))
 APP_LIBS  = $(shell pkg-config --libs $(APP_PKGS))
 FUZZ_TIME ?= 600
 
-.PHONY: all test test-unit fuzz fuzz-smoke bench clean help
+.PHONY: all test test-unit fuzz fuzz-smoke bench demo clean help
 all: build/jailnet build/libexec/uxapp
 
 build/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
@@ -69,6 +69,11 @@ fuzz-smoke: $(FUZZERS)
 bench: build/jailnet build/pf_bench
 	bench/run.sh
 	bench/pf.sh
+	bench/web.sh
+
+# The README's first command: deps, build, the example up, a tour.
+demo:
+	sh tools/demo.sh
 
 build/pf_bench: bench/pf_bench.c $(LIB_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
@@ -83,3 +88,4 @@ help:
 	@echo "make fuzz       run each fuzz target for FUZZ_TIME s (600)"
 	@echo "make fuzz-smoke run each fuzz target for 20 s"
 	@echo "make bench      benchmarks"
+	@echo "make demo       bring the example up with its services; a tour"

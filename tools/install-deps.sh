@@ -28,6 +28,8 @@ libcurl4-openssl-dev
 nsd
 openssl
 graphviz
+bind9-dnsutils
+wrk
 "
 
 missing=
