@@ -66,7 +66,7 @@ fuzz: $(FUZZERS)
 fuzz-smoke: $(FUZZERS)
 	fuzz/run.sh 20 $(FUZZERS)
 
-bench: build/jailnet build/pf_bench
+bench: build/jailnet build/libexec/uxapp build/pf_bench
 	bench/run.sh
 	bench/pf.sh
 	bench/web.sh

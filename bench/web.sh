@@ -46,8 +46,10 @@ for c in wrk curl nginx; do
 	command -v "$c" >/dev/null 2>&1 ||
 	    { say "$c is missing: sh tools/install-deps.sh"; exit 1; }
 done
-[ -x "$jn" ] && [ -x "$top/build/libexec/uxapp" ] ||
-    { say "build first: make"; exit 1; }
+if [ ! -x "$jn" ] || [ ! -x "$top/build/libexec/uxapp" ]; then
+	say "build first: make"
+	exit 1
+fi
 [ "$conns" -lt 100 ] ||
     { say "WEB_CONNS=$conns: pf cuts off 100 connections in 10 s"; exit 1; }
 
@@ -149,7 +151,10 @@ summary "$out/jailnet.wrk" "jailnet (client1 -> rdr -> jails)"
 summary "$out/loopback.wrk" "loopback (no jails, no firewall)"
 rj=$(rps "$out/jailnet.wrk")
 rl=$(rps "$out/loopback.wrk")
-[ -n "$rj" ] && [ -n "$rl" ] || { say "wrk printed no Requests/sec"; exit 1; }
+if [ -z "$rj" ] || [ -z "$rl" ]; then
+	say "wrk printed no Requests/sec"
+	exit 1
+fi
 awk -v j="$rj" -v l="$rl" 'BEGIN {
 	printf "jailnet / loopback: %.2f of the requests per second\n", j / l }'
 if grep -q '198\.51\.100\.7' "$out/ratelimit"; then

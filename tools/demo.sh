@@ -1,5 +1,6 @@
 #!/bin/sh
-# tools/demo.sh [SITE_DIR]   (`make demo` runs it; root, Debian 12)
+# tools/demo.sh [SITE_DIR]   (`make demo` runs it; root, Debian 12; SITE_DIR
+# relative to the repository)
 #
 # Bring up the example system of the "Jails Networking" write-up with its
 # real services and show it working: installs the Debian packages that are
@@ -54,7 +55,7 @@ until $jn health "$site" >/tmp/jailnet-demo-health.$$ 2>&1; do
 		rm -f /tmp/jailnet-demo-health.$$
 		cat >&2 <<MSG
 demo: the services did not pass the health check in 60 s.
-  Their logs are in $logs/ (one per service: SERVER.JAIL.SERVICE.log);
+  Their logs are in $logs/ (SERVER.JAIL.NAME.log per service and pipe);
   the site is still up: look with $jn status $site,
   take it down with $jn down $site.
 MSG
