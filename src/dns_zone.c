@@ -475,6 +475,39 @@ dns_write_host(const char *data_root, const struct site *site, size_t host,
 	return rc;
 }
 
+/*
+ * `jailnet dns` on a running site writes the files through the host's view
+ * (the generated layer is fixed while the view is mounted), so copies
+ * land in its writable layer, DATA_ROOT/SITE/data/host/HOST/etc/nsd.
+ * They would hide the generated files from then on: `up` removes them
+ * before the view is mounted again.
+ */
+static int
+drop_live_copies(const char *data_root, const struct site *site, size_t host,
+    struct nl_error *err)
+{
+	const char *name = site->hosts[host].name;
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i <= site->nzones; i++) {
+		if (i < site->nzones && site->zones[i].host != host)
+			continue;
+		path = i < site->nzones ? xasprintf("%s/%s/data/host/%s/etc/"
+		    "nsd/%s.zone", data_root, site->name, name,
+		    site->zones[i].name) : xasprintf("%s/%s/data/host/%s/etc/"
+		    "nsd/nsd.conf", data_root, site->name, name);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			nl_error_set(err, errno, "remove %s: %s", path,
+			    strerror(errno));
+			rc = -1;
+		}
+		free(path);
+	}
+	return rc;
+}
+
 int
 dns_generate(const char *data_root, const struct site *site,
     struct nl_error *err)
@@ -485,10 +518,14 @@ dns_generate(const char *data_root, const struct site *site,
 	int rc;
 
 	rc = dns_state_read(data_root, site->name, &drained, err);
-	for (i = 0; rc == 0 && i < site->nhosts; i++)
-		if (dns_host_serves(site, i))
-			rc = dns_write_host(data_root, site, i, &drained, now,
-			    NULL, err);
+	for (i = 0; rc == 0 && i < site->nhosts; i++) {
+		if (!dns_host_serves(site, i))
+			continue;
+		rc = dns_write_host(data_root, site, i, &drained, now, NULL,
+		    err);
+		if (rc == 0)
+			rc = drop_live_copies(data_root, site, i, err);
+	}
 	dns_drained_free(&drained);
 	return rc;
 }
