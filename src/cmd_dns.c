@@ -60,10 +60,7 @@ struct dns_args {
 static int
 usage(const char *why)
 {
-	if (*why != '\0')
-		fprintf(stderr, "jailnet dns: %s\n", why);
-	fprintf(stderr, "usage: jailnet %s\n", CMD_DNS_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("dns", CMD_DNS_USAGE, "%s", why);
 }
 
 static int

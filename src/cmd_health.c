@@ -56,10 +56,7 @@ on_interrupt(int sig)
 static int
 usage(const char *why)
 {
-	if (*why != '\0')
-		fprintf(stderr, "jailnet health: %s\n", why);
-	fprintf(stderr, "usage: jailnet %s\n", CMD_HEALTH_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("health", CMD_HEALTH_USAGE, "%s", why);
 }
 
 static int

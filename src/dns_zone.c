@@ -255,47 +255,17 @@ make_dirs(const char *path, struct nl_error *err)
 	return rc;
 }
 
-/* Replace ${path} with ${text}: a temporary file, fsync, rename. */
+/* Replace ${path} with ${text}, atomically (write_file_atomic()). */
 static int
 write_atomic(const char *path, const char *text, struct nl_error *err)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
-	int fd;
+	int errnum;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		nl_error_set(err, errno, "create %s", tmp);
-		free(tmp);
+	if (write_file_atomic(path, text, strlen(text), 0644, &errnum) != 0) {
+		nl_error_set(err, errnum, "write %s", path);
 		return -1;
 	}
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
 	return 0;
-fail:
-	nl_error_set(err, errno, "write %s", path);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
 }
 
 int
