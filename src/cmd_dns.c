@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@
 #include "dns_zone.h"
 #include "hostns.h"
 #include "netns.h"
+#include "jail_init.h"
 #include "state.h"
 #include "supervise.h"
 #include "util.h"
@@ -58,10 +60,7 @@ struct dns_args {
 static int
 usage(const char *why)
 {
-	if (*why != '\0')
-		fprintf(stderr, "jailnet dns: %s\n", why);
-	fprintf(stderr, "usage: jailnet %s\n", CMD_DNS_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("dns", CMD_DNS_USAGE, "%s", why);
 }
 
 static int
@@ -464,6 +463,59 @@ record_addr(const struct dns_zone *z, const char *server, char *buf)
 	return "?";
 }
 
+/*
+ * The layers of a running view are fixed (jail_view.h): nsd would not see
+ * a zone rewritten in the generated layer.  If host ${host} runs in a view
+ * (it has an init), write ${text} as
+ * /etc/nsd/ZONE.zone through the view of host ${host}, as an operator
+ * editing it there would (it lands in the host's writable layer; `up`
+ * drops that copy, dns_generate()).  Atomic: a temporary file renamed.
+ */
+static int
+write_in_view(const char *site, const char *host, const char *zone,
+    const char *text, struct nl_error *err)
+{
+	const struct state_init *in;
+	struct state *st = NULL;
+	struct jail_ns ns;
+	int status, rc = -1;
+	pid_t pid;
+
+	if (state_read(STATE_ROOT, site, &st, err) != 0)
+		return -1;
+	/* No init: nsd runs without a view and reads the generated files. */
+	if ((in = state_find_init(st, true, NULL, host)) == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (jail_ns_open((pid_t)in->pid, in->start, &ns, err) != 0)
+		goto out;
+	pid = jail_ns_fork(&ns, err);
+	jail_ns_close(&ns);
+	if (pid < 0)
+		goto out;
+	if (pid == 0) {
+		char *tmp = xasprintf("/etc/nsd/.%s.zone.tmp", zone);
+		char *dst = xasprintf("/etc/nsd/%s.zone", zone);
+		FILE *f = fopen(tmp, "w");
+
+		if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0 ||
+		    rename(tmp, dst) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		nl_error_set(err, EIO, "writing /etc/nsd/%s.zone in host %s's "
+		    "view failed", zone, host);
+		goto out;
+	}
+	rc = 0;
+out:
+	state_close(st);
+	return rc;
+}
+
 /* Rewrite, reload and check one zone; print the outcome. */
 static int
 apply_zone(const struct site *site, const struct dns_zone *z,
@@ -480,12 +532,12 @@ apply_zone(const struct site *site, const struct dns_zone *z,
 	time_t end;
 	int rc = EXIT_INVALID;
 
-	if (dns_write_host(DNS_DATA_ROOT, site, z->host, drained, time(NULL),
+	if (dns_write_host(DATA_ROOT, site, z->host, drained, time(NULL),
 	    NULL, &err) != 0) {
 		fprintf(stderr, "jailnet dns: %s\n", err.msg);
 		return EXIT_INVALID;
 	}
-	dir = dns_gen_dir(DNS_DATA_ROOT, site->name, h->name);
+	dir = dns_gen_dir(DATA_ROOT, site->name, h->name);
 	path = xasprintf("%s/%s.zone", dir, z->name);
 	text = read_file(path, NULL, NULL);
 	if (text == NULL || dns_zone_serial(text, &serial) != 0) {
@@ -494,6 +546,13 @@ apply_zone(const struct site *site, const struct dns_zone *z,
 		goto out;
 	}
 	ns_ns = hostns_name(site->name, h->name);
+	if (netns_exists(ns_ns) && write_in_view(site->name, h->name, z->name,
+	    text, &err) != 0) {
+		fprintf(stderr, "jailnet dns: %s written, but not in the "
+		    "running view of host %s: %s\n", path, h->name, err.msg);
+		free(ns_ns);
+		goto out;
+	}
 	if (!netns_exists(ns_ns)) {
 		printf("%s %s: %s written (serial %lu); site %s is not up, nsd "
 		    "on %s serves it from the next `jailnet up`\n",
@@ -641,8 +700,8 @@ cmd_dns(int argc, char **argv)
 		    "of %s/site.conf\n", a.server, site->dir);
 		goto out;
 	}
-	if (dns_lock(DNS_DATA_ROOT, site->name, &lock_fd, &err) != 0 ||
-	    dns_state_read(DNS_DATA_ROOT, site->name, &drained, &err) != 0) {
+	if (dns_lock(DATA_ROOT, site->name, &lock_fd, &err) != 0 ||
+	    dns_state_read(DATA_ROOT, site->name, &drained, &err) != 0) {
 		fprintf(stderr, "jailnet dns: %s\n", err.msg);
 		goto out;
 	}
@@ -666,7 +725,7 @@ cmd_dns(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (dns_state_write(DNS_DATA_ROOT, site->name, &drained, &err) != 0) {
+	if (dns_state_write(DATA_ROOT, site->name, &drained, &err) != 0) {
 		fprintf(stderr, "jailnet dns: %s\n", err.msg);
 		goto out;
 	}

@@ -25,6 +25,7 @@
 #include "dns_zone.h"
 #include "hostns.h"
 #include "netns.h"
+#include "state.h"
 #include "util.h"
 
 #define HEALTH_TIMEOUT_MS 2000L
@@ -55,10 +56,7 @@ on_interrupt(int sig)
 static int
 usage(const char *why)
 {
-	if (*why != '\0')
-		fprintf(stderr, "jailnet health: %s\n", why);
-	fprintf(stderr, "usage: jailnet %s\n", CMD_HEALTH_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("health", CMD_HEALTH_USAGE, "%s", why);
 }
 
 static int
@@ -270,7 +268,7 @@ cmd_health(int argc, char **argv)
 		    "records: nothing to check\n", site->dir);
 		goto out;
 	}
-	ca = xasprintf("%s/%s/tls/ca.crt", DNS_DATA_ROOT, site->name);
+	ca = xasprintf("%s/%s/tls/ca.crt", DATA_ROOT, site->name);
 	if (access(ca, R_OK) != 0) {
 		fprintf(stderr, "jailnet health: %s: %s (`jailnet up` creates "
 		    "the site's CA)\n", ca, strerror(errno));

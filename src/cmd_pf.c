@@ -94,10 +94,7 @@ pf_run_server(const struct server *srv, const struct pf_args *a,
 static int
 pf_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "jailnet pf: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: jailnet %s\n", CMD_PF_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("pf", CMD_PF_USAGE, fmt, arg);
 }
 
 int

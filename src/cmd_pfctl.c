@@ -56,10 +56,7 @@ struct entries {
 static int
 pfctl_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "jailnet pfctl: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: jailnet %s\n", CMD_PFCTL_USAGE);
-	return EXIT_USAGE;
+	return cli_usage("pfctl", CMD_PFCTL_USAGE, fmt, arg);
 }
 
 /* Parse the command line into ${a}; return 0 or an exit status. */
@@ -386,27 +383,13 @@ rewrite_text(const struct source *src, const struct pf_table_entry *drop,
 static int
 write_file(const char *path, const char *text)
 {
-	char *tmp = xasprintf("%s.jailnet-tmp", path);
-	size_t len = strlen(text);
-	FILE *f;
-	int ok;
+	int errnum;
 
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "jailnet pfctl: cannot write %s: %s\n", tmp,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	ok = fwrite(text, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
+	if (write_file_atomic(path, text, strlen(text), 0644, &errnum) != 0) {
 		fprintf(stderr, "jailnet pfctl: cannot write %s: %s\n", path,
-		    strerror(errno));
-		remove(tmp);
-		free(tmp);
+		    strerror(errnum));
 		return -1;
 	}
-	free(tmp);
 	return 0;
 }
 

@@ -18,6 +18,8 @@
 #include "procs.h"
 #include "state.h"
 #include "supervise.h"
+#include "dns_zone.h"
+#include "tls_ca.h"
 #include "undo.h"
 #include "util.h"
 
@@ -94,6 +96,20 @@ undo_host(const char *site, struct nl_error *err)
 	size_t undone;
 
 	return undo_replay(STATE_ROOT, site, &undone, err);
+}
+
+/*
+ * The files `up` makes for the jails' and hosts' generated layers: the
+ * site CA and the domain's certificate for the jails that run nginx, and
+ * NSD's configuration and zones for the outside hosts that serve them (a
+ * simulation only: a single host has no outside world).  Idempotent.
+ */
+static int
+generate_files(const struct site *site, bool host, struct nl_error *err)
+{
+	if (tls_site_ensure(DATA_ROOT, site, err) != 0)
+		return -1;
+	return host ? 0 : dns_generate(DATA_ROOT, site, err);
 }
 
 /*
@@ -292,6 +308,7 @@ cmd_up(int argc, char **argv)
 		/* The network is up but its supervisor or a jail died. */
 		stop_processes(st, st->netns, st->nnetns);
 		if (state_continue(st, &err) != 0 ||
+		    generate_files(site, host, &err) != 0 ||
 		    start_jails(site, host ? opts.server : NULL, st, &procs,
 		    &err) != 0 ||
 		    start_supervisor(st, plan->site, &procs, &err) != 0) {
@@ -333,7 +350,8 @@ cmd_up(int argc, char **argv)
 		    host ? ", and this host's changes are undone" : "");
 		goto out;
 	}
-	if (start_jails(site, host ? opts.server : NULL, st, &procs,
+	if (generate_files(site, host, &err) != 0 ||
+	    start_jails(site, host ? opts.server : NULL, st, &procs,
 	    &err) != 0 ||
 	    start_supervisor(st, plan->site, &procs, &err) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);

@@ -255,47 +255,17 @@ make_dirs(const char *path, struct nl_error *err)
 	return rc;
 }
 
-/* Replace ${path} with ${text}: a temporary file, fsync, rename. */
+/* Replace ${path} with ${text}, atomically (write_file_atomic()). */
 static int
 write_atomic(const char *path, const char *text, struct nl_error *err)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
-	int fd;
+	int errnum;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		nl_error_set(err, errno, "create %s", tmp);
-		free(tmp);
+	if (write_file_atomic(path, text, strlen(text), 0644, &errnum) != 0) {
+		nl_error_set(err, errnum, "write %s", path);
 		return -1;
 	}
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
 	return 0;
-fail:
-	nl_error_set(err, errno, "write %s", path);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
 }
 
 int
@@ -475,6 +445,39 @@ dns_write_host(const char *data_root, const struct site *site, size_t host,
 	return rc;
 }
 
+/*
+ * `jailnet dns` on a running site writes the files through the host's view
+ * (the generated layer is fixed while the view is mounted), so copies
+ * land in its writable layer, DATA_ROOT/SITE/data/host/HOST/etc/nsd.
+ * They would hide the generated files from then on: `up` removes them
+ * before the view is mounted again.
+ */
+static int
+drop_live_copies(const char *data_root, const struct site *site, size_t host,
+    struct nl_error *err)
+{
+	const char *name = site->hosts[host].name;
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i <= site->nzones; i++) {
+		if (i < site->nzones && site->zones[i].host != host)
+			continue;
+		path = i < site->nzones ? xasprintf("%s/%s/data/host/%s/etc/"
+		    "nsd/%s.zone", data_root, site->name, name,
+		    site->zones[i].name) : xasprintf("%s/%s/data/host/%s/etc/"
+		    "nsd/nsd.conf", data_root, site->name, name);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			nl_error_set(err, errno, "remove %s: %s", path,
+			    strerror(errno));
+			rc = -1;
+		}
+		free(path);
+	}
+	return rc;
+}
+
 int
 dns_generate(const char *data_root, const struct site *site,
     struct nl_error *err)
@@ -485,10 +488,14 @@ dns_generate(const char *data_root, const struct site *site,
 	int rc;
 
 	rc = dns_state_read(data_root, site->name, &drained, err);
-	for (i = 0; rc == 0 && i < site->nhosts; i++)
-		if (dns_host_serves(site, i))
-			rc = dns_write_host(data_root, site, i, &drained, now,
-			    NULL, err);
+	for (i = 0; rc == 0 && i < site->nhosts; i++) {
+		if (!dns_host_serves(site, i))
+			continue;
+		rc = dns_write_host(data_root, site, i, &drained, now, NULL,
+		    err);
+		if (rc == 0)
+			rc = drop_live_copies(data_root, site, i, err);
+	}
 	dns_drained_free(&drained);
 	return rc;
 }

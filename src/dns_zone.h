@@ -30,8 +30,6 @@
 #include "nl.h"
 #include "site.h"
 
-/* Where jailnet keeps a site's persistent and generated files. */
-#define DNS_DATA_ROOT "/var/lib/jailnet"
 
 /* The SOA timers of every zone jailnet writes (seconds). */
 #define DNS_SOA_REFRESH 3600

@@ -92,55 +92,19 @@ exists(const char *path, struct nl_error *err)
 	return -1;
 }
 
-/*
- * Write ${len} bytes of ${data} to ${path} with ${mode}: into a temporary
- * file beside it, synced, then renamed over it, so that a reader never sees
- * half a key and a crash leaves the old file or the new one.
- */
+/* Write ${len} bytes of ${data} to ${path} with ${mode}, atomically
+   (write_file_atomic()): a reader never sees half a key. */
 static int
 write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct nl_error *err)
 {
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	const char *p = data;
-	int fd;
+	int errnum;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    mode);
-	if (fd < 0) {
-		fail(err, errno, "create %s: %s", tmp, strerror(errno));
-		free(tmp);
+	if (write_file_atomic(path, data, len, mode, &errnum) != 0) {
+		fail(err, errnum, "write %s: %s", path, strerror(errnum));
 		return -1;
 	}
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
 	return 0;
-fail:
-	fail(err, errno, "write %s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
 }
 
 /*

@@ -22,6 +22,7 @@ libmicrohttpd-dev
 nginx
 postgresql-15
 curl
+tcpdump
 mandoc
 groff-base
 libcurl4-openssl-dev
