@@ -420,10 +420,13 @@ verify(const char *client_ns, const char *client, const struct dns_zone *z,
 		usleep(RELOAD_POLL_MS * 1000);
 	}
 	if (waited > RELOAD_WAIT_MS) {
+		/* The answer's lines end in newlines: one line here. */
+		while (got.len > 0 && got.s[got.len - 1] == '\n')
+			got.s[--got.len] = '\0';
 		fprintf(stderr, "jailnet dns: %s still does not serve serial "
 		    "%lu after %d s (asked from %s; last answer: %s)\n", z->name,
 		    (unsigned long)serial, RELOAD_WAIT_MS / 1000, client,
-		    got.len ? strbuf_cstr(&got) : "none\n");
+		    got.len ? strbuf_cstr(&got) : "none");
 		goto out;
 	}
 	if (query(client_ns, z->name, ns_t_a, server, &got) != 0) {
