@@ -1,25 +1,40 @@
 # jailnet: build, test, fuzz, bench.  `make help` lists the targets.
 
 CC       ?= cc
-PKGS     := jansson libmnl
+PKGS     := jansson libmnl libnftables libcurl
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(CSTD) $(WARN) $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lresolv
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+# The site CA and certificates (src/tls_ca.c).
+PKGS     += libcrypto
+# The example site's application server: its own libraries, not jailnet's.
+APP_SRC  := $(wildcard app/*.c)
+APP_PKGS := libmicrohttpd libpq jansson
+APP_FLAGS = $(CSTD) $(WARN) -pthread $(shell pkg-config --cflags $(APP_PKGS))
+APP_LIBS  = $(shell pkg-config --libs $(APP_PKGS))
 FUZZ_TIME ?= 600
 
 .PHONY: all test test-unit fuzz fuzz-smoke bench clean help
-all: build/jailnet
+all: build/jailnet build/libexec/uxapp
 
 build/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ src/main.c $(LIB_SRC) $(LDLIBS)
+
+build/libexec/uxapp: $(APP_SRC) $(wildcard app/*.h)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g $(APP_FLAGS) -o $@ $(APP_SRC) $(APP_LIBS)
+
+build/san/libexec/uxapp: $(APP_SRC) $(wildcard app/*.h)
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(APP_FLAGS) $(SANFLAGS) -o $@ $(APP_SRC) $(APP_LIBS)
 
 # The sanitizer build that the tests run.
 build/san/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
@@ -31,7 +46,7 @@ build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(wildcard src/*.h tests/unit/*.h)
 	$(CC) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) $(LDLIBS)
 
 # All tests (unit, golden, integration), under ASan and UBSan.
-test: build/san/jailnet build/san/unit-tests
+test: build/san/jailnet build/san/unit-tests build/san/libexec/uxapp
 	tests/run.sh build/san
 
 # libFuzzer targets, one per parser and one for the whole check path.

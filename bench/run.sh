@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: time `jailnet up` + `jailnet down` of the example and of
-# generated sites of 10, 50 and 100 servers (network only), side by side
-# with the same network built by a script of ip(8) commands, in one run.
+# generated sites of 10, 50 and 100 servers (network and firewall, no
+# services), side by side with the same network built by a script of ip(8)
+# and nft(8) commands, in one run.
 # Prints the ratio and the cost per server.  Root; leaves nothing behind.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +10,7 @@ jn=$top/build/jailnet
 work=$top/build/bench
 mkdir -p "$work"
 cleanup() {
-	for s in uxtely bench10 bench50 bench100; do
+	for s in benchex bench10 bench50 bench100; do
 		"$jn" down --purge "$work/$s" >/dev/null 2>&1 || true
 		ip netns list 2>/dev/null | awk -v p="$s-" 'index($1, p) == 1 {print $1}' |
 		    while read -r n; do ip netns del "$n"; done
@@ -21,10 +22,10 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # bench_site NAME DIR SERVERS
 bench_site() {
 	name=$1 dir=$2 n=$3
-	"$jn" up -n "$dir" 2>/dev/null | awk -f "$top/bench/plan2ip.awk" >"$work/$name.up.sh"
+	"$jn" up -n "$dir" 2>/dev/null | awk -v dir="$work" -f "$top/bench/plan2ip.awk" >"$work/$name.up.sh"
 	"$jn" up -n "$dir" 2>/dev/null | awk '$2 == "netns" { print "ip netns del " $3 }' >"$work/$name.down.sh"
 	t0=$(now_ms)
-	"$jn" up "$dir" >/dev/null 2>&1
+	"$jn" up "$dir" --no-services >/dev/null 2>&1
 	t1=$(now_ms)
 	"$jn" down --purge "$dir" >/dev/null 2>&1
 	t2=$(now_ms)
@@ -41,10 +42,10 @@ bench_site() {
 	    "$(echo "$jn_ms $n" | awk '{ printf "%.1f", $1 / $2 }')"
 }
 
-cp -R "$top/examples/uxtely" "$work/uxtely.tmp" 2>/dev/null || true
-rm -rf "$work/uxtely" && mv "$work/uxtely.tmp" "$work/uxtely"
-echo "jailnet up+down vs a script of ip commands (network only, one run, same machine)"
-bench_site uxtely "$work/uxtely" 2
+cp -R "$top/examples/uxtely" "$work/benchex.tmp" 2>/dev/null || true
+rm -rf "$work/benchex" && mv "$work/benchex.tmp" "$work/benchex"
+echo "jailnet up+down vs a script of ip and nft commands (network and firewall, services off; one run, same machine)"
+bench_site example "$work/benchex" 2
 for n in 10 50 100; do
 	sh "$top/tools/gen-site.sh" "$n" "$work/bench$n"
 	bench_site "bench$n" "$work/bench$n" "$n"

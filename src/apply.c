@@ -4,13 +4,17 @@
 #include "apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "netns.h"
+#include "nft_run.h"
 #include "nl.h"
+#include "pf_nft.h"
+#include "undo.h"
 #include "util.h"
 
 /* One namespace of the plan while it is applied. */
@@ -31,6 +35,7 @@ struct applier {
 	size_t *pending;	/* steps (op indices) in the pending batch */
 	size_t npending, pendcap;
 	size_t done;		/* steps completed */
+	struct undo_log *undo;	/* --host: the host's changes, else NULL */
 	struct apply_error *err;
 };
 
@@ -158,7 +163,9 @@ add_request(struct applier *ap, size_t i)
 		rc = nl_route_add(h->b, NULL, &op->gateway, NULL, 0, &nle);
 		break;
 	case OP_NETNS:
+	case OP_RENAME:
 	case OP_SYSCTL:
+	case OP_FIREWALL:
 	case OP_NOTE:
 		nl_error_set(&nle, EINVAL, "not a netlink step");
 		break;
@@ -176,11 +183,131 @@ add_request(struct applier *ap, size_t i)
 	return 0;
 }
 
+/*
+ * --host: the default route of step ${i} on a host that may have one: the
+ * same one is kept (and left in place by down), another is an error.
+ * Return 1 if the step has nothing to do, 0 if it must run, -1 on error.
+ */
+static int
+host_route_present(struct applier *ap, size_t i, struct nl_error *nle)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct nl_route_info *routes = NULL;
+	char want[IPADDR_STRLEN], have[IPADDR_STRLEN];
+	size_t n = 0, k;
+	int rc = 0;
+
+	if (nl_route_list(ap->ns[op->ns].sk, op->gateway.family, &routes, &n,
+	    nle) != 0)
+		return -1;
+	for (k = 0; k < n && rc == 0; k++) {
+		if (routes[k].dst.len != 0)
+			continue;
+		if (routes[k].has_gateway &&
+		    ipaddr_eq(&routes[k].gateway, &op->gateway)) {
+			rc = 1;
+		} else {
+			nl_error_set(nle, EEXIST, "this host has a default "
+			    "route via %s, rc.conf says %s; remove it first",
+			    routes[k].has_gateway ? ipaddr_format(
+			    &routes[k].gateway, have) : "a link",
+			    ipaddr_format(&op->gateway, want));
+			rc = -1;
+		}
+	}
+	free(routes);
+	return rc;
+}
+
+/*
+ * --host: write down how to undo step ${i} in the host's namespace before
+ * it runs.  Return 1 if the step has nothing to do, 0 if it must run, -1
+ * with ${nle} set on error.
+ */
+static int
+record_undo(struct applier *ap, size_t i, struct nl_error *nle)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct ns_handle *h = &ap->ns[op->ns];
+	struct nl_link_info info;
+	struct strbuf name = { 0 };
+	char old[256];
+	int rc = 0;
+
+	if (ap->undo == NULL || op->ns >= ap->plan->nns ||
+	    !ap->plan->ns[op->ns].current)
+		return 0;
+	switch (op->kind) {
+	case OP_BRIDGE:
+	case OP_VETH:
+		return undo_link(ap->undo, op->link, nle);
+	case OP_RENAME:
+		if (nl_link_get(h->sk, op->link, &info, nle) != 0)
+			return -1;
+		return undo_rename(ap->undo, op->peer, op->link, info.up, nle);
+	case OP_MTU:
+		if (nl_link_get(h->sk, op->link, &info, nle) != 0)
+			return -1;
+		return undo_mtu(ap->undo, op->link, info.mtu, nle);
+	case OP_ADDR:
+		return undo_addr(ap->undo, op->link, &op->prefix, nle);
+	case OP_ROUTE:
+		if ((rc = host_route_present(ap, i, nle)) != 0)
+			return rc;
+		return undo_route(ap->undo, &op->gateway, nle);
+	case OP_SYSCTL:
+		if (netns_sysctl_get(h->fd, op->key, old, sizeof(old),
+		    nle) != 0)
+			return -1;
+		return str_eq(old, op->value) ? 1 :
+		    undo_sysctl(ap->undo, op->key, old, nle);
+	case OP_FIREWALL:
+		pf_nft_name("jailnet_", op->server, &name);
+		rc = undo_nft(ap->undo, "inet", strbuf_cstr(&name), nle);
+		strbuf_adds(&name, "_br");
+		if (rc == 0)
+			rc = undo_nft(ap->undo, "bridge", strbuf_cstr(&name),
+			    nle);
+		strbuf_free(&name);
+		return rc;
+	case OP_UP:
+	case OP_MASTER:
+	case OP_NETNS:
+	case OP_NOTE:
+		/* A renamed NIC is put back up or down as it was; the rest
+		   goes with the links jailnet created. */
+		return 0;
+	}
+	return 0;
+}
+
+/* --host: rename a NIC, which Linux allows only while it is down. */
+static int
+rename_link(struct applier *ap, size_t i)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct ns_handle *h = &ap->ns[op->ns];
+	struct nl_error nle;
+
+	if (flush(ap) != 0)
+		return -1;
+	if (nl_link_set_up(h->b, op->link, false, &nle) != 0 ||
+	    nl_link_rename(h->b, op->link, op->peer, &nle) != 0 ||
+	    nl_batch_commit(h->b, &nle) != 0) {
+		nl_batch_discard(h->b);
+		step_error(ap, i, nle.msg);
+		return -1;
+	}
+	step_done(ap, 1);
+	return 0;
+}
+
 static int
 run_step(struct applier *ap, size_t i)
 {
 	const struct op *op = &ap->plan->ops[i];
 	struct nl_error nle;
+	int skip;
 
 	if (ap->hooks.fail_at == i + 1) {
 		if (flush(ap) != 0)
@@ -188,15 +315,38 @@ run_step(struct applier *ap, size_t i)
 		step_error(ap, i, "injected failure (JAILNET_TEST_FAIL_AT)");
 		return -1;
 	}
+	if (op->kind != OP_NETNS) {
+		/* The undo line is durable before the change is sent. */
+		if ((skip = record_undo(ap, i, &nle)) < 0) {
+			step_error(ap, i, nle.msg);
+			return -1;
+		}
+		if (skip > 0) {
+			step_done(ap, 1);
+			return 0;
+		}
+	}
 	switch (op->kind) {
 	case OP_NETNS:
 		if (flush(ap) != 0)
 			return -1;
 		return create_ns(ap, i);
+	case OP_RENAME:
+		return rename_link(ap, i);
 	case OP_SYSCTL:
 		if (flush(ap) != 0)
 			return -1;
 		if (netns_sysctl_set(ap->ns[op->ns].fd, op->key, op->value,
+		    &nle) != 0) {
+			step_error(ap, i, nle.msg);
+			return -1;
+		}
+		step_done(ap, 1);
+		return 0;
+	case OP_FIREWALL:
+		if (flush(ap) != 0)
+			return -1;
+		if (nft_run_in_netns(ap->ns[op->ns].fd, op->text, false, NULL,
 		    &nle) != 0) {
 			step_error(ap, i, nle.msg);
 			return -1;
@@ -239,8 +389,28 @@ finish(struct applier *ap, bool rollback)
 	free(ap->pending);
 }
 
+/* Open the namespace jailnet runs in, for a --host plan. */
+static int
+open_current(struct applier *ap, size_t i)
+{
+	struct ns_handle *h = &ap->ns[i];
+	struct nl_error nle;
+
+	if ((h->fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(ap->err->msg, sizeof(ap->err->msg), "open "
+		    "/proc/self/ns/net: %s", strerror(errno));
+		return -1;
+	}
+	if (nl_open_netns(h->fd, &h->sk, &nle) != 0) {
+		snprintf(ap->err->msg, sizeof(ap->err->msg), "%s", nle.msg);
+		return -1;
+	}
+	h->b = nl_batch_new(h->sk);
+	return 0;
+}
+
 int
-apply_plan(const struct plan *plan, struct state *st,
+apply_plan(const struct plan *plan, struct state *st, struct undo_log *undo,
     const struct apply_hooks *hooks, struct apply_error *err)
 {
 	struct applier ap = { 0 };
@@ -249,12 +419,16 @@ apply_plan(const struct plan *plan, struct state *st,
 	memset(err, 0, sizeof(*err));
 	ap.plan = plan;
 	ap.st = st;
+	ap.undo = undo;
 	ap.err = err;
 	if (hooks != NULL)
 		ap.hooks = *hooks;
 	ap.ns = xcalloc(plan->nns + 1, sizeof(*ap.ns));
 	for (i = 0; i < plan->nns; i++)
 		ap.ns[i].fd = -1;
+	for (i = 0; i < plan->nns; i++)
+		if (plan->ns[i].current && open_current(&ap, i) != 0)
+			goto fail;
 	for (i = 0; i < plan->nops; i++)
 		if (run_step(&ap, i) != 0)
 			goto fail;

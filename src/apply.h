@@ -14,6 +14,7 @@
 
 #include "plan.h"
 #include "state.h"
+#include "undo.h"
 
 /*
  * Test hooks, read from the environment by apply_hooks_from_env():
@@ -41,15 +42,18 @@ struct apply_error {
 };
 
 /**
- * apply_plan(plan, st, hooks, err):
+ * apply_plan(plan, st, undo, hooks, err):
  * Carry out ${plan}, recording each namespace in ${st} (which must be
- * begun) before creating it.  Return 0 when every step succeeded.
+ * begun) before creating it, and, for a --host plan, how to undo each
+ * change of the host's own namespace in ${undo} before making it
+ * (undo.h; NULL for a simulation).  Return 0 when every step succeeded.
  * Otherwise delete every namespace this call created, and return -1 with
- * ${err} filled; the state file still lists them (the caller removes it).
- * ${hooks} may be NULL.
+ * ${err} filled; the state file still lists them (the caller removes it,
+ * and replays ${undo}).  ${hooks} may be NULL.
  */
 int apply_plan(const struct plan *plan, struct state *st,
-    const struct apply_hooks *hooks, struct apply_error *err);
+    struct undo_log *undo, const struct apply_hooks *hooks,
+    struct apply_error *err);
 
 /**
  * apply_teardown(names, n, deleted, err):

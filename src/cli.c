@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,4 +74,19 @@ cli_pick_server(const struct site *site, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (msg[0] != '\0')
+		fprintf(stderr, "jailnet %s: %s\n", cmd, msg);
+	fprintf(stderr, "usage: jailnet %s\n", usage);
+	return EXIT_USAGE;
 }

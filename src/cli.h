@@ -35,6 +35,14 @@ int cli_parse(const char *cmd, const char *usage, unsigned accepted,
     int argc, char **argv, struct cli_opts *opts);
 
 /**
+ * cli_usage(cmd, usage, fmt, ...):
+ * Print to stderr "jailnet CMD: MESSAGE" (unless it is empty), then
+ * "usage: jailnet USAGE".  Return EXIT_USAGE, for the caller to return.
+ */
+int cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
  * cli_load_site(dir, remarks):
  * Load the site ${dir}, printing every diagnostic to stderr, the remarks
  * (what jailnet will do differently from FreeBSD) only if ${remarks} is

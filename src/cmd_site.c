@@ -1,8 +1,11 @@
 /* jailnet check and jailnet show: the site model, validated and shown. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "show.h"
+#include "show_dot.h"
 #include "util.h"
 
 int
@@ -27,6 +30,8 @@ cmd_check(int argc, char **argv)
 	return 0;
 }
 
+#define SHOW_USAGE "show SITE [--server NAME] [--json | --dot]"
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -35,16 +40,36 @@ cmd_show(int argc, char **argv)
 	struct cli_opts opts;
 	struct site *site;
 
-	if (cli_parse("show", "show SITE [--server NAME] [--json]",
-	    CLI_SERVER | CLI_JSON, argc, argv, &opts) != 0)
+	char **args;
+	int i, nargs = 0, dot = 0, rc;
+
+	/* --dot is show's own; the rest are the common options. */
+	args = xcalloc((size_t)argc + 1, sizeof(*args));
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--dot") == 0)
+			dot = 1;
+		else
+			args[nargs++] = argv[i];
+	}
+	rc = cli_parse("show", SHOW_USAGE, CLI_SERVER | CLI_JSON, nargs, args,
+	    &opts);
+	free(args);
+	if (rc != 0)
 		return EXIT_USAGE;
+	if (dot && opts.json) {
+		fprintf(stderr, "jailnet show: --json and --dot exclude each "
+		    "other\nusage: jailnet %s\n", SHOW_USAGE);
+		return EXIT_USAGE;
+	}
 	if ((site = cli_load_site(opts.site, 0)) == NULL)
 		return EXIT_INVALID;
 	if (cli_pick_server(site, opts.server, &srv) != 0) {
 		site_free(site);
 		return EXIT_USAGE;
 	}
-	if (opts.json)
+	if (dot)
+		show_dot(site, srv, &out);
+	else if (opts.json)
 		show_json(site, srv, &out);
 	else
 		show_text(site, srv, &out);

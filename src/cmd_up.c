@@ -18,6 +18,9 @@
 #include "procs.h"
 #include "state.h"
 #include "supervise.h"
+#include "dns_zone.h"
+#include "tls_ca.h"
+#include "undo.h"
 #include "util.h"
 
 static double
@@ -29,9 +32,12 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Load ${dir} and plan it, printing the diagnostics; NULL on error. */
+/*
+ * Load ${dir} and plan it (only server ${host_server} on this host if not
+ * NULL), printing the diagnostics; NULL on error.
+ */
 static struct plan *
-load_plan(const char *dir, struct site **site_out)
+load_plan(const char *dir, const char *host_server, struct site **site_out)
 {
 	struct diags diags;
 	struct plan *plan;
@@ -41,7 +47,8 @@ load_plan(const char *dir, struct site **site_out)
 	if ((site = cli_load_site(dir, 0)) == NULL)
 		return NULL;
 	diags_init(&diags);
-	plan = plan_build(site, &diags);
+	plan = host_server != NULL ? plan_build_host(site, host_server,
+	    &diags) : plan_build(site, &diags);
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	if (plan == NULL) {
@@ -79,22 +86,62 @@ stop_processes(const struct state *st, char *const *names, size_t n)
 	supervise_kill_netns(names, n, &killed);
 }
 
-/* Start the inits of ${site}'s jails, recorded in ${st}, and tell ${procs}. */
+/*
+ * Put back what `up --host` changed in this host's namespace (undo.h);
+ * nothing for a simulation.
+ */
 static int
-start_jails(const struct site *site, struct state *st,
-    struct proc_list *procs, struct nl_error *err)
+undo_host(const char *site, struct nl_error *err)
 {
-	struct jail_specs specs = { 0 };
+	size_t undone;
+
+	return undo_replay(STATE_ROOT, site, &undone, err);
+}
+
+/*
+ * The files `up` makes for the jails' and hosts' generated layers: the
+ * site CA and the domain's certificate for the jails that run nginx, and
+ * NSD's configuration and zones for the outside hosts that serve them (a
+ * simulation only: a single host has no outside world).  Idempotent.
+ */
+static int
+generate_files(const struct site *site, bool host, struct nl_error *err)
+{
+	if (tls_site_ensure(DATA_ROOT, site, err) != 0)
+		return -1;
+	return host ? 0 : dns_generate(DATA_ROOT, site, err);
+}
+
+/*
+ * Start the inits of ${site}'s jails (only server ${host_server}'s, if not
+ * NULL: --host), recorded in ${st}, and tell ${procs}.
+ */
+static int
+start_jails(const struct site *site, const char *host_server,
+    struct state *st, struct proc_list *procs, struct nl_error *err)
+{
+	struct jail_specs specs = { 0 }, drop = { 0 };
+	size_t i, n = 0;
 	int rc;
 
 	jail_specs_build(site, &specs);
+	for (i = 0; host_server != NULL && i < specs.n; i++) {
+		if (!specs.v[i].host && str_eq(specs.v[i].server, host_server))
+			specs.v[n++] = specs.v[i];
+		else
+			*VEC_PUSH(drop.v, drop.n, drop.cap) = specs.v[i];
+	}
+	if (host_server != NULL)
+		specs.n = n;
+	jail_specs_free(&drop);
 	rc = jail_init_start_all(&specs, st, err);
 	jail_specs_free(&specs);
 	jail_init_bind_procs(st, procs);
 	return rc;
 }
 
-/* Stop the processes, then delete what ${st} lists, newest first. */
+/* Stop the processes, then delete what ${st} lists, newest first, then
+   undo the host's changes. */
 static int
 teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 {
@@ -106,6 +153,8 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 		rev[i] = st->netns[st->nnetns - 1 - i];
 	stop_processes(st, rev, st->nnetns);
 	rc = apply_teardown(rev, st->nnetns, deleted, err);
+	if (rc == 0)
+		rc = undo_host(strrchr(st->dir, '/') + 1, err);
 	if (rc == 0)
 		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
 		    '/') + 1, err);
@@ -131,6 +180,24 @@ load_procs(const struct site *site, bool no_services, struct proc_list *list)
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	return rc;
+}
+
+/* --host: keep only the processes of server ${server}. */
+static void
+keep_server_procs(struct proc_list *list, const char *server)
+{
+	struct proc_list drop = { 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < list->n; i++) {
+		if (str_eq(list->procs[i].server, server))
+			list->procs[n++] = list->procs[i];
+		else
+			*VEC_PUSH(drop.procs, drop.n, drop.cap) =
+			    list->procs[i];
+	}
+	list->n = n;
+	procs_free(&drop);
 }
 
 /* Start the supervisor and record it in ${st}. */
@@ -192,25 +259,37 @@ cmd_up(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan;
 	struct site *site;
+	struct undo_log *undo = NULL;
 	size_t deleted;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
-	bool no_services;
+	bool no_services, host;
 	const char *what;
 
 	no_services = take_flag(&argc, argv, "--no-services");
-	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN, argc, argv,
-	    &opts) != 0)
+	host = take_flag(&argc, argv, "--host");
+	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN | (host ? CLI_SERVER :
+	    0), argc, argv, &opts) != 0)
 		return EXIT_USAGE;
-	if ((plan = load_plan(opts.site, &site)) == NULL)
+	if (host && opts.server == NULL) {
+		fprintf(stderr, "jailnet up: --host needs --server NAME: "
+		    "which server this host is\nusage: jailnet %s\n",
+		    CMD_UP_USAGE);
+		return EXIT_USAGE;
+	}
+	if ((plan = load_plan(opts.site, host ? opts.server : NULL,
+	    &site)) == NULL)
 		return EXIT_INVALID;
 	/* Every program is found before anything starts. */
 	if (!opts.dry_run && load_procs(site, no_services, &procs) != 0) {
 		fprintf(stderr, "jailnet up: nothing was started\n");
 		goto out;
 	}
+	if (host)
+		keep_server_procs(&procs, opts.server);
 	if (opts.dry_run) {
 		plan_print(plan, &out);
+		plan_print_firewalls(plan, &out);
 		fputs(strbuf_cstr(&out), stdout);
 		strbuf_free(&out);
 		rc = 0;
@@ -232,7 +311,9 @@ cmd_up(int argc, char **argv)
 		    st->supervisor_start) ? "a jail's init" : "its supervisor";
 		stop_processes(st, st->netns, st->nnetns);
 		if (state_continue(st, &err) != 0 ||
-		    start_jails(site, st, &procs, &err) != 0 ||
+		    generate_files(site, host, &err) != 0 ||
+		    start_jails(site, host ? opts.server : NULL, st, &procs,
+		    &err) != 0 ||
 		    start_supervisor(st, plan->site, &procs, &err) != 0) {
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 			goto out;
@@ -257,16 +338,25 @@ cmd_up(int argc, char **argv)
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
-	apply_hooks_from_env(&hooks);
-	if (apply_plan(plan, st, &hooks, &aerr) != 0) {
-		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
-		if (state_remove(st, &err) != 0)
-			fprintf(stderr, "jailnet up: %s\n", err.msg);
-		fprintf(stderr, "jailnet up: rolled back: every namespace "
-		    "this run created for %s is deleted\n", plan->site);
+	if (host && (undo_open(STATE_ROOT, plan->site, &undo, &err) != 0 ||
+	    undo_server(undo, opts.server, &err) != 0)) {
+		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
-	if (start_jails(site, st, &procs, &err) != 0 ||
+	apply_hooks_from_env(&hooks);
+	if (apply_plan(plan, st, undo, &hooks, &aerr) != 0) {
+		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
+		if (undo_host(plan->site, &err) != 0 ||
+		    state_remove(st, &err) != 0)
+			fprintf(stderr, "jailnet up: %s\n", err.msg);
+		fprintf(stderr, "jailnet up: rolled back: every namespace "
+		    "this run created for %s is deleted%s\n", plan->site,
+		    host ? ", and this host's changes are undone" : "");
+		goto out;
+	}
+	if (generate_files(site, host, &err) != 0 ||
+	    start_jails(site, host ? opts.server : NULL, st, &procs,
+	    &err) != 0 ||
 	    start_supervisor(st, plan->site, &procs, &err) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		if (teardown_listed(st, &deleted, &err) != 0 ||
@@ -290,6 +380,7 @@ cmd_up(int argc, char **argv)
 	    " (no services)" : "");
 	rc = 0;
 out:
+	undo_close(undo);
 	procs_free(&procs);
 	state_close(st);
 	plan_free(plan);
@@ -321,8 +412,8 @@ cmd_down(int argc, char **argv)
 	struct nl_error err;
 	struct plan *plan = NULL;
 	struct site *site;
-	char **names = NULL, *name;
-	size_t n = 0, cap = 0, i, deleted = 0;
+	char **names = NULL, *name, *host = NULL;
+	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
 	bool purge;
@@ -346,8 +437,10 @@ cmd_down(int argc, char **argv)
 	for (i = plan != NULL ? plan->nns : 0; i-- > 0;)
 		if (netns_exists(plan->ns[i].name))
 			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
+	host = undo_read_server(STATE_ROOT, name);
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
+	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
 	    supervise_remove_files(STATE_ROOT, name, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
@@ -360,7 +453,11 @@ cmd_down(int argc, char **argv)
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}
-	if (deleted == 0)
+	if (host != NULL)
+		printf("%s is down: server %s on this host, %zu changes "
+		    "undone, %zu namespaces deleted in %.0f ms\n", name, host,
+		    undone, deleted, now_ms() - t0);
+	else if (deleted == 0)
 		printf("%s is not up\n", name);
 	else
 		printf("%s is down: %zu namespaces deleted in %.0f ms\n",
@@ -369,6 +466,7 @@ cmd_down(int argc, char **argv)
 		printf("%s: removed %s/%s\n", name, DATA_ROOT, name);
 	rc = 0;
 out:
+	free(host);
 	free(names);
 	free(name);
 	state_close(st);
@@ -627,12 +725,18 @@ cmd_status(int argc, char **argv)
 	json_t *root, *nss, *o, *sv, *jails;
 	size_t i, nexist = 0;
 	bool up, ok = true, jails_ok;
-	char *text;
+	char *text, *base, *host;
 
 	if (cli_parse("status", CMD_STATUS_USAGE, CLI_JSON, argc, argv,
 	    &opts) != 0)
 		return EXIT_USAGE;
-	if ((plan = load_plan(opts.site, &site)) == NULL)
+	/* A server up on this host (--host) has its own plan. */
+	base = site_basename(opts.site);
+	host = undo_read_server(STATE_ROOT, base);
+	plan = load_plan(opts.site, host, &site);
+	free(base);
+	free(host);
+	if (plan == NULL)
 		return EXIT_INVALID;
 	if (state_read(STATE_ROOT, plan->site, &st, &err) != 0) {
 		fprintf(stderr, "jailnet status: %s\n", err.msg);
@@ -643,14 +747,17 @@ cmd_status(int argc, char **argv)
 	root = json_object();
 	nss = json_array();
 	for (i = 0; i < plan->nns; i++) {
-		bool exists = netns_exists(plan->ns[i].name);
+		/* --host: the server is this host's own namespace. */
+		bool exists = plan->ns[i].current ||
+		    netns_exists(plan->ns[i].name);
 
 		o = json_object();
 		json_object_set_new(o, "name", json_string(plan->ns[i].name));
 		json_object_set_new(o, "role",
 		    json_string(role_name(plan->ns[i].role)));
 		json_object_set_new(o, "exists", json_boolean(exists));
-		if (exists && (plan->ns[i].role == NS_SERVER ||
+		if (exists && !plan->ns[i].current &&
+		    (plan->ns[i].role == NS_SERVER ||
 		    plan->ns[i].role == NS_JAIL))
 			json_object_set_new(o, "links",
 			    probe_links(plan->ns[i].name, &ok));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_dns.h"
 #include "cmd_exec.h"
 #include "cmd_pf.h"
 #include "cmd_up.h"
@@ -22,13 +23,15 @@ struct command {
 
 static const struct command commands[] = {
 	{ "check", "check SITE", cmd_check },
-	{ "show", "show SITE [--server NAME] [--json]", cmd_show },
+	{ "show", "show SITE [--server NAME] [--json | --dot]", cmd_show },
 	{ "up", CMD_UP_USAGE, cmd_up },
 	{ "down", CMD_DOWN_USAGE, cmd_down },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
 	{ "exec", CMD_EXEC_USAGE, cmd_exec },
 	{ "pf", CMD_PF_USAGE, cmd_pf },
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
+	{ "dns", CMD_DNS_USAGE, cmd_dns },
+	{ "health", CMD_HEALTH_USAGE, cmd_health },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -23,8 +23,10 @@
  *                                           source, as pf's out rules do
  *
  * The stage chains (stage_in_if, stage_out_if, stage_in_port,
- * stage_out_port) set the "current interface" field of the packet mark and
- * jump to rules_in or rules_out, the pf rules in first-match order, where
+ * stage_out_port, and stage_in_l3, stage_out_l3 for the traffic the host
+ * receives, sends or routes by a bridge one of whose members holds an
+ * address: pf sees it on that member) set the "current interface" field
+ * of the packet mark and jump to rules_in or rules_out, the pf rules in first-match order, where
  * pass is "return" (the next stage still has to pass the packet) and block
  * is drop/reject.  A pass with state marks the connection (ct mark) with
  * a state of its direction, which later stages of that direction match
@@ -131,8 +133,11 @@ add_table_set(const struct pf_bound_table *t, unsigned fam, bool elements,
 	strbuf_adds(out, "\tset ");
 	nft_table_set(t->name, fam, out);
 	strbuf_addf(out, " {\n\t\ttype %s\n", set_type(fam));
+	/* The timeout only dates entries, for pfctl -T expire: it is
+	   longer than any server's uptime (pf never ages them out). */
 	if (t->is_dynamic)
-		strbuf_adds(out, "\t\tflags dynamic\n");
+		strbuf_addf(out, "\t\tflags dynamic,timeout\n\t\ttimeout "
+		    "%ud\n", PF_NFT_OVERLOAD_DAYS);
 	else
 		strbuf_adds(out, "\t\tflags interval\n\t\tauto-merge\n");
 	for (i = 0; elements && i < t->nentries; i++) {
@@ -332,6 +337,121 @@ add_set_port(const struct pf_bound *b, unsigned mask, unsigned shift,
 			    (unsigned)(i + 1) << 16);
 }
 
+/* Is ${i} the bridge ${br} or one of its members? */
+static bool
+on_bridge(const struct pf_bound *b, size_t i, size_t br)
+{
+	return i == br || b->ifaces[i].bridge == br;
+}
+
+/* Does a member of bridge ${br} have an address (as inic on ibridge)? */
+static bool
+member_has_addr(const struct pf_bound *b, size_t br)
+{
+	size_t i;
+
+	for (i = 0; i < b->nifaces; i++)
+		if (b->ifaces[i].bridge == br && b->ifaces[i].naddrs > 0)
+			return true;
+	return false;
+}
+
+static bool
+has_member_addr(const struct pf_bound *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nifaces; i++)
+		if (b->ifaces[i].is_bridge && member_has_addr(b, i))
+			return true;
+	return false;
+}
+
+/* "meta mark set" of the current-interface field to interface ${i}. */
+static void
+add_iface_set(size_t i, struct strbuf *out)
+{
+	strbuf_addf(out, " meta mark set meta mark & 0x%08x | 0x%08x\n",
+	    ~NFT_MARK_IFACE, (unsigned)(i + 1) << 16);
+}
+
+/* " ip saddr PREFIX" (or daddr), "meta nfproto" for a /0. */
+static void
+add_prefix_match(const struct ipprefix *p, const char *field,
+    struct strbuf *out)
+{
+	char buf[IPADDR_STRLEN];
+	bool v6 = p->addr.family == AF_INET6;
+
+	if (p->len == 0)
+		strbuf_addf(out, " meta nfproto %s", v6 ? "ipv6" : "ipv4");
+	else
+		strbuf_addf(out, " %s %s %s", v6 ? "ip6" : "ip", field,
+		    ipprefix_format(p, buf));
+}
+
+/*
+ * The pf interface of a packet the host receives (${in}) or sends or
+ * routes out (!${in}) by bridge ${br} one of whose members has an
+ * address: on FreeBSD the address, and so the host's layer 3, is on the
+ * member, on Linux on the bridge, whose name is all the inet hooks see.
+ * pf_eval's choice, rule by rule, the last match winning:
+ *
+ *   out: the interface of the route to the destination (route_out());
+ *   in:  the interface of the connected route back to the source if on
+ *        this bridge, else the bridge; but the interface of this bridge
+ *        owning the destination address before rdr (bridge_l3_iface()).
+ *
+ * Routes go from the least specific to the most, as pf_route_lookup()
+ * takes the longest; one giving the bridge is written only inside one
+ * giving a member.
+ */
+static void
+add_l3_map(const struct pf_bound *b, size_t br, bool in, struct strbuf *out)
+{
+	const char *field = in ? "iifname" : "oifname";
+	const char *brname = nft_linux_ifname(b->ifaces[br].name);
+	char buf[IPADDR_STRLEN];
+	size_t i, j, k, res;
+
+	for (k = b->nroutes; k-- > 0;) {
+		const struct pf_route *rt = &b->routes[k];
+
+		res = br;
+		if (on_bridge(b, rt->iface, br) && (!in || !rt->has_gateway))
+			res = rt->iface;
+		if (res == br) {
+			/* Only to undo a less specific member's route. */
+			for (j = k + 1; j < b->nroutes; j++)
+				if (b->routes[j].iface != br &&
+				    on_bridge(b, b->routes[j].iface, br) &&
+				    (!in || !b->routes[j].has_gateway) &&
+				    ipprefix_contains(&b->routes[j].dst,
+				    &rt->dst.addr))
+					break;
+			if (j == b->nroutes)
+				continue;
+		}
+		strbuf_addf(out, "\t\t%s \"%s\"", field, brname);
+		add_prefix_match(&rt->dst, in ? "saddr" : "daddr", out);
+		add_iface_set(res, out);
+	}
+	if (!in)
+		return;
+	for (i = b->nifaces; i-- > 0;) {
+		if (!on_bridge(b, i, br))
+			continue;
+		for (j = 0; j < b->ifaces[i].naddrs; j++) {
+			const struct ipaddr *a = &b->ifaces[i].addrs[j].addr;
+
+			strbuf_addf(out, "\t\tiifname \"%s\" ct original "
+			    "%s daddr %s", brname, a->family == AF_INET6 ?
+			    "ip6" : "ip", ipaddr_format(a, buf));
+			add_iface_set(i, out);
+		}
+	}
+}
+
 static bool
 has_members(const struct pf_bound *b)
 {
@@ -443,12 +563,28 @@ add_nat_chain(struct nft_ctx *ctx, enum pf_ruleset_kind kind,
 static void
 add_stage_chains(const struct pf_bound *b, bool members, struct strbuf *out)
 {
+	size_t i;
+
 	strbuf_adds(out, "\tchain stage_in_if {\n");
 	add_set_iface(b, "iifname", out);
 	strbuf_adds(out, "\t\tjump rules_in\n\t}\n");
 	strbuf_adds(out, "\tchain stage_out_if {\n");
 	add_set_iface(b, "oifname", out);
 	strbuf_adds(out, "\t\tjump rules_out\n\t}\n");
+	if (has_member_addr(b)) {
+		strbuf_adds(out, "\tchain stage_in_l3 {\n");
+		add_set_iface(b, "iifname", out);
+		for (i = 0; i < b->nifaces; i++)
+			if (b->ifaces[i].is_bridge && member_has_addr(b, i))
+				add_l3_map(b, i, true, out);
+		strbuf_adds(out, "\t\tjump rules_in\n\t}\n");
+		strbuf_adds(out, "\tchain stage_out_l3 {\n");
+		add_set_iface(b, "oifname", out);
+		for (i = 0; i < b->nifaces; i++)
+			if (b->ifaces[i].is_bridge && member_has_addr(b, i))
+				add_l3_map(b, i, false, out);
+		strbuf_adds(out, "\t\tjump rules_out\n\t}\n");
+	}
 	if (!members)
 		return;
 	strbuf_adds(out, "\tchain stage_in_port {\n");
@@ -473,6 +609,10 @@ add_base_chains(struct nft_ctx *ctx, struct strbuf *out)
 	const struct pf_bound *b = ctx->b;
 	bool members = has_members(b) && b->server->pfil_member;
 	bool bridges = b->server->pfil_bridge;
+	const char *l3_in = has_member_addr(b) ? "stage_in_l3" :
+	    "stage_in_if";
+	const char *l3_out = has_member_addr(b) ? "stage_out_l3" :
+	    "stage_out_if";
 
 	add_stage_chains(b, members, out);
 
@@ -497,7 +637,7 @@ add_base_chains(struct nft_ctx *ctx, struct strbuf *out)
 	if (ctx->rdr_pass)
 		strbuf_addf(out, "\t\tct mark & 0x%08x != 0 accept comment "
 		    "\"rdr pass\"\n", NFT_CT_RDRPASS);
-	strbuf_adds(out, "\t\tjump stage_in_if\n\t}\n");
+	strbuf_addf(out, "\t\tjump %s\n\t}\n", l3_in);
 
 	strbuf_adds(out, "\tchain filter_fwd {\n\t\ttype filter hook "
 	    "forward priority 0; policy accept;\n");
@@ -507,8 +647,8 @@ add_base_chains(struct nft_ctx *ctx, struct strbuf *out)
 	if (ctx->rdr_pass)
 		strbuf_addf(out, "\t\tct mark & 0x%08x != 0 accept comment "
 		    "\"rdr pass\"\n", NFT_CT_RDRPASS);
-	strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0 jump stage_in_if "
-	    "comment \"routed from a bridge\"\n", NFT_MARK_OUTPORT);
+	strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0 jump %s "
+	    "comment \"routed from a bridge\"\n", NFT_MARK_OUTPORT, l3_in);
 	strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0 accept\n",
 	    NFT_MARK_OUTPORT);
 	if (members)
@@ -526,7 +666,7 @@ add_base_chains(struct nft_ctx *ctx, struct strbuf *out)
 	strbuf_adds(out, "\t\tct state established,related accept\n");
 	strbuf_addf(out, "\t\tmeta mark & 0x%08x != 0 accept comment "
 	    "\"bridged: filtered in forward\"\n", NFT_MARK_OUTPORT);
-	strbuf_adds(out, "\t\tjump stage_out_if\n\t}\n");
+	strbuf_addf(out, "\t\tjump %s\n\t}\n", l3_out);
 }
 
 /* Header comments on the server as a whole. */
@@ -539,10 +679,17 @@ add_server_notes(const struct pf_bound *b, struct strbuf *out)
 		if (b->ifaces[i].bridge != NO_INDEX && b->ifaces[i].naddrs > 0)
 			strbuf_addf(out, "# jailnet: %s has an address while "
 			    "a member of %s; on Linux the address is on the "
-			    "bridge, so the host's own traffic by %s is "
-			    "filtered on %s\n", b->ifaces[i].name,
+			    "bridge: traffic the host receives, sends or "
+			    "routes by %s is filtered on the interface pf "
+			    "sees (stage_in_l3, stage_out_l3: by its "
+			    "addresses and routes); translation there is "
+			    "approximate: rdr on %s matches the frames that "
+			    "enter by that port, nat on %s the frames "
+			    "bridged out of it, rdr and nat on %s all "
+			    "traffic by the bridge\n", b->ifaces[i].name,
 			    b->ifaces[b->ifaces[i].bridge].name,
-			    b->ifaces[i].name,
+			    b->ifaces[b->ifaces[i].bridge].name,
+			    b->ifaces[i].name, b->ifaces[i].name,
 			    b->ifaces[b->ifaces[i].bridge].name);
 }
 

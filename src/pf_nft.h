@@ -21,6 +21,13 @@
 
 struct strbuf;
 
+/*
+ * Overload tables are dynamic sets whose entries time out after this many
+ * days: only so that each entry carries its age, which `pfctl -T expire`
+ * reads (nft keeps no insertion time otherwise).
+ */
+#define PF_NFT_OVERLOAD_DAYS 3650
+
 /**
  * pf_nft_compile(b, out, diags):
  * Append to ${out} the nft script for the bound ruleset ${b} (see above).

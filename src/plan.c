@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_nft.h"
+
 /* Names already used for links in one namespace, to keep them unique. */
 struct name_set {
 	char **names;
@@ -23,6 +25,7 @@ struct builder {
 	size_t seqcap;
 	size_t *net_ns;			/* per network: its namespace */
 	struct name_set *net_names;	/* per network: its link names */
+	bool host;			/* plan_build_host(): NICs are real */
 };
 
 static bool
@@ -142,6 +145,46 @@ add_sysctl(struct builder *bld, size_t ns, const char *key,
 	op = add_op(bld, OP_SYSCTL, PHASE_SYSCTL, ns, NULL, loc);
 	op->key = xstrdup(key);
 	op->value = xstrdup(value);
+}
+
+/*
+ * The firewall of ${srv}: its pf.conf compiled to one nft script, loaded
+ * in its namespace after the network exists (rules name interfaces), and
+ * the bridge sysctls the compiled rules assume: bridged IPv4 and IPv6
+ * frames pass the inet hooks, where pf's stages on a bridge run.
+ */
+static void
+plan_firewall(struct builder *bld, const struct server *srv, size_t srv_ns)
+{
+	struct strbuf script = { 0 };
+	struct loc loc = srv->loc;
+	struct op *op;
+	size_t k;
+	bool bridges = false;
+
+	if (!srv->pf_enable || srv->pf == NULL)
+		return;
+	/* Steps point at the server's pf.conf. */
+	if (srv->pf->nsources > 0) {
+		memset(&loc, 0, sizeof(loc));
+		loc.src = srv->pf->sources[0];
+	}
+	for (k = 0; k < srv->nifaces; k++)
+		if (srv->ifaces[k].kind == IFACE_BRIDGE)
+			bridges = true;
+	if (bridges) {
+		add_sysctl(bld, srv_ns, "net.bridge.bridge-nf-call-iptables",
+		    "1", loc);
+		add_sysctl(bld, srv_ns, "net.bridge.bridge-nf-call-ip6tables",
+		    "1", loc);
+	}
+	if (pf_nft_compile(srv->pf, &script, bld->diags) != 0) {
+		strbuf_free(&script);
+		return;
+	}
+	op = add_op(bld, OP_FIREWALL, PHASE_FIREWALL, srv_ns, NULL, loc);
+	op->text = strbuf_steal(&script);
+	op->server = xstrdup(srv->name);
 }
 
 /*
@@ -267,6 +310,28 @@ iface_ns(const struct iface *ifc, size_t srv_ns, const size_t *jail_ns)
 	return ifc->jail == NO_INDEX ? srv_ns : jail_ns[ifc->jail];
 }
 
+/*
+ * --host: the NIC ${ifc} is the Linux device site.conf maps to it, renamed
+ * to the name the server's files use unless it has it already.
+ */
+static void
+plan_real_nic(struct builder *bld, const struct server *srv,
+    const struct iface *ifc, size_t ns)
+{
+	struct op *op;
+
+	if (ifc->linux_dev == NULL) {
+		diag_error(bld->diags, ifc->loc, "--host: NIC %s of server %s "
+		    "has no Linux device; say which in site.conf: linux.%s = "
+		    "DEV;", ifc->name, srv->name, ifc->name);
+		return;
+	}
+	if (str_eq(ifc->linux_dev, ifc->name))
+		return;
+	op = add_op(bld, OP_RENAME, PHASE_LINK, ns, ifc->linux_dev, ifc->loc);
+	op->peer = xstrdup(ifc->name);
+}
+
 static void
 plan_iface(struct builder *bld, const struct server *srv, size_t k,
     size_t srv_ns, const size_t *jail_ns)
@@ -279,6 +344,10 @@ plan_iface(struct builder *bld, const struct server *srv, size_t k,
 
 	switch (ifc->kind) {
 	case IFACE_NIC:
+		if (bld->host) {
+			plan_real_nic(bld, srv, ifc, ns);
+			break;
+		}
 		snprintf(want, sizeof(want), "%s.%s", srv->name, ifc->name);
 		plug_into_network(bld, ns, ifc->name, ifc->network, want,
 		    ifc->naddrs > 0 ? &ifc->addrs[0].prefix.addr : NULL,
@@ -335,7 +404,19 @@ plan_server(struct builder *bld, const struct server *srv)
 	size_t srv_ns, *jail_ns, k;
 	const struct jail *j;
 
-	srv_ns = add_ns(bld, NS_SERVER, srv->loc, "%s%s", srv->name, "");
+	if (bld->host) {
+		struct plan_ns *cur = VEC_PUSH(bld->plan->ns, bld->plan->nns,
+		    bld->plan->nscap);
+
+		cur->name = xstrdup("(host)");
+		cur->role = NS_SERVER;
+		cur->loc = srv->loc;
+		cur->current = true;
+		srv_ns = bld->plan->nns - 1;
+	} else {
+		srv_ns = add_ns(bld, NS_SERVER, srv->loc, "%s%s", srv->name,
+		    "");
+	}
 	jail_ns = xcalloc(srv->njails + 1, sizeof(*jail_ns));
 	/* Boot order is jail order; teardown runs the plan backwards. */
 	for (k = 0; k < srv->njails; k++) {
@@ -351,6 +432,7 @@ plan_server(struct builder *bld, const struct server *srv)
 		    srv->defaultrouter_loc)->gateway = srv->defaultrouter;
 	if (srv->gateway_enable)
 		add_sysctl(bld, srv_ns, "net.ipv4.ip_forward", "1", srv->loc);
+	plan_firewall(bld, srv, srv_ns);
 	for (k = 0; k < srv->njails; k++) {
 		j = &srv->jails[k];
 		add_up(bld, jail_ns[k], "lo", j->loc);
@@ -399,21 +481,71 @@ sort_ops(struct builder *bld)
 	free(items);
 }
 
+static struct plan *
+builder_start(struct builder *bld, const struct site *site,
+    struct diags *diags)
+{
+	struct plan *plan = xcalloc(1, sizeof(*plan));
+
+	plan->site = xstrdup(site->name);
+	bld->site = site;
+	bld->plan = plan;
+	bld->diags = diags;
+	bld->net_ns = xcalloc(site->nnetworks + 1, sizeof(*bld->net_ns));
+	bld->net_names = xcalloc(site->nnetworks + 1,
+	    sizeof(*bld->net_names));
+	return plan;
+}
+
+/* Sort the plan, free the builder; the plan, or NULL after errors. */
+static struct plan *
+builder_finish(struct builder *bld, size_t nerrors)
+{
+	size_t i;
+
+	sort_ops(bld);
+	for (i = 0; i < bld->site->nnetworks; i++)
+		name_set_free(&bld->net_names[i]);
+	free(bld->net_names);
+	free(bld->net_ns);
+	free(bld->seqs);
+	if (bld->diags->nerrors > nerrors) {
+		plan_free(bld->plan);
+		return NULL;
+	}
+	return bld->plan;
+}
+
+struct plan *
+plan_build_host(const struct site *site, const char *server,
+    struct diags *diags)
+{
+	struct builder bld = { 0 };
+	size_t i, nerrors = diags->nerrors;
+
+	for (i = 0; i < site->nservers; i++)
+		if (str_eq(site->servers[i].name, server))
+			break;
+	if (i == site->nservers) {
+		struct loc none = { 0 };
+
+		diag_error(diags, none, "--server %s: the site has no such "
+		    "server", server);
+		return NULL;
+	}
+	builder_start(&bld, site, diags)->host = true;
+	bld.host = true;
+	plan_server(&bld, &site->servers[i]);
+	return builder_finish(&bld, nerrors);
+}
+
 struct plan *
 plan_build(const struct site *site, struct diags *diags)
 {
 	struct builder bld = { 0 };
-	struct plan *plan;
 	size_t i, nerrors = diags->nerrors;
 
-	plan = xcalloc(1, sizeof(*plan));
-	plan->site = xstrdup(site->name);
-	bld.site = site;
-	bld.plan = plan;
-	bld.diags = diags;
-	bld.net_ns = xcalloc(site->nnetworks + 1, sizeof(*bld.net_ns));
-	bld.net_names = xcalloc(site->nnetworks + 1, sizeof(*bld.net_names));
-
+	builder_start(&bld, site, diags);
 	for (i = 0; i < site->nnetworks; i++)
 		bld.net_ns[i] = add_ns(&bld, NS_NETWORK, site->networks[i].loc,
 		    "net-%s%s", site->networks[i].name, "");
@@ -424,18 +556,7 @@ plan_build(const struct site *site, struct diags *diags)
 		    site->hosts[i].loc, "host-%s%s", site->hosts[i].name, ""));
 	for (i = 0; i < site->nservers; i++)
 		plan_server(&bld, &site->servers[i]);
-	sort_ops(&bld);
-
-	for (i = 0; i < site->nnetworks; i++)
-		name_set_free(&bld.net_names[i]);
-	free(bld.net_names);
-	free(bld.net_ns);
-	free(bld.seqs);
-	if (diags->nerrors > nerrors) {
-		plan_free(plan);
-		return NULL;
-	}
-	return plan;
+	return builder_finish(&bld, nerrors);
 }
 
 void
@@ -454,6 +575,7 @@ plan_free(struct plan *plan)
 		free(plan->ops[i].key);
 		free(plan->ops[i].value);
 		free(plan->ops[i].text);
+		free(plan->ops[i].server);
 	}
 	free(plan->ns);
 	free(plan->ops);

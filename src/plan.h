@@ -14,8 +14,8 @@
  * send one netlink batch per namespace per phase and every link a request
  * names exists when the request is built.
  *
- * Later layers (firewall, jail processes, mounts, tunnels, services) add
- * their own operation kinds and phases here.
+ * Each server with pf_enable gets its pf.conf compiled to nftables
+ * (pf_nft.h) as one firewall step, after its network exists.
  */
 #ifndef JAILNET_PLAN_H
 #define JAILNET_PLAN_H
@@ -35,12 +35,16 @@ enum op_kind {
 	OP_NETNS,	/* create the named namespace ${ns} */
 	OP_BRIDGE,	/* create bridge ${link} in ${ns} */
 	OP_VETH,	/* veth ${link} in ${ns}, its peer ${peer} in ${peer_ns} */
+	OP_RENAME,	/* --host: the NIC ${link} becomes ${peer} (set down
+			   first: Linux renames only links that are down) */
 	OP_MASTER,	/* make ${link} a port of bridge ${master} */
 	OP_MTU,		/* set the MTU of ${link} to ${mtu} */
 	OP_ADDR,	/* add ${prefix} to ${link} */
 	OP_UP,		/* set ${link} up */
 	OP_ROUTE,	/* default route via ${gateway} */
 	OP_SYSCTL,	/* set the sysctl ${key} to ${value} in ${ns} */
+	OP_FIREWALL,	/* load the nft script ${text} in ${ns}, atomically:
+			   the server's pf.conf compiled (pf_nft.h) */
 	OP_NOTE,	/* nothing to do: a translation said aloud (${text}) */
 };
 
@@ -52,6 +56,7 @@ enum op_phase {
 	PHASE_CONFIG,	/* MTU, addresses, up */
 	PHASE_ROUTE,
 	PHASE_SYSCTL,
+	PHASE_FIREWALL,
 	PHASE_NOTE,
 };
 
@@ -64,7 +69,9 @@ enum ns_role {
 };
 
 struct plan_ns {
-	char *name;		/* "S-a-pg_j" */
+	char *name;		/* "S-a-pg_j"; "(host)" if ${current} */
+	bool current;		/* --host: the namespace jailnet runs in, not
+				   created nor deleted by it */
 	enum ns_role role;
 	struct loc loc;		/* the server, jail, network or host */
 };
@@ -81,12 +88,14 @@ struct op {
 	struct ipprefix prefix;	/* ADDR */
 	struct ipaddr gateway;	/* ROUTE */
 	char *key, *value;	/* SYSCTL */
-	char *text;		/* NOTE */
+	char *text;		/* NOTE: the note; FIREWALL: the nft script */
+	char *server;		/* FIREWALL: the server's name */
 	struct loc loc;		/* where in the site's files it comes from */
 };
 
 struct plan {
 	char *site;		/* the site's name: the namespaces' prefix */
+	bool host;		/* one server on this host (plan_build_host) */
 	struct plan_ns *ns;	/* in creation order; teardown is reverse */
 	size_t nns, nscap;
 	struct op *ops;		/* in execution order */
@@ -102,6 +111,20 @@ struct plan {
  * if an error was recorded.
  */
 struct plan *plan_build(const struct site *site, struct diags *diags);
+
+/**
+ * plan_build_host(site, server, diags):
+ * Compute the operations that set up the server named ${server} of
+ * ${site} in the namespace jailnet runs in (a real host): its NICs are the
+ * Linux devices that site.conf maps to them (linux.NIC = DEV), renamed to
+ * the names pf.conf and rc.conf use; its bridges, epairs, addresses,
+ * routes, sysctls and firewall as plan_build() makes them; its jails in
+ * namespaces of their own.  No network, outside host or other server.
+ * Record in ${diags} a NIC without a Linux device, an unknown server, and
+ * what plan_build() records.  Return the plan (caller frees) or NULL.
+ */
+struct plan *plan_build_host(const struct site *site, const char *server,
+    struct diags *diags);
 
 /**
  * plan_free(plan):
@@ -136,6 +159,13 @@ void plan_describe_op(const struct plan *plan, const struct op *op,
  * operation, "STEP DESCRIPTION  (FILE:LINE)", deterministic.
  */
 void plan_print(const struct plan *plan, struct strbuf *out);
+
+/**
+ * plan_print_firewalls(plan, out):
+ * Append to ${out} the nft script of each firewall step of ${plan}, each
+ * after a comment line naming the step, the server and the namespace.
+ */
+void plan_print_firewalls(const struct plan *plan, struct strbuf *out);
 
 /**
  * plan_loc_format(loc, buf, size):

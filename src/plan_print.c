@@ -15,6 +15,8 @@ op_kind_name(enum op_kind kind)
 		return "bridge";
 	case OP_VETH:
 		return "veth";
+	case OP_RENAME:
+		return "rename";
 	case OP_MASTER:
 		return "master";
 	case OP_MTU:
@@ -27,6 +29,8 @@ op_kind_name(enum op_kind kind)
 		return "route";
 	case OP_SYSCTL:
 		return "sysctl";
+	case OP_FIREWALL:
+		return "firewall";
 	case OP_NOTE:
 		return "note";
 	}
@@ -51,6 +55,16 @@ ns_name(const struct plan *plan, size_t ns)
 	return ns < plan->nns ? plan->ns[ns].name : "?";
 }
 
+static size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
 void
 plan_describe_op(const struct plan *plan, const struct op *op,
     struct strbuf *out)
@@ -68,6 +82,10 @@ plan_describe_op(const struct plan *plan, const struct op *op,
 	case OP_VETH:
 		strbuf_addf(out, "veth %s in %s <-> %s in %s", op->link, in,
 		    op->peer, ns_name(plan, op->peer_ns));
+		return;
+	case OP_RENAME:
+		strbuf_addf(out, "rename %s -> %s in %s", op->link, op->peer,
+		    in);
 		return;
 	case OP_MASTER:
 		strbuf_addf(out, "master %s -> %s in %s", op->link,
@@ -89,6 +107,11 @@ plan_describe_op(const struct plan *plan, const struct op *op,
 		return;
 	case OP_SYSCTL:
 		strbuf_addf(out, "sysctl %s=%s in %s", op->key, op->value, in);
+		return;
+	case OP_FIREWALL:
+		strbuf_addf(out, "firewall of server %s (pf.conf compiled, "
+		    "%zu lines of nft) in %s", op->server, count_lines(op->text),
+		    in);
 		return;
 	case OP_NOTE:
 		strbuf_addf(out, "note: %s", op->text);
@@ -113,5 +136,22 @@ plan_print(const struct plan *plan, struct strbuf *out)
 			strbuf_addc(out, ' ');
 		strbuf_addf(out, "  (%s)\n", plan_loc_format(plan->ops[i].loc,
 		    where, sizeof(where)));
+	}
+}
+
+void
+plan_print_firewalls(const struct plan *plan, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nops; i++) {
+		const struct op *op = &plan->ops[i];
+
+		if (op->kind != OP_FIREWALL)
+			continue;
+		strbuf_addf(out, "\n# step %zu: the firewall of server %s, "
+		    "loaded in %s as one transaction\n", i + 1, op->server,
+		    ns_name(plan, op->ns));
+		strbuf_adds(out, op->text);
 	}
 }

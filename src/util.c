@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void
 out_of_memory(void)
@@ -197,6 +199,51 @@ read_file(const char *path, size_t *len, int *errnum)
 	if (len != NULL)
 		*len = sb.len;
 	return strbuf_steal(&sb);
+}
+
+int
+write_file_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int *errnum)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	ssize_t n;
+	int fd;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    (mode_t)mode);
+	if (fd < 0)
+		goto fail;
+	/* The umask must not narrow or widen what the caller asked. */
+	if (fchmod(fd, (mode_t)mode) != 0)
+		goto fail;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	*errnum = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
 }
 
 int

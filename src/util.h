@@ -98,6 +98,17 @@ void strbuf_free(struct strbuf *sb);
 char *read_file(const char *path, size_t *len, int *errnum);
 
 /**
+ * write_file_atomic(path, data, len, mode, errnum):
+ * Replace ${path} with the ${len} bytes of ${data}, mode ${mode}: written
+ * to a temporary file beside it, synced, then renamed over it, so that a
+ * reader sees the old file or the new one, never half of one (also after
+ * a crash).  A link at the temporary name is not followed.  Return 0, or
+ * -1 with errno's value in ${errnum} (the temporary file is removed).
+ */
+int write_file_atomic(const char *path, const void *data, size_t len,
+    unsigned mode, int *errnum);
+
+/**
  * make_dir(path, mode):
  * Create the directory ${path} with ${mode} unless it exists.  Return 0,
  * or -1 with errno set.

@@ -16,8 +16,19 @@ iproute2
 iputils-ping
 procps
 spiped
+libssl-dev
+libpq-dev
+libmicrohttpd-dev
+nginx
+postgresql-15
+curl
+tcpdump
 mandoc
 groff-base
+libcurl4-openssl-dev
+nsd
+openssl
+graphviz
 "
 
 missing=

@@ -211,6 +211,100 @@ TEST(pf_nft_examples_compile)
 	}
 }
 
+/*
+ * An address on a bridge member (server a's inic on ibridge): the host's
+ * traffic by ibridge takes pf's interface from the routes, the least
+ * specific first, and a route giving the bridge is written only inside
+ * one giving a member.  Routes of our own replace the bound ones.
+ */
+TEST(pf_nft_member_address_routes)
+{
+	struct site *site = example();
+	struct pf_route rt[4], *saved;
+	struct strbuf out = { 0 };
+	struct pf_bound *b;
+	struct diags d;
+	size_t nsaved, inic, xbr;
+	const char *got, *wide, *narrow;
+	char *want;
+
+	CHECK(site != NULL && site_server(site, "a") != NULL);
+	if (site == NULL || site_server(site, "a") == NULL)
+		return;
+	diags_init(&d);
+	b = pf_bind_source(site, site_server(site, "a"),
+	    source_new("pf.conf", "block all\n", 10), &d);
+	CHECK(b != NULL);
+	if (b == NULL) {
+		diags_free(&d);
+		return;
+	}
+	inic = pf_bound_iface(b, "inic");
+	xbr = pf_bound_iface(b, "xbridge");
+	CHECK(inic != NO_INDEX && xbr != NO_INDEX);
+	memset(rt, 0, sizeof(rt));
+	/* Longest first, as pf_bind sorts them. */
+	CHECK_INT_EQ(ipprefix_parse("192.168.56.128/25", &rt[0].dst), 0);
+	rt[0].iface = xbr;
+	CHECK_INT_EQ(ipprefix_parse("192.168.56.0/24", &rt[1].dst), 0);
+	rt[1].iface = inic;
+	CHECK_INT_EQ(ipprefix_parse("10.0.2.0/24", &rt[2].dst), 0);
+	rt[2].iface = xbr;
+	CHECK_INT_EQ(ipprefix_parse("0.0.0.0/0", &rt[3].dst), 0);
+	rt[3].has_gateway = true;
+	CHECK_INT_EQ(ipaddr_parse("192.168.56.1", &rt[3].gateway), 0);
+	rt[3].iface = inic;
+	saved = b->routes;
+	nsaved = b->nroutes;
+	b->routes = rt;
+	b->nroutes = 4;
+	CHECK_INT_EQ(pf_nft_compile(b, &out, &d), 0);
+	b->routes = saved;
+	b->nroutes = nsaved;
+	got = strbuf_cstr(&out);
+
+	/* In: the connected route on inic, then the /25 inside it back to
+	   the bridge (0x5); the default route has a gateway: the bridge. */
+	want = xasprintf("iifname \"ibridge\" ip saddr 192.168.56.0/24 meta "
+	    "mark set meta mark & 0xff00ffff | 0x%08x\n", (unsigned)(inic +
+	    1) << 16);
+	wide = strstr(got, want);
+	CHECK(wide != NULL);
+	free(want);
+	want = xasprintf("iifname \"ibridge\" ip saddr 192.168.56.128/25 "
+	    "meta mark set meta mark & 0xff00ffff | 0x%08x\n",
+	    (unsigned)(pf_bound_iface(b, "ibridge") + 1) << 16);
+	narrow = strstr(got, want);
+	CHECK(narrow != NULL);
+	CHECK(wide == NULL || narrow == NULL || wide < narrow);
+	free(want);
+	CHECK(strstr(got, "iifname \"ibridge\" meta nfproto") == NULL);
+	CHECK(strstr(got, "ibridge\" ip saddr 10.0.2.0/24") == NULL);
+	/* The address of the member, before rdr. */
+	CHECK(strstr(got, "iifname \"ibridge\" ct original ip daddr "
+	    "192.168.56.110 meta mark set") != NULL);
+
+	/* Out: the default route's gateway is on inic, so inic. */
+	want = xasprintf("oifname \"ibridge\" meta nfproto ipv4 meta mark "
+	    "set meta mark & 0xff00ffff | 0x%08x\n", (unsigned)(inic + 1) <<
+	    16);
+	wide = strstr(got, want);
+	CHECK(wide != NULL);
+	free(want);
+	narrow = strstr(got, "oifname \"ibridge\" ip daddr 192.168.56.0/24 ");
+	CHECK(narrow != NULL);
+	CHECK(wide == NULL || narrow == NULL || wide < narrow);
+	CHECK(strstr(got, "oifname \"ibridge\" ip daddr 192.168.56.128/25 ")
+	    != NULL);
+	/* The bridged path keeps the bridge's own name. */
+	CHECK(strstr(got, "\t\tjump stage_in_port\n\t\tjump stage_in_if\n"
+	    "\t\tjump stage_out_if\n") != NULL);
+
+	strbuf_free(&out);
+	pf_bound_free(b);
+	diags_free(&d);
+}
+
 static char *
 slurp(const char *path)
 {
@@ -407,7 +501,7 @@ TEST(pf_nft_reload)
 	flush = strstr(got, "flush table inet jailnet_a\n");
 	CHECK(flush != NULL);
 	CHECK(strstr(got, "set t_ol_v4 {\n\t\ttype ipv4_addr\n\t\tflags "
-	    "dynamic\n") != NULL && strstr(got, "set t_ol_v4 {") < flush);
+	    "dynamic,timeout\n") != NULL && strstr(got, "set t_ol_v4 {") < flush);
 	CHECK(strstr(got, "flush set inet jailnet_a t_ol_v4") == NULL);
 	CHECK(strstr(got, "flush set inet jailnet_a t_st_v4\n") != NULL);
 	CHECK(strstr(got, "elements = { 10.0.0.0/8 }") > flush);

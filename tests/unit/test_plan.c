@@ -162,7 +162,7 @@ TEST(plan_invariants)
 {
 	struct plan *plan;
 	struct site *site = load_example(&plan);
-	size_t i, nveth = 0, nnotes = 0, nnetns = 0;
+	size_t i, nveth = 0, nnotes = 0, nnetns = 0, nfw = 0;
 	bool vlan_note = false;
 
 	if (plan == NULL)
@@ -191,6 +191,19 @@ TEST(plan_invariants)
 			if (strstr(op->text, "VLAN 2222") != NULL)
 				vlan_note = true;
 			break;
+		case OP_FIREWALL:
+			/* One per server, in its own namespace, after every
+			   link it names exists. */
+			nfw++;
+			CHECK(op->ns < plan->nns);
+			CHECK(plan->ns[op->ns].role == NS_SERVER);
+			CHECK(strstr(op->text, "table inet jailnet_") != NULL);
+			CHECK(i > 0 && plan->ops[i - 1].phase >= PHASE_SYSCTL);
+			break;
+		case OP_RENAME:
+			/* Only in a --host plan. */
+			CHECK(plan->host);
+			break;
 		case OP_BRIDGE:
 		case OP_MASTER:
 		case OP_MTU:
@@ -207,7 +220,9 @@ TEST(plan_invariants)
 	/* 8 hosts, 2 x (2 NICs + 7 epairs). */
 	CHECK_INT_EQ(nveth, 8 + 2 * 9);
 	CHECK_INT_EQ(nnotes, 3);
+	CHECK_INT_EQ(nfw, 2);
 	CHECK(vlan_note);
+	CHECK(find_op(plan, OP_SYSCTL, "uxtely-a", NULL) != NULL);
 	CHECK(find_op(plan, OP_SYSCTL, "uxtely-net-internet", NULL) != NULL);
 	CHECK_STR_EQ(find_op(plan, OP_VETH, "uxtely-a", "xnic")->peer,
 	    "a.xnic");
@@ -222,7 +237,8 @@ out:
 	site_free(site);
 }
 
-/* The text is deterministic and equals the golden file. */
+/* The text (`up -n`: steps, then the rulesets) is deterministic and
+   equals the golden file. */
 TEST(plan_golden)
 {
 	struct plan *plan, *again;
@@ -236,7 +252,9 @@ TEST(plan_golden)
 	site2 = load_example(&again);
 	if (again != NULL) {
 		plan_print(plan, &a);
+		plan_print_firewalls(plan, &a);
 		plan_print(again, &b);
+		plan_print_firewalls(again, &b);
 		CHECK_STR_EQ(strbuf_cstr(&a), strbuf_cstr(&b));
 	}
 	want = read_file("tests/golden/uxtely.plan", NULL, &errnum);
