@@ -264,6 +264,7 @@ cmd_up(int argc, char **argv)
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
 	bool no_services, host;
+	const char *what;
 
 	no_services = take_flag(&argc, argv, "--no-services");
 	host = take_flag(&argc, argv, "--host");
@@ -306,6 +307,8 @@ cmd_up(int argc, char **argv)
 			goto out;
 		}
 		/* The network is up but its supervisor or a jail died. */
+		what = supervise_alive((pid_t)st->supervisor,
+		    st->supervisor_start) ? "a jail's init" : "its supervisor";
 		stop_processes(st, st->netns, st->nnetns);
 		if (state_continue(st, &err) != 0 ||
 		    generate_files(site, host, &err) != 0 ||
@@ -315,8 +318,9 @@ cmd_up(int argc, char **argv)
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 			goto out;
 		}
-		printf("%s is up; its supervisor was not running: started "
-		    "again, pid %ld\n", plan->site, st->supervisor);
+		printf("%s is up; %s was not running: jails and supervisor "
+		    "started again, pid %ld\n", plan->site, what,
+		    st->supervisor);
 		rc = 0;
 		goto out;
 	}

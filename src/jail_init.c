@@ -143,7 +143,7 @@ reap_all(void)
  * The init's life once its view is built: reap, and on SIGTERM (or INT,
  * HUP) stop everything in the jail and exit.  Never returns.
  */
-static void
+static void __attribute__((noreturn))
 init_loop(void)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -184,15 +184,29 @@ init_loop(void)
 	_exit(0);
 }
 
+void
+jail_init_main(void)
+{
+	/* execveat() named it after its descriptor. */
+	prctl(PR_SET_NAME, JAIL_INIT_ARGV0, 0, 0, 0);
+	init_loop();
+}
+
 /* In the init (PID 1 of the new namespaces): build the jail; never returns. */
 static void
 become_init(const struct jail_spec *spec, int report)
 {
+	static const char *const keep_env[] = { "ASAN_OPTIONS",
+	    "UBSAN_OPTIONS" };
+	char *argv[] = { (char *)JAIL_INIT_ARGV0, NULL }, *envp[4], *v;
 	struct nl_error err;
-	int fd;
+	size_t i, n = 0;
+	int fd, exe;
 
 	setsid();
-	prctl(PR_SET_NAME, "jailnet-init", 0, 0, 0);
+	prctl(PR_SET_NAME, JAIL_INIT_ARGV0, 0, 0, 0);
+	/* Our own program, to run again once inside (it is not in the view). */
+	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (sethostname(spec->hostname, strlen(spec->hostname)) != 0) {
 		dprintf(report, "error set hostname %s: %s\n", spec->hostname,
 		    strerror(errno));
@@ -211,6 +225,18 @@ become_init(const struct jail_spec *spec, int report)
 	}
 	dprintf(report, "ok\n");
 	close(report);
+	/*
+	 * Become a fresh `jailnet-init` (main() calls jail_init_main()):
+	 * nothing of `up`'s memory, arguments or environment stays in the
+	 * jail.  If that fails, go on as we are.
+	 */
+	envp[n++] = (char *)"PATH=" JAIL_VIEW_PATH;
+	for (i = 0; i < sizeof(keep_env) / sizeof(*keep_env); i++)
+		if ((v = getenv(keep_env[i])) != NULL)
+			envp[n++] = xasprintf("%s=%s", keep_env[i], v);
+	envp[n] = NULL;
+	if (exe >= 0)
+		execveat(exe, "", argv, envp, AT_EMPTY_PATH);
 	init_loop();
 }
 

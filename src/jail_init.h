@@ -41,6 +41,9 @@
 #define JAIL_INIT_STOP_MS 1000
 #define JAIL_INIT_STEP_MS 2
 
+/* The init's program name, in `ps` of a jail. */
+#define JAIL_INIT_ARGV0 "jailnet-init"
+
 /* The server name under which outside hosts' data, logs and procs go. */
 #define JAIL_INIT_HOST "host"
 
@@ -127,6 +130,15 @@ bool jail_init_all_alive(const struct state *st);
  * init as ${st} records it (0 if none).
  */
 void jail_init_bind_procs(const struct state *st, struct proc_list *list);
+
+/**
+ * jail_init_main():
+ * The life of a jail's init once its jail is built: the init executes
+ * jailnet again as JAIL_INIT_ARGV0 with no argument, and main() calls
+ * this when it sees that name as PID 1.  Reaps orphans; on SIGTERM, INT
+ * or HUP stops what runs in the jail and exits.  Never returns.
+ */
+void jail_init_main(void) __attribute__((noreturn));
 
 /* The namespaces of a running init, open. */
 #define JAIL_NS_N 5

@@ -508,10 +508,9 @@ build_dev(const char *root, struct nl_error *err)
 			rc = -1;
 		} else {
 			close(fd);
-			rc = bind_ro(src, p, true, err);
-			/* Read-only on the mount, not on the device. */
+			rc = do_mount(src, p, NULL, MS_BIND, NULL, err);
 			if (rc == 0 && mount(NULL, p, NULL, MS_BIND |
-			    MS_REMOUNT | MS_NOSUID, NULL) != 0) {
+			    MS_REMOUNT | MS_NOSUID | MS_NOEXEC, NULL) != 0) {
 				nl_error_set(err, errno, "remount %s", p);
 				rc = -1;
 			}

@@ -5,12 +5,14 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_dns.h"
 #include "cmd_exec.h"
 #include "cmd_pf.h"
 #include "cmd_up.h"
+#include "jail_init.h"
 #include "util.h"
 
 struct command {
@@ -50,6 +52,10 @@ main(int argc, char **argv)
 	const char *names[NCOMMANDS], *hint;
 	size_t i;
 
+	/* A jail's init, executed again by itself (jail_init.h). */
+	if (argc == 1 && strcmp(argv[0], JAIL_INIT_ARGV0) == 0 &&
+	    getpid() == 1)
+		jail_init_main();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -165,7 +165,10 @@ exec_child(const struct sproc *sp)
 		dup2(devnull, 0);
 		close(devnull);
 	}
+	/* Nothing of the environment `up` ran in reaches the jail. */
+	clearenv();
 	setenv("PATH", JAIL_VIEW_PATH, 1);
+	setenv("HOME", "/", 1);
 	execv(sp->spec->path, sp->spec->argv);
 	fprintf(stderr, "jailnet: exec %s: %s\n", sp->spec->path,
 	    strerror(errno));

@@ -6,8 +6,9 @@
  * fork, its own session, stdio to ROOT/SITE/supervisor.log) that starts
  * every process of a proc_list in order, each inside the namespaces of
  * its jail's init (jail_init.h: pid, net, uts, ipc, mount; the process's
- * parent is the supervisor, its program a path in the jail's view, $PATH
- * JAIL_VIEW_PATH), with stdout and stderr appended to
+ * parent is the supervisor, its program a path in the jail's view, its
+ * environment only PATH=JAIL_VIEW_PATH and HOME=/), with stdout and
+ * stderr appended to
  * ROOT/SITE/log/SERVER.JAIL.NAME.log.  A process whose jail's init is not
  * running counts as one that exited.  A process that exits is started
  * again after a delay doubling from 0.2 s to 5 s; one that exits
