@@ -437,32 +437,10 @@ jail_init_start_all(const struct jail_specs *specs, struct state *st,
 	return -1;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 bool
 jail_init_stop(pid_t pid, unsigned long long start)
 {
-	int waited;
-
-	if (!supervise_alive(pid, start))
-		return false;
-	kill(pid, SIGTERM);
-	for (waited = 0; waited < 2 * JAIL_INIT_STOP_MS; waited += 5) {
-		if (!supervise_alive(pid, start))
-			return true;
-		sleep_ms(5);
-	}
-	kill(pid, SIGKILL);
-	for (waited = 0; waited < 1000 && supervise_alive(pid, start);
-	    waited += 10)
-		sleep_ms(10);
-	return true;
+	return supervise_terminate(pid, start, 2 * JAIL_INIT_STOP_MS);
 }
 
 size_t

@@ -570,32 +570,30 @@ supervise_alive(pid_t pid, unsigned long long start)
 	    state != 'X';
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 bool
-supervise_stop(pid_t pid, unsigned long long start)
+supervise_terminate(pid_t pid, unsigned long long start, int wait_ms)
 {
 	int waited;
 
 	if (!supervise_alive(pid, start))
 		return false;
 	kill(pid, SIGTERM);
-	for (waited = 0; waited < 2 * SUPERVISE_STOP_MS; waited += 10) {
+	for (waited = 0; waited < wait_ms; waited += 5) {
 		if (!supervise_alive(pid, start))
 			return true;
-		sleep_ms(10);
+		sleep_ms(5);
 	}
 	kill(pid, SIGKILL);
 	for (waited = 0; waited < 1000 && supervise_alive(pid, start);
 	    waited += 10)
 		sleep_ms(10);
 	return true;
+}
+
+bool
+supervise_stop(pid_t pid, unsigned long long start)
+{
+	return supervise_terminate(pid, start, 2 * SUPERVISE_STOP_MS);
 }
 
 struct ns_id {

@@ -75,6 +75,15 @@ bool supervise_alive(pid_t pid, unsigned long long start);
 bool supervise_stop(pid_t pid, unsigned long long start);
 
 /**
+ * supervise_terminate(pid, start, wait_ms):
+ * If the process ${pid} of ${start} is alive, send it SIGTERM, wait up to
+ * ${wait_ms} for it to go, then SIGKILL it and wait up to a second more.
+ * Return true if it was alive.  supervise_stop() with the supervisor's
+ * delay; jail_init_stop() with an init's.
+ */
+bool supervise_terminate(pid_t pid, unsigned long long start, int wait_ms);
+
+/**
  * supervise_kill_netns(names, n, killed):
  * SIGKILL every process whose network namespace is one of the named
  * namespaces ${names} (those that exist), and wait up to a second for them

@@ -109,6 +109,12 @@ int write_file_atomic(const char *path, const void *data, size_t len,
     unsigned mode, int *errnum);
 
 /**
+ * sleep_ms(ms):
+ * Sleep ${ms} milliseconds (less if a signal interrupts).
+ */
+void sleep_ms(long ms);
+
+/**
  * make_dir(path, mode):
  * Create the directory ${path} with ${mode} unless it exists.  Return 0,
  * or -1 with errno set.
