@@ -25,7 +25,7 @@ bench_site() {
 	"$jn" up -n "$dir" 2>/dev/null | awk -v dir="$work" -f "$top/bench/plan2ip.awk" >"$work/$name.up.sh"
 	"$jn" up -n "$dir" 2>/dev/null | awk '$2 == "netns" { print "ip netns del " $3 }' >"$work/$name.down.sh"
 	t0=$(now_ms)
-	"$jn" up "$dir" --no-services >/dev/null 2>&1
+	"$jn" up "$dir" --network-only >/dev/null 2>&1
 	t1=$(now_ms)
 	"$jn" down --purge "$dir" >/dev/null 2>&1
 	t2=$(now_ms)

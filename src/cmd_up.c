@@ -263,14 +263,18 @@ cmd_up(int argc, char **argv)
 	size_t deleted;
 	double t0 = now_ms();
 	int rc = EXIT_INVALID;
-	bool no_services, host;
+	bool no_services, network_only, host;
 	const char *what;
 
 	no_services = take_flag(&argc, argv, "--no-services");
+	network_only = take_flag(&argc, argv, "--network-only");
 	host = take_flag(&argc, argv, "--host");
 	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN | (host ? CLI_SERVER :
 	    0), argc, argv, &opts) != 0)
 		return EXIT_USAGE;
+	if (no_services && network_only)
+		return cli_usage("up", CMD_UP_USAGE, "--no-services and "
+		    "--network-only: one or the other");
 	if (host && opts.server == NULL) {
 		fprintf(stderr, "jailnet up: --host needs --server NAME: "
 		    "which server this host is\nusage: jailnet %s\n",
@@ -281,7 +285,8 @@ cmd_up(int argc, char **argv)
 	    &site)) == NULL)
 		return EXIT_INVALID;
 	/* Every program is found before anything starts. */
-	if (!opts.dry_run && load_procs(site, no_services, &procs) != 0) {
+	if (!opts.dry_run && !network_only &&
+	    load_procs(site, no_services, &procs) != 0) {
 		fprintf(stderr, "jailnet up: nothing was started\n");
 		goto out;
 	}
@@ -300,8 +305,10 @@ cmd_up(int argc, char **argv)
 		goto out;
 	}
 	if (st->complete && all_exist(st)) {
-		if (supervise_alive((pid_t)st->supervisor,
-		    st->supervisor_start) && jail_init_all_alive(st)) {
+		/* A network-only site has no supervisor nor inits. */
+		if ((network_only && st->supervisor == 0) ||
+		    (supervise_alive((pid_t)st->supervisor,
+		    st->supervisor_start) && jail_init_all_alive(st))) {
 			printf("%s is already up\n", plan->site);
 			rc = 0;
 			goto out;
@@ -354,10 +361,10 @@ cmd_up(int argc, char **argv)
 		    host ? ", and this host's changes are undone" : "");
 		goto out;
 	}
-	if (generate_files(site, host, &err) != 0 ||
+	if (!network_only && (generate_files(site, host, &err) != 0 ||
 	    start_jails(site, host ? opts.server : NULL, st, &procs,
 	    &err) != 0 ||
-	    start_supervisor(st, plan->site, &procs, &err) != 0) {
+	    start_supervisor(st, plan->site, &procs, &err) != 0)) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		if (teardown_listed(st, &deleted, &err) != 0 ||
 		    state_remove(st, &err) != 0)
@@ -373,6 +380,13 @@ cmd_up(int argc, char **argv)
 		goto out;
 	}
 	print_notes(plan);
+	if (network_only) {
+		printf("%s is up: %zu namespaces, %zu steps in %.0f ms; network "
+		    "and firewall only: no jail inits, no processes\n",
+		    plan->site, plan->nns, plan->nops, now_ms() - t0);
+		rc = 0;
+		goto out;
+	}
 	printf("%s is up: %zu namespaces, %zu steps, %zu jail inits in %.0f "
 	    "ms; supervisor %ld runs %zu processes%s\n", plan->site, plan->nns,
 	    plan->nops, st->ninits, now_ms() - t0, st->supervisor, procs.n,

@@ -6,7 +6,7 @@
 #ifndef JAILNET_CMD_UP_H
 #define JAILNET_CMD_UP_H
 
-#define CMD_UP_USAGE "up SITE [-n] [--no-services] [--server NAME --host]"
+#define CMD_UP_USAGE "up SITE [-n] [--no-services | --network-only] [--server NAME --host]"
 #define CMD_DOWN_USAGE "down SITE [--purge]"
 #define CMD_STATUS_USAGE "status SITE [--json]"
 
