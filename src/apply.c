@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "netns.h"
 #include "nft_run.h"
@@ -389,6 +390,95 @@ finish(struct applier *ap, bool rollback)
 	free(ap->pending);
 }
 
+/*
+ * The end of the run of firewall steps that starts at step ${i} and can be
+ * loaded at once: only in a simulation (a --host plan writes its undo log
+ * step by step) and without the test hooks, which count single steps.
+ * Return ${i} + 1 or less when step ${i} runs alone.
+ */
+static size_t
+firewall_run(const struct applier *ap, size_t i)
+{
+	size_t end = i;
+
+	if (ap->undo != NULL || ap->hooks.crash_after != 0 ||
+	    ap->hooks.fail_at != 0)
+		return i + 1;
+	while (end < ap->plan->nops && ap->plan->ops[end].kind == OP_FIREWALL)
+		end++;
+	return end;
+}
+
+/* At most this many rulesets load at once. */
+#define FIREWALL_PARALLEL 32
+
+/*
+ * Load the rulesets of steps [${i}, ${end}), each in its own namespace, in
+ * child processes running at the same time: most of a load is the kernel
+ * waiting for its commit to be safe (RCU), which overlaps.  A child
+ * reports nft's reason through a pipe.  Return 0, or -1 with the first
+ * failing step in the error.
+ */
+static int
+load_firewalls(struct applier *ap, size_t i, size_t end)
+{
+	size_t start, k;
+	int rc = 0;
+
+	for (start = i; start < end; start += FIREWALL_PARALLEL) {
+		size_t stop = start + FIREWALL_PARALLEL < end ?
+		    start + FIREWALL_PARALLEL : end;
+		pid_t pids[FIREWALL_PARALLEL];
+		int fds[FIREWALL_PARALLEL];
+
+		for (k = start; k < stop; k++) {
+			const struct op *op = &ap->plan->ops[k];
+			struct nl_error nle;
+			int p[2];
+
+			pids[k - start] = -1;
+			fds[k - start] = -1;
+			if (pipe2(p, O_CLOEXEC) != 0)
+				continue;
+			if ((pids[k - start] = fork()) == 0) {
+				close(p[0]);
+				if (nft_run_in_netns(ap->ns[op->ns].fd,
+				    op->text, false, NULL, &nle) == 0)
+					_exit(0);
+				if (write(p[1], nle.msg, strlen(nle.msg)) < 0)
+					_exit(2);
+				_exit(1);
+			}
+			close(p[1]);
+			fds[k - start] = p[0];
+		}
+		for (k = start; k < stop; k++) {
+			char msg[sizeof(ap->err->msg)];
+			ssize_t n = 0;
+			int status = 0;
+
+			if (fds[k - start] >= 0) {
+				n = read(fds[k - start], msg, sizeof(msg) - 1);
+				close(fds[k - start]);
+			}
+			msg[n > 0 ? n : 0] = '\0';
+			if (pids[k - start] > 0)
+				waitpid(pids[k - start], &status, 0);
+			if (pids[k - start] > 0 && WIFEXITED(status) &&
+			    WEXITSTATUS(status) == 0) {
+				step_done(ap, 1);
+				continue;
+			}
+			if (rc == 0)
+				step_error(ap, k, pids[k - start] < 0 ?
+				    "cannot start a process to load it" :
+				    msg[0] != '\0' ? msg : "nft failed");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 /* Open the namespace jailnet runs in, for a --host plan. */
 static int
 open_current(struct applier *ap, size_t i)
@@ -429,9 +519,17 @@ apply_plan(const struct plan *plan, struct state *st, struct undo_log *undo,
 	for (i = 0; i < plan->nns; i++)
 		if (plan->ns[i].current && open_current(&ap, i) != 0)
 			goto fail;
-	for (i = 0; i < plan->nops; i++)
-		if (run_step(&ap, i) != 0)
+	for (i = 0; i < plan->nops; i++) {
+		size_t end = firewall_run(&ap, i);
+
+		if (end > i + 1) {
+			if (flush(&ap) != 0 || load_firewalls(&ap, i, end) != 0)
+				goto fail;
+			i = end - 1;
+		} else if (run_step(&ap, i) != 0) {
 			goto fail;
+		}
+	}
 	if (flush(&ap) != 0)
 		goto fail;
 	finish(&ap, false);
