@@ -452,29 +452,36 @@ dns_write_host(const char *data_root, const struct site *site, size_t host,
  * They would hide the generated files from then on: `up` removes them
  * before the view is mounted again.
  */
+/* Remove ${path} (freed) if it is there. */
+static int
+remove_present(char *path, struct nl_error *err)
+{
+	int rc = 0;
+
+	if (unlink(path) != 0 && errno != ENOENT) {
+		nl_error_set(err, errno, "remove %s: %s", path,
+		    strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
 static int
 drop_live_copies(const char *data_root, const struct site *site, size_t host,
     struct nl_error *err)
 {
-	const char *name = site->hosts[host].name;
-	char *path;
+	char *dir = xasprintf("%s/%s/data/host/%s/etc/nsd", data_root,
+	    site->name, site->hosts[host].name);
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	for (i = 0; rc == 0 && i <= site->nzones; i++) {
-		if (i < site->nzones && site->zones[i].host != host)
-			continue;
-		path = i < site->nzones ? xasprintf("%s/%s/data/host/%s/etc/"
-		    "nsd/%s.zone", data_root, site->name, name,
-		    site->zones[i].name) : xasprintf("%s/%s/data/host/%s/etc/"
-		    "nsd/nsd.conf", data_root, site->name, name);
-		if (unlink(path) != 0 && errno != ENOENT) {
-			nl_error_set(err, errno, "remove %s: %s", path,
-			    strerror(errno));
-			rc = -1;
-		}
-		free(path);
-	}
+	rc = remove_present(xasprintf("%s/nsd.conf", dir), err);
+	for (i = 0; rc == 0 && i < site->nzones; i++)
+		if (site->zones[i].host == host)
+			rc = remove_present(xasprintf("%s/%s.zone", dir,
+			    site->zones[i].name), err);
+	free(dir);
 	return rc;
 }
 

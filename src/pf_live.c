@@ -121,10 +121,11 @@ add_value(struct pf_live_table *t, const json_t *val, long age)
 	}
 	if ((o = json_object_get(val, "prefix")) != NULL) {
 		const json_t *len = json_object_get(o, "len");
+		const char *addr = json_string_value(json_object_get(o,
+		    "addr"));
 
-		if (ipaddr_parse(json_string_value(json_object_get(o,
-		    "addr")) ? json_string_value(json_object_get(o, "addr")) :
-		    "", &p.addr) != 0 || !json_is_integer(len) ||
+		if (addr == NULL || ipaddr_parse(addr, &p.addr) != 0 ||
+		    !json_is_integer(len) ||
 		    json_integer_value(len) < 0 ||
 		    json_integer_value(len) > (json_int_t)ipaddr_bits(&p.addr))
 			return -1;

@@ -25,7 +25,6 @@ struct builder {
 	size_t seqcap;
 	size_t *net_ns;			/* per network: its namespace */
 	struct name_set *net_names;	/* per network: its link names */
-	bool host;			/* plan_build_host(): NICs are real */
 };
 
 static bool
@@ -344,7 +343,7 @@ plan_iface(struct builder *bld, const struct server *srv, size_t k,
 
 	switch (ifc->kind) {
 	case IFACE_NIC:
-		if (bld->host) {
+		if (bld->plan->host) {
 			plan_real_nic(bld, srv, ifc, ns);
 			break;
 		}
@@ -404,7 +403,7 @@ plan_server(struct builder *bld, const struct server *srv)
 	size_t srv_ns, *jail_ns, k;
 	const struct jail *j;
 
-	if (bld->host) {
+	if (bld->plan->host) {
 		struct plan_ns *cur = VEC_PUSH(bld->plan->ns, bld->plan->nns,
 		    bld->plan->nscap);
 
@@ -533,8 +532,8 @@ plan_build_host(const struct site *site, const char *server,
 		    "server", server);
 		return NULL;
 	}
+	/* NICs are real devices here (plan_real_nic()). */
 	builder_start(&bld, site, diags)->host = true;
-	bld.host = true;
 	plan_server(&bld, &site->servers[i]);
 	return builder_finish(&bld, nerrors);
 }

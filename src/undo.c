@@ -179,9 +179,7 @@ undo_line(struct nl_sock *sk, char *line, struct nl_error *err)
 	for (tok = strtok_r(line, " \n", &save); tok != NULL && n < 4;
 	    tok = strtok_r(NULL, " \n", &save))
 		w[n++] = tok;
-	if (n == 2 && str_eq(w[0], "server")) {
-		rc = 0;
-	} else if (n == 2 && str_eq(w[0], "link")) {
+	if (n == 2 && str_eq(w[0], "link")) {
 		if (nl_link_delete(b, w[1], err) != 0)
 			rc = err->errnum == ENODEV ? 0 : -1;
 		else
@@ -270,7 +268,8 @@ undo_replay(const char *root, const char *site, size_t *undone,
 		goto out;
 	}
 	for (i = n; i-- > 0;) {
-		if (lines[i][0] == '\0')
+		/* Empty lines and "server NAME" undo nothing. */
+		if (lines[i][0] == '\0' || strncmp(lines[i], "server ", 7) == 0)
 			continue;
 		if (undo_line(sk, lines[i], &e) != 0) {
 			if (rc == 0)
