@@ -17,3 +17,29 @@ golden() {
 		sed 's/^/    /' "$3.diff" | head -n 40
 	fi
 }
+
+# wait_listening NETNS PORT...: wait (at most 10 s) until each TCP PORT
+# has a listening socket in network namespace NETNS ("" for this one).
+# A fixed sleep after starting a listener races a loaded machine.
+wait_listening() {
+	_wl_ns=$1
+	shift
+	for _wl_port in "$@"; do
+		_wl_i=0
+		while :; do
+			if [ -n "$_wl_ns" ]; then
+				_wl_out=$(ip netns exec "$_wl_ns" ss -Hltn \
+				    "sport = :$_wl_port" 2>/dev/null)
+			else
+				_wl_out=$(ss -Hltn "sport = :$_wl_port" 2>/dev/null)
+			fi
+			[ -n "$_wl_out" ] && break
+			_wl_i=$((_wl_i + 1))
+			if [ "$_wl_i" -ge 200 ]; then
+				echo "# nothing listens on $_wl_port in ${_wl_ns:-this namespace} after 10 s"
+				return 1
+			fi
+			sleep 0.05
+		done
+	done
+}
