@@ -201,7 +201,12 @@ add_rate(unsigned n, unsigned secs, struct strbuf *out)
 	return false;
 }
 
-/* The per-rule meters of max-src-conn-rate (sets rate_N_vF). */
+/*
+ * The per-rule meters of max-src-conn-rate (sets rate_N_vF).  No size:
+ * the kernel bounds a set filled from the packet path to 65535 entries
+ * anyway, and an explicit size makes it allocate the hash for all of
+ * them at once (measured: 20 ms more per ruleset's first load).
+ */
 static void
 add_rate_sets(const struct nft_ctx *ctx, struct strbuf *out)
 {
@@ -213,7 +218,7 @@ add_rate_sets(const struct nft_ctx *ctx, struct strbuf *out)
 			if (!(ctx->rated[i].fams & f))
 				continue;
 			strbuf_addf(out, "\tset rate_%u_%s {\n\t\ttype %s\n"
-			    "\t\tsize 65535\n\t\tflags dynamic,timeout\n"
+			    "\t\tflags dynamic,timeout\n"
 			    "\t\ttimeout %us\n\t}\n", ctx->rated[i].id,
 			    f == NFT_FAM_6 ? "v6" : "v4", set_type(f),
 			    ctx->rated[i].rule->state.max_src_conn_secs ?
