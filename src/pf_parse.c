@@ -140,6 +140,28 @@ pf_accept_comma(struct pf_parser *p)
 	pf_accept_char(p, ',');
 }
 
+int
+pf_parse_one_or_list(struct pf_parser *p, pf_item_parser item, void *arg)
+{
+	if (!pf_accept_char(p, '{'))
+		return item(p, arg);
+	pf_skip_nl(p);
+	return pf_parse_list_rest(p, item, arg);
+}
+
+int
+pf_parse_list_rest(struct pf_parser *p, pf_item_parser item, void *arg)
+{
+	for (;;) {
+		if (item(p, arg) != 0)
+			return -1;
+		pf_skip_nl(p);
+		if (pf_accept_char(p, '}'))
+			return 0;
+		pf_accept_comma(p);
+	}
+}
+
 /* Errors. */
 
 void
@@ -389,10 +411,19 @@ add_option(struct pf_parser *p, enum pf_option_kind kind, struct loc loc)
 	return o;
 }
 
+/* Where a "set timeout" or "set limit" is, and which of the two. */
+struct name_number_ctx {
+	struct loc setloc;
+	int limit;
+};
+
 /* STRING NUMBER or interval NUMBER, after "set timeout" / "set limit". */
 static int
-parse_name_number(struct pf_parser *p, struct loc setloc, int limit)
+parse_name_number(struct pf_parser *p, void *arg)
 {
+	const struct name_number_ctx *ctx = arg;
+	struct loc setloc = ctx->setloc;
+	int limit = ctx->limit;
 	static const char *const limits[] = {
 		"states", "src-nodes", "frags", "table-entries",
 	};
@@ -446,17 +477,9 @@ parse_name_number(struct pf_parser *p, struct loc setloc, int limit)
 static int
 parse_name_numbers(struct pf_parser *p, struct loc setloc, int limit)
 {
-	if (!pf_accept_char(p, '{'))
-		return parse_name_number(p, setloc, limit);
-	pf_skip_nl(p);
-	for (;;) {
-		if (parse_name_number(p, setloc, limit) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	struct name_number_ctx ctx = { setloc, limit };
+
+	return pf_parse_one_or_list(p, parse_name_number, &ctx);
 }
 
 /* Forget the interfaces pf skips ("set skip on none"). */

@@ -125,7 +125,13 @@ struct pf_rule_lists {
  * pf_skip_nl(): skip newlines (pfctl's optnl, inside braces).
  * pf_accept_comma(): take an optional "," (pfctl's comma).
  * pf_at_end(p): return 0 if the statement ends here, else a syntax error.
+ * pf_parse_one_or_list(p, item, arg): pfctl's "ITEM | { ITEM [,] ... }",
+ * newlines allowed inside the braces; ${item} parses one item into
+ * ${arg}.  pf_parse_list_rest(): the items and the "}" of such a list,
+ * after its "{" and newlines.  Both return 0, or -1 with the error that
+ * ${item} or a syntax error recorded.
  */
+typedef int (*pf_item_parser)(struct pf_parser *p, void *arg);
 const struct pf_tok *pf_peek(struct pf_parser *p);
 const struct pf_tok *pf_peek2(struct pf_parser *p);
 void pf_advance(struct pf_parser *p);
@@ -138,6 +144,8 @@ int pf_expect_char(struct pf_parser *p, int ch);
 void pf_skip_nl(struct pf_parser *p);
 void pf_accept_comma(struct pf_parser *p);
 int pf_at_end(struct pf_parser *p);
+int pf_parse_one_or_list(struct pf_parser *p, pf_item_parser item, void *arg);
+int pf_parse_list_rest(struct pf_parser *p, pf_item_parser item, void *arg);
 
 /*
  * Each of these records an error, marks the statement as failed and

@@ -82,8 +82,9 @@ pf_parse_if_item(struct pf_parser *p, struct pf_ifspec *out)
 
 /* if_item_not: ["!"] if_item. */
 static int
-parse_if_item_not(struct pf_parser *p, struct pf_iflist *out)
+parse_if_item_not(struct pf_parser *p, void *arg)
 {
+	struct pf_iflist *out = arg;
 	struct pf_ifspec *i = VEC_PUSH(out->v, out->n, out->cap);
 	struct loc bang = pf_peek(p)->loc;
 
@@ -102,24 +103,15 @@ int
 pf_parse_interface(struct pf_parser *p, struct pf_iflist *out)
 {
 	pf_advance(p);		/* "on" */
-	if (!pf_accept_char(p, '{'))
-		return parse_if_item_not(p, out);
-	pf_skip_nl(p);
-	for (;;) {
-		if (parse_if_item_not(p, out) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	return pf_parse_one_or_list(p, parse_if_item_not, out);
 }
 
 /* Protocols. */
 
 static int
-parse_proto_item(struct pf_parser *p, struct pf_protolist *out)
+parse_proto_item(struct pf_parser *p, void *arg)
 {
+	struct pf_protolist *out = arg;
 	const struct pf_tok *t = pf_peek(p);
 	struct pf_proto_item *it;
 	long long v;
@@ -152,17 +144,7 @@ int
 pf_parse_proto(struct pf_parser *p, struct pf_protolist *out)
 {
 	pf_advance(p);		/* "proto" */
-	if (!pf_accept_char(p, '{'))
-		return parse_proto_item(p, out);
-	pf_skip_nl(p);
-	for (;;) {
-		if (parse_proto_item(p, out) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	return pf_parse_one_or_list(p, parse_proto_item, out);
 }
 
 /* Addresses. */
@@ -536,18 +518,17 @@ pf_parse_ipspec(struct pf_parser *p, struct pf_addrlist *out)
 	return pf_parse_ipspec_list(p, out);
 }
 
+static int
+parse_ipspec_item(struct pf_parser *p, void *arg)
+{
+	return pf_parse_ipspec(p, arg);
+}
+
 /* host_list "}", after "{" and newlines. */
 int
 pf_parse_ipspec_list(struct pf_parser *p, struct pf_addrlist *out)
 {
-	for (;;) {
-		if (pf_parse_ipspec(p, out) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	return pf_parse_list_rest(p, parse_ipspec_item, out);
 }
 
 /* Ports. */
@@ -648,8 +629,9 @@ parse_unaryop(struct pf_parser *p)
 }
 
 static int
-parse_port_item(struct pf_parser *p, struct pf_portlist *out)
+parse_port_item(struct pf_parser *p, void *arg)
 {
+	struct pf_portlist *out = arg;
 	struct loc start = pf_peek(p)->loc, loc, loc2;
 	struct loc mloc = pf_peek(p)->macro_loc;
 	enum pf_port_op op = parse_unaryop(p);
@@ -691,17 +673,7 @@ parse_port_item(struct pf_parser *p, struct pf_portlist *out)
 int
 pf_parse_portspec(struct pf_parser *p, struct pf_portlist *out)
 {
-	if (!pf_accept_char(p, '{'))
-		return parse_port_item(p, out);
-	pf_skip_nl(p);
-	for (;;) {
-		if (parse_port_item(p, out) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	return pf_parse_one_or_list(p, parse_port_item, out);
 }
 
 /* from / to. */
@@ -746,9 +718,18 @@ pf_parse_fromto(struct pf_parser *p, struct pf_rule_lists *l)
 
 /* ICMP types. */
 
+/* The list an icmp-type or icmp6-type item goes to, and its family. */
+struct icmp_item_ctx {
+	int af;
+	struct pf_icmplist *out;
+};
+
 static int
-parse_icmp_item(struct pf_parser *p, int af, struct pf_icmplist *out)
+parse_icmp_item(struct pf_parser *p, void *arg)
 {
+	const struct icmp_item_ctx *ctx = arg;
+	int af = ctx->af;
+	struct pf_icmplist *out = ctx->out;
 	const struct pf_tok *t = pf_peek(p);
 	const char *v6 = af == AF_INET6 ? "6" : "";
 	struct pf_icmp_item *it;
@@ -798,20 +779,12 @@ parse_icmp_item(struct pf_parser *p, int af, struct pf_icmplist *out)
 int
 pf_parse_icmpspec(struct pf_parser *p, struct pf_icmplist *out)
 {
-	int af = pf_is_kw(pf_peek(p), "icmp6-type") ? AF_INET6 : AF_INET;
+	struct icmp_item_ctx ctx = {
+		pf_is_kw(pf_peek(p), "icmp6-type") ? AF_INET6 : AF_INET, out
+	};
 
 	pf_advance(p);
-	if (!pf_accept_char(p, '{'))
-		return parse_icmp_item(p, af, out);
-	pf_skip_nl(p);
-	for (;;) {
-		if (parse_icmp_item(p, af, out) != 0)
-			return -1;
-		pf_skip_nl(p);
-		if (pf_accept_char(p, '}'))
-			return 0;
-		pf_accept_comma(p);
-	}
+	return pf_parse_one_or_list(p, parse_icmp_item, &ctx);
 }
 
 /* TCP flags. */

@@ -123,32 +123,26 @@ settle_pool(struct pf_parser *p, struct pf_rule *r, struct pf_addrlist *pool)
 	return 0;
 }
 
+/* One host of a redirection pool, appended to the pool ${arg}. */
+static int
+parse_pool_host(struct pf_parser *p, void *arg)
+{
+	struct pf_addrlist *pool = arg;
+
+	return pf_parse_host(p, VEC_PUSH(pool->v, pool->n, pool->cap));
+}
+
 /* -> host | -> { host [,] ... }, then [port portstar] if ${port}. */
 static int
 parse_redirection(struct pf_parser *p, struct pf_rule *r,
     struct pf_addrlist *pool, int list, uint16_t *a, uint16_t *b,
     int *range, struct loc *ploc)
 {
-	struct pf_addr *h;
-
 	r->rpool.loc = pf_peek(p)->loc;
 	pf_advance(p);		/* "->" */
-	if (list && pf_accept_char(p, '{')) {
-		pf_skip_nl(p);
-		for (;;) {
-			h = VEC_PUSH(pool->v, pool->n, pool->cap);
-			if (pf_parse_host(p, h) != 0)
-				return -1;
-			pf_skip_nl(p);
-			if (pf_accept_char(p, '}'))
-				break;
-			pf_accept_comma(p);
-		}
-	} else {
-		h = VEC_PUSH(pool->v, pool->n, pool->cap);
-		if (pf_parse_host(p, h) != 0)
-			return -1;
-	}
+	if ((list ? pf_parse_one_or_list(p, parse_pool_host, pool) :
+	    parse_pool_host(p, pool)) != 0)
+		return -1;
 	if (!pf_accept_kw(p, "port"))
 		return 0;
 	return pf_parse_portrange(p, 1, a, b, range, ploc);

@@ -773,11 +773,18 @@ out:
 
 /* Antispoof. */
 
+/* An antispoof's interfaces, and for each whether it was "(IF)". */
+struct antispoof_ifs {
+	struct pf_iflist ifs;
+	struct pf_addrlist dyn;
+};
+
 /* antispoof_if: if_item | ( if_item ) */
 static int
-parse_antispoof_if(struct pf_parser *p, struct pf_iflist *ifs,
-    struct pf_addrlist *dyn)
+parse_antispoof_if(struct pf_parser *p, void *arg)
 {
+	struct pf_iflist *ifs = &((struct antispoof_ifs *)arg)->ifs;
+	struct pf_addrlist *dyn = &((struct antispoof_ifs *)arg)->dyn;
 	struct pf_ifspec *i = VEC_PUSH(ifs->v, ifs->n, ifs->cap);
 	struct pf_addr *d = VEC_PUSH(dyn->v, dyn->n, dyn->cap);
 
@@ -794,8 +801,7 @@ parse_antispoof_if(struct pf_parser *p, struct pf_iflist *ifs,
 int
 pf_parse_antispoof(struct pf_parser *p)
 {
-	struct pf_iflist ifs = { 0 };
-	struct pf_addrlist dyn = { 0 };
+	struct antispoof_ifs as = { 0 };
 	struct pf_rule r;
 	struct pf_rule_lists l;
 	const struct pf_tok *t;
@@ -812,19 +818,8 @@ pf_parse_antispoof(struct pf_parser *p)
 		pf_syntax_error(p);
 		goto out;
 	}
-	if (pf_accept_char(p, '{')) {
-		pf_skip_nl(p);
-		for (;;) {
-			if (parse_antispoof_if(p, &ifs, &dyn) != 0)
-				goto out;
-			pf_skip_nl(p);
-			if (pf_accept_char(p, '}'))
-				break;
-			pf_accept_comma(p);
-		}
-	} else if (parse_antispoof_if(p, &ifs, &dyn) != 0) {
+	if (pf_parse_one_or_list(p, parse_antispoof_if, &as) != 0)
 		goto out;
-	}
 	parse_af(p, &r);
 	for (;;) {
 		t = pf_peek(p);
@@ -844,7 +839,7 @@ pf_parse_antispoof(struct pf_parser *p)
 	r.action = PF_ACT_BLOCK;
 	r.block = PF_BLOCK_DROP;
 	r.dir = PF_DIR_IN;
-	for (i = 0; i < ifs.n; i++) {
+	for (i = 0; i < as.ifs.n; i++) {
 		/* block in on ! IF from IF:network, then block in from IF
 		   (pfctl leaves the second out for loopback interfaces). */
 		for (pass = 0; pass < 2; pass++) {
@@ -853,19 +848,19 @@ pf_parse_antispoof(struct pf_parser *p)
 				struct pf_ifspec *j = VEC_PUSH(l.ifs.v,
 				    l.ifs.n, l.ifs.cap);
 
-				j->name = xstrdup(ifs.v[i].name);
+				j->name = xstrdup(as.ifs.v[i].name);
 				j->neg = 1;
-				j->loc = ifs.v[i].loc;
-				j->macro_loc = ifs.v[i].macro_loc;
+				j->loc = as.ifs.v[i].loc;
+				j->macro_loc = as.ifs.v[i].macro_loc;
 			}
 			a = VEC_PUSH(l.src.v, l.src.n, l.src.cap);
-			a->kind = dyn.v[i].kind == PF_ADDR_DYNIFACE ?
+			a->kind = as.dyn.v[i].kind == PF_ADDR_DYNIFACE ?
 			    PF_ADDR_DYNIFACE : PF_ADDR_IFACE;
-			a->name = xstrdup(ifs.v[i].name);
+			a->name = xstrdup(as.ifs.v[i].name);
 			a->ifmods = pass == 0 ? PF_IFMOD_NETWORK : 0;
 			a->mask = -1;
-			a->loc = ifs.v[i].loc;
-			a->macro_loc = ifs.v[i].macro_loc;
+			a->loc = as.ifs.v[i].loc;
+			a->macro_loc = as.ifs.v[i].macro_loc;
 			r.origin = pass == 0 ? PF_ORIGIN_ANTISPOOF_NET :
 			    PF_ORIGIN_ANTISPOOF_ADDR;
 			rc = pf_expand(p, &r, &l, PF_RS_FILTER);
@@ -876,10 +871,10 @@ pf_parse_antispoof(struct pf_parser *p)
 	}
 	rc = 0;
 out:
-	for (i = 0; i < ifs.n; i++)
-		free(ifs.v[i].name);
-	free(ifs.v);
-	free(dyn.v);
+	for (i = 0; i < as.ifs.n; i++)
+		free(as.ifs.v[i].name);
+	free(as.ifs.v);
+	free(as.dyn.v);
 	pf_rule_clear(&r);
 	return rc;
 }
