@@ -15,6 +15,7 @@ nftables
 iproute2
 iputils-ping
 procps
+python3
 spiped
 libssl-dev
 libpq-dev
