@@ -158,12 +158,7 @@ init_loop(void)
 	 * SIGKILL from outside): handlers make them deliverable, the mask
 	 * keeps them for sigtimedwait().
 	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_lifecycle_signals(&set);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = noop_handler;
 	sigaction(SIGCHLD, &sa, NULL);

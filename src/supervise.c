@@ -357,12 +357,7 @@ run(struct supervisor *sv)
 	size_t i;
 	int sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_lifecycle_signals(&set);
 	say("supervisor %ld: %zu processes", (long)getpid(), sv->n);
 	for (i = 0; i < sv->n; i++)
 		start_proc(&sv->procs[i]);

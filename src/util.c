@@ -353,3 +353,14 @@ closest_word(const char *word, const char *const *words, size_t nwords)
 		return NULL;
 	return best;
 }
+
+void
+block_lifecycle_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}

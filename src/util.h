@@ -8,6 +8,7 @@
 #ifndef JAILNET_UTIL_H
 #define JAILNET_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -113,6 +114,14 @@ int write_file_atomic(const char *path, const void *data, size_t len,
  * Sleep ${ms} milliseconds (less if a signal interrupts).
  */
 void sleep_ms(long ms);
+
+/**
+ * block_lifecycle_signals(set):
+ * Block SIGCHLD, SIGTERM, SIGINT and SIGHUP and store that set in ${set},
+ * for a loop that takes them with sigtimedwait() (the supervisor, a
+ * jail's init).  Cannot fail.
+ */
+void block_lifecycle_signals(sigset_t *set);
 
 /**
  * make_dir(path, mode):
