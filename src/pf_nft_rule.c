@@ -601,7 +601,9 @@ filter_notes(const struct pf_rule *r, enum nft_stage stage,
 	if (r->action == PF_ACT_PASS && so->max_src_conn_rate)
 		note(notes, "max-src-conn-rate: a token bucket per source "
 		    "(refilled at N/S per second, burst N) counts completed "
-		    "handshakes; pf's counter decays linearly");
+		    "handshakes; pf's counter decays linearly; at most 65535 "
+		    "sources per rule are counted (pf refuses new sources' "
+		    "states at its src-nodes limit instead)");
 	if (so->overload != NULL && so->flush && !so->flush_global)
 		note(notes, "overload flush: all established traffic of the "
 		    "source is dropped, as with flush global");
