@@ -22,12 +22,10 @@ cli_parse(const char *cmd, const char *usage, unsigned accepted, int argc,
 			opts->dry_run = 1;
 		} else if (strcmp(a, "--server") == 0 &&
 		    (accepted & CLI_SERVER)) {
-			if (i + 1 >= argc || argv[i + 1][0] == '-') {
-				fprintf(stderr, "jailnet %s: --server needs a "
-				    "server name\n", cmd);
-				goto usage;
-			}
-			opts->server = argv[++i];
+			opts->server = cli_option_value(cmd, usage, argc,
+			    argv, &i, "a server name");
+			if (opts->server == NULL)
+				return -1;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "jailnet %s: unknown option '%s'\n",
 			    cmd, a);
@@ -74,6 +72,17 @@ cli_pick_server(const struct site *site, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+cli_option_value(const char *cmd, const char *usage, int argc, char **argv,
+    int *i, const char *what)
+{
+	if (*i + 1 >= argc || argv[*i + 1][0] == '-') {
+		cli_usage(cmd, usage, "%s needs %s", argv[*i], what);
+		return NULL;
+	}
+	return argv[++*i];
 }
 
 int

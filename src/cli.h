@@ -43,6 +43,15 @@ int cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /**
+ * cli_option_value(cmd, usage, argc, argv, i, what):
+ * The value of the option ${argv}[*${i}]: the next argument, which must not
+ * look like an option; *${i} then indexes it.  If there is none, print
+ * "jailnet CMD: OPTION needs WHAT" and ${usage} to stderr and return NULL.
+ */
+const char *cli_option_value(const char *cmd, const char *usage, int argc,
+    char **argv, int *i, const char *what);
+
+/**
  * cli_load_site(dir, remarks):
  * Load the site ${dir}, printing every diagnostic to stderr, the remarks
  * (what jailnet will do differently from FreeBSD) only if ${remarks} is

@@ -74,11 +74,10 @@ parse_args(int argc, char **argv, struct dns_args *a)
 		if (strcmp(argv[i], "--wait") == 0) {
 			a->wait = true;
 		} else if (strcmp(argv[i], "--from") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '-') {
-				usage("--from needs an outside host's name");
+			a->from = cli_option_value("dns", CMD_DNS_USAGE, argc, argv,
+			    &i, "an outside host's name");
+			if (a->from == NULL)
 				return -1;
-			}
-			a->from = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "jailnet dns: unknown option '%s'\n",
 			    argv[i]);
@@ -247,13 +246,6 @@ query(const char *netns, const char *zone, int type,
 	return status == 0 ? 0 : -1;
 }
 
-/* The device and inode of a network namespace file, or -1. */
-static int
-ns_id(const char *path, struct stat *st)
-{
-	return stat(path, st);
-}
-
 /* Is ${pid} a process called nsd in the namespace ${want}? */
 static bool
 is_nsd_in(long pid, const struct stat *want, long *ppid)
@@ -263,7 +255,7 @@ is_nsd_in(long pid, const struct stat *want, long *ppid)
 	bool yes;
 
 	snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
-	if (ns_id(path, &st) != 0 || st.st_ino != want->st_ino ||
+	if (stat(path, &st) != 0 || st.st_ino != want->st_ino ||
 	    st.st_dev != want->st_dev)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
@@ -316,7 +308,7 @@ find_nsd(const struct site *site, const struct outside_host *h,
 	DIR *dir;
 
 	path = xasprintf("%s/%s", NETNS_DIR, netns);
-	if (ns_id(path, &want) != 0) {
+	if (stat(path, &want) != 0) {
 		free(path);
 		return 0;
 	}

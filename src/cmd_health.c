@@ -82,11 +82,10 @@ parse_args(int argc, char **argv, struct health_args *a)
 				return -1;
 			}
 		} else if (strcmp(argv[i], "--from") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '-') {
-				usage("--from needs an outside host's name");
+			a->from = cli_option_value("health", CMD_HEALTH_USAGE, argc, argv,
+			    &i, "an outside host's name");
+			if (a->from == NULL)
 				return -1;
-			}
-			a->from = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "jailnet health: unknown option '%s'\n",
 			    argv[i]);
