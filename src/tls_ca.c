@@ -139,40 +139,28 @@ out:
 	return rc;
 }
 
-/* Read a PEM certificate; NULL with ${err} filled if it cannot. */
-static X509 *
-load_cert(const char *path, struct nl_error *err)
+/*
+ * Read a PEM private key (${key}) or certificate from ${path}: an
+ * EVP_PKEY or an X509, owned by the caller; NULL with ${err} filled if it
+ * cannot.
+ */
+static void *
+load_pem(const char *path, bool key, struct nl_error *err)
 {
 	BIO *b = BIO_new_file(path, "r");
-	X509 *x = NULL;
+	void *v = NULL;
 	char what[320];
 
 	if (b != NULL)
-		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+		v = key ? (void *)PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
+		    (void *)PEM_read_bio_X509(b, NULL, NULL, NULL);
 	BIO_free(b);
-	if (x == NULL) {
-		snprintf(what, sizeof(what), "read certificate %s", path);
+	if (v == NULL) {
+		snprintf(what, sizeof(what), "read %s %s",
+		    key ? "private key" : "certificate", path);
 		fail_ssl(err, what);
 	}
-	return x;
-}
-
-/* Read a PEM private key; NULL with ${err} filled if it cannot. */
-static EVP_PKEY *
-load_key(const char *path, struct nl_error *err)
-{
-	BIO *b = BIO_new_file(path, "r");
-	EVP_PKEY *k = NULL;
-	char what[320];
-
-	if (b != NULL)
-		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	if (k == NULL) {
-		snprintf(what, sizeof(what), "read private key %s", path);
-		fail_ssl(err, what);
-	}
-	return k;
+	return v;
 }
 
 /* Add the extension ${nid} = ${value} (openssl's config syntax) to ${x}. */
@@ -296,8 +284,8 @@ tls_ca_ensure(const char *dir, const char *name, struct nl_error *err)
 		goto out;
 	if (have_crt && have_key) {
 		/* Keep it, if it is one: the certificate goes with the key. */
-		if ((x = load_cert(crt, err)) == NULL ||
-		    (key = load_key(keyf, err)) == NULL)
+		if ((x = load_pem(crt, false, err)) == NULL ||
+		    (key = load_pem(keyf, true, err)) == NULL)
 			goto out;
 		if (X509_check_private_key(x, key) != 1) {
 			ERR_clear_error();
@@ -369,14 +357,14 @@ tls_cert_ensure(const char *dir, const char *domain, struct nl_error *err)
 
 	if (check_domain(domain, err) != 0)
 		goto out;
-	if ((ca = load_cert(cacrt, err)) == NULL)
+	if ((ca = load_pem(cacrt, false, err)) == NULL)
 		goto out;
 	if ((have_crt = exists(crt, err)) < 0 ||
 	    (have_key = exists(keyf, err)) < 0)
 		goto out;
 	if (have_crt && have_key) {
-		x = load_cert(crt, NULL);
-		key = load_key(keyf, NULL);
+		x = load_pem(crt, false, NULL);
+		key = load_pem(keyf, true, NULL);
 		ERR_clear_error();
 		if (x != NULL && key != NULL && cert_good(x, key, ca, domain)) {
 			rc = 0;
@@ -387,7 +375,7 @@ tls_cert_ensure(const char *dir, const char *domain, struct nl_error *err)
 		x = NULL;
 		key = NULL;
 	}
-	if ((cakey = load_key(cakeyf, err)) == NULL ||
+	if ((cakey = load_pem(cakeyf, true, err)) == NULL ||
 	    (key = new_key(err)) == NULL ||
 	    (x = make_cert(domain, key, ca, cakey, CERT_DAYS, domain,
 	    err)) == NULL)
