@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
+#include "hostns.h"
 #include "netns.h"
 #include "nft_run.h"
 #include "nl.h"
@@ -412,12 +412,30 @@ firewall_run(const struct applier *ap, size_t i)
 /* At most this many rulesets load at once. */
 #define FIREWALL_PARALLEL 32
 
+/* What a child loading one ruleset needs: its namespace and its text. */
+struct firewall_load {
+	int ns_fd;
+	const char *text;
+};
+
+/* In a child: load one ruleset, writing nft's reason to ${f} if it fails. */
+static int
+load_firewall(void *arg, FILE *f)
+{
+	const struct firewall_load *fl = arg;
+	struct nl_error nle;
+
+	if (nft_run_in_netns(fl->ns_fd, fl->text, false, NULL, &nle) == 0)
+		return 0;
+	fputs(nle.msg, f);
+	return 1;
+}
+
 /*
  * Load the rulesets of steps [${i}, ${end}), each in its own namespace, in
  * child processes running at the same time: most of a load is the kernel
- * waiting for its commit to be safe (RCU), which overlaps.  A child
- * reports nft's reason through a pipe.  Return 0, or -1 with the first
- * failing step in the error.
+ * waiting for its commit to be safe (RCU), which overlaps.  Return 0, or
+ * -1 with the first failing step in the error.
  */
 static int
 load_firewalls(struct applier *ap, size_t i, size_t end)
@@ -428,51 +446,36 @@ load_firewalls(struct applier *ap, size_t i, size_t end)
 	for (start = i; start < end; start += FIREWALL_PARALLEL) {
 		size_t stop = start + FIREWALL_PARALLEL < end ?
 		    start + FIREWALL_PARALLEL : end;
-		pid_t pids[FIREWALL_PARALLEL];
-		int fds[FIREWALL_PARALLEL];
+		struct firewall_load loads[FIREWALL_PARALLEL];
+		struct hostns_child kids[FIREWALL_PARALLEL];
+		bool started[FIREWALL_PARALLEL];
+		struct nl_error nle;
 
 		for (k = start; k < stop; k++) {
 			const struct op *op = &ap->plan->ops[k];
-			struct nl_error nle;
-			int p[2];
 
-			pids[k - start] = -1;
-			fds[k - start] = -1;
-			if (pipe2(p, O_CLOEXEC) != 0)
-				continue;
-			if ((pids[k - start] = fork()) == 0) {
-				close(p[0]);
-				if (nft_run_in_netns(ap->ns[op->ns].fd,
-				    op->text, false, NULL, &nle) == 0)
-					_exit(0);
-				if (write(p[1], nle.msg, strlen(nle.msg)) < 0)
-					_exit(2);
-				_exit(1);
-			}
-			close(p[1]);
-			fds[k - start] = p[0];
+			loads[k - start].ns_fd = ap->ns[op->ns].fd;
+			loads[k - start].text = op->text;
+			started[k - start] = hostns_spawn(NULL, load_firewall,
+			    &loads[k - start], &kids[k - start], &nle) == 0;
 		}
 		for (k = start; k < stop; k++) {
-			char msg[sizeof(ap->err->msg)];
-			ssize_t n = 0;
-			int status = 0;
+			struct strbuf msg = { 0 };
+			int status = -1;
 
-			if (fds[k - start] >= 0) {
-				n = read(fds[k - start], msg, sizeof(msg) - 1);
-				close(fds[k - start]);
-			}
-			msg[n > 0 ? n : 0] = '\0';
-			if (pids[k - start] > 0)
-				waitpid(pids[k - start], &status, 0);
-			if (pids[k - start] > 0 && WIFEXITED(status) &&
-			    WEXITSTATUS(status) == 0) {
+			if (started[k - start] &&
+			    hostns_wait(&kids[k - start], &msg, &status,
+			    &nle) == 0 && status == 0) {
 				step_done(ap, 1);
+				strbuf_free(&msg);
 				continue;
 			}
 			if (rc == 0)
-				step_error(ap, k, pids[k - start] < 0 ?
+				step_error(ap, k, !started[k - start] ?
 				    "cannot start a process to load it" :
-				    msg[0] != '\0' ? msg : "nft failed");
+				    msg.len > 0 ? strbuf_cstr(&msg) :
+				    "nft failed");
+			strbuf_free(&msg);
 			rc = -1;
 		}
 	}

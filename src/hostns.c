@@ -31,9 +31,9 @@ hostns_default_client(const struct site *site)
 	return NO_INDEX;
 }
 
-/* The child: enter ${netns}, run ${fn}, never return. */
+/* The child: enter ${netns} (if any), run ${fn}, never return. */
 static void
-child(const char *netns, int (*fn)(void *, FILE *), void *arg, int wfd)
+child_main(const char *netns, int (*fn)(void *, FILE *), void *arg, int wfd)
 {
 	struct nl_error err;
 	FILE *f;
@@ -44,17 +44,18 @@ child(const char *netns, int (*fn)(void *, FILE *), void *arg, int wfd)
 	signal(SIGTERM, SIG_DFL);
 	if ((f = fdopen(wfd, "w")) == NULL)
 		_exit(127);
-	if (netns_open(netns, &fd, &err) != 0) {
+	if (netns != NULL && netns_open(netns, &fd, &err) != 0) {
 		fprintf(f, "%s\n", err.msg);
 		fclose(f);
 		_exit(127);
 	}
-	if (setns(fd, CLONE_NEWNET) != 0) {
+	if (netns != NULL && setns(fd, CLONE_NEWNET) != 0) {
 		fprintf(f, "enter namespace %s: %s\n", netns, strerror(errno));
 		fclose(f);
 		_exit(127);
 	}
-	close(fd);
+	if (netns != NULL)
+		close(fd);
 	rc = fn(arg, f);
 	if (fclose(f) != 0 && rc == 0)
 		rc = 1;
@@ -62,46 +63,67 @@ child(const char *netns, int (*fn)(void *, FILE *), void *arg, int wfd)
 }
 
 int
-hostns_call(const char *netns, int (*fn)(void *arg, FILE *f), void *arg,
-    struct strbuf *out, int *status, struct nl_error *err)
+hostns_spawn(const char *netns, int (*fn)(void *arg, FILE *f), void *arg,
+    struct hostns_child *child, struct nl_error *err)
 {
-	char buf[4096];
-	int pfd[2], ws;
-	ssize_t n;
-	pid_t pid;
+	int pfd[2];
 
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		nl_error_set(err, errno, "pipe");
 		return -1;
 	}
 	fflush(NULL);
-	if ((pid = fork()) < 0) {
+	if ((child->pid = fork()) < 0) {
 		nl_error_set(err, errno, "fork");
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	if (child->pid == 0) {
 		close(pfd[0]);
-		child(netns, fn, arg, pfd[1]);
+		child_main(netns, fn, arg, pfd[1]);
 	}
 	close(pfd[1]);
+	child->fd = pfd[0];
+	return 0;
+}
+
+int
+hostns_wait(struct hostns_child *child, struct strbuf *out, int *status,
+    struct nl_error *err)
+{
+	char buf[4096];
+	ssize_t n;
+	int ws;
+
 	for (;;) {
-		n = read(pfd[0], buf, sizeof(buf));
+		n = read(child->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		strbuf_add(out, buf, (size_t)n);
 	}
-	close(pfd[0]);
-	while (waitpid(pid, &ws, 0) < 0) {
+	close(child->fd);
+	child->fd = -1;
+	while (waitpid(child->pid, &ws, 0) < 0) {
 		if (errno != EINTR) {
 			nl_error_set(err, errno, "wait for child %ld",
-			    (long)pid);
+			    (long)child->pid);
 			return -1;
 		}
 	}
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	return 0;
+}
+
+int
+hostns_call(const char *netns, int (*fn)(void *arg, FILE *f), void *arg,
+    struct strbuf *out, int *status, struct nl_error *err)
+{
+	struct hostns_child child;
+
+	if (hostns_spawn(netns, fn, arg, &child, err) != 0)
+		return -1;
+	return hostns_wait(&child, out, status, err);
 }
