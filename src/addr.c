@@ -118,6 +118,12 @@ ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
 	    memcmp(a->bytes, b->bytes, ipaddr_bits(a) / 8) == 0;
 }
 
+int
+ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b)
+{
+	return memcmp(a->bytes, b->bytes, ipaddr_bits(a) / 8);
+}
+
 /* Return true if the first ${len} bits of ${a} and ${b} are equal. */
 static bool
 bits_equal(const uint8_t *a, const uint8_t *b, unsigned len)

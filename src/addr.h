@@ -64,6 +64,12 @@ unsigned ipaddr_bits(const struct ipaddr *a);
 bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b);
 
 /**
+ * ipaddr_cmp(a, b):
+ * Compare ${a} and ${b}, of one family, as unsigned numbers: <0, 0, >0.
+ */
+int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b);
+
+/**
  * ipprefix_contains(p, a):
  * Return true if ${a} lies in the subnet ${p} (same family, same first
  * p->len bits).

@@ -39,7 +39,7 @@ entry_cmp(const void *pa, const void *pb)
 		return a->addr.family < b->addr.family ? -1 : 1;
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
-	return memcmp(a->addr.bytes, b->addr.bytes, ipaddr_bits(&a->addr) / 8);
+	return ipaddr_cmp(&a->addr, &b->addr);
 }
 
 struct eval_table *

@@ -40,12 +40,6 @@ port_match(const struct pf_port *pp, uint16_t port)
 	return false;
 }
 
-static int
-addr_cmp(const struct ipaddr *x, const struct ipaddr *y)
-{
-	return memcmp(x->bytes, y->bytes, ipaddr_bits(x) / 8);
-}
-
 /* pf_routable(): is there a route to ${a}; with ${ifidx} != NO_INDEX, does
    it leave by that interface (the uRPF check)? */
 static bool
@@ -77,8 +71,8 @@ addr_match(const struct pf_eval *ctx, const struct pf_addr *a,
 		break;
 	case PF_ADDR_RANGE:
 		m = a->prefix.addr.family == x->family &&
-		    addr_cmp(&a->prefix.addr, x) <= 0 &&
-		    addr_cmp(x, &a->last) <= 0;
+		    ipaddr_cmp(&a->prefix.addr, x) <= 0 &&
+		    ipaddr_cmp(x, &a->last) <= 0;
 		break;
 	case PF_ADDR_TABLE:
 		t = eval_table(ctx, a->name);

@@ -45,13 +45,6 @@ bit_at(const struct ipaddr *a, unsigned i)
 	return (a->bytes[i / 8] >> (7 - i % 8)) & 1;
 }
 
-/* Compare ${a} and ${b} of one family as unsigned numbers. */
-static int
-addr_cmp(const struct ipaddr *a, const struct ipaddr *b)
-{
-	return memcmp(a->bytes, b->bytes, ipaddr_bits(a) / 8);
-}
-
 /* ${a} + 2^(bits - ${len}), the address after the /len block at ${a};
    false if it wraps past the end of the family. */
 static bool
@@ -93,7 +86,7 @@ pf_live_range_prefixes(const struct ipaddr *lo, const struct ipaddr *hi,
 			for (i = len; i < bits; i++)
 				last.bytes[i / 8] |= (uint8_t)(1u <<
 				    (7 - i % 8));
-			if (addr_cmp(&last, hi) <= 0)
+			if (ipaddr_cmp(&last, hi) <= 0)
 				break;
 		}
 		if (len == bits)
@@ -101,7 +94,7 @@ pf_live_range_prefixes(const struct ipaddr *lo, const struct ipaddr *hi,
 		p.addr = cur;
 		p.len = len;
 		emit(&p, arg);
-		if (addr_cmp(&last, hi) >= 0 || !next_block(&cur, len))
+		if (ipaddr_cmp(&last, hi) >= 0 || !next_block(&cur, len))
 			return;
 	}
 }
@@ -142,7 +135,7 @@ add_value(struct pf_live_table *t, const json_t *val, long age)
 
 		if (a == NULL || b == NULL || ipaddr_parse(a, &lo) != 0 ||
 		    ipaddr_parse(b, &hi) != 0 || lo.family != hi.family ||
-		    addr_cmp(&lo, &hi) > 0)
+		    ipaddr_cmp(&lo, &hi) > 0)
 			return -1;
 		pf_live_range_prefixes(&lo, &hi, push_range_prefix, &rs);
 		return 0;
