@@ -275,12 +275,9 @@ cmd_up(int argc, char **argv)
 	if (no_services && network_only)
 		return cli_usage("up", CMD_UP_USAGE, "--no-services and "
 		    "--network-only: one or the other");
-	if (host && opts.server == NULL) {
-		fprintf(stderr, "jailnet up: --host needs --server NAME: "
-		    "which server this host is\nusage: jailnet %s\n",
-		    CMD_UP_USAGE);
-		return EXIT_USAGE;
-	}
+	if (host && opts.server == NULL)
+		return cli_usage("up", CMD_UP_USAGE, "--host needs --server "
+		    "NAME: which server this host is");
 	if ((plan = load_plan(opts.site, host ? opts.server : NULL,
 	    &site)) == NULL)
 		return EXIT_INVALID;
