@@ -5,14 +5,15 @@ PKGS     := jansson libmnl libnftables libcurl
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(CSTD) $(WARN) $(shell pkg-config --cflags $(PKGS))
+CFLAGS   += $(CSTD) $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lresolv
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_HDR  := $(wildcard src/*/*.h)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
-# The site CA and certificates (src/tls_ca.c).
+# The site CA and certificates (src/services/tls_ca.c).
 PKGS     += libcrypto
 # The example site's application server: its own libraries, not jailnet's.
 APP_SRC  := $(wildcard app/*.c)
@@ -24,9 +25,9 @@ FUZZ_TIME ?= 600
 .PHONY: all test test-unit fuzz fuzz-smoke bench demo clean help
 all: build/jailnet build/libexec/uxapp
 
-build/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
+build/jailnet: src/cli/main.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ src/main.c $(LIB_SRC) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ src/cli/main.c $(LIB_SRC) $(LDLIBS)
 
 build/libexec/uxapp: $(APP_SRC) $(wildcard app/*.h)
 	@mkdir -p $(@D)
@@ -37,20 +38,20 @@ build/san/libexec/uxapp: $(APP_SRC) $(wildcard app/*.h)
 	$(CC) -O1 -g $(APP_FLAGS) $(SANFLAGS) -o $@ $(APP_SRC) $(APP_LIBS)
 
 # The sanitizer build that the tests run.
-build/san/jailnet: src/main.c $(LIB_SRC) $(wildcard src/*.h)
+build/san/jailnet: src/cli/main.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ src/main.c $(LIB_SRC) $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ src/cli/main.c $(LIB_SRC) $(LDLIBS)
 
-build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(wildcard src/*.h tests/unit/*.h)
+build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(LIB_HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(UNIT_SRC) $(LIB_SRC) $(LDLIBS)
 
 # All tests (unit, golden, integration), under ASan and UBSan.
 test: build/san/jailnet build/san/unit-tests build/san/libexec/uxapp
 	tests/run.sh build/san
 
 # libFuzzer targets, one per parser and one for the whole check path.
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard src/*.h)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
 	clang $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS)) \
@@ -75,9 +76,9 @@ bench: build/jailnet build/libexec/uxapp build/pf_bench
 demo:
 	sh tools/demo.sh
 
-build/pf_bench: bench/pf_bench.c $(LIB_SRC) $(wildcard src/*.h)
+build/pf_bench: bench/pf_bench.c $(LIB_SRC) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Isrc -o $@ bench/pf_bench.c $(LIB_SRC) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ bench/pf_bench.c $(LIB_SRC) $(LDLIBS)
 
 clean:
 	rm -rf build

@@ -29,13 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "pf.h"
-#include "pf_bind.h"
-#include "pf_eval.h"
-#include "pf_nft.h"
-#include "site.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_eval.h"
+#include "pf/pf_nft.h"
 
 /* The sizes of a run. */
 struct bench_conf {

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "jailconf.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "conf/jailconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "pf.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "pf/pf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "pf_bind.h"
-#include "pf_eval.h"
-#include "site.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_eval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

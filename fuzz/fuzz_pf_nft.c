@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diag.h"
-#include "pf_bind.h"
-#include "pf_nft.h"
-#include "site.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_nft.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "ifconfig.h"
-#include "rcconf.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "conf/ifconfig.h"
+#include "conf/rcconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

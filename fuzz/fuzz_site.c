@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "site.h"
-#include "util.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_site.h"
 
 static const char *const files[] = {
 	"site.conf",
@@ -87,7 +88,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct diags diags;
-	struct site *site;
+	struct pf_site *ps;
 	size_t which;
 	char *path;
 
@@ -97,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path = xasprintf("%s/%s", dir, files[which]);
 	write_file(path, (const char *)data + 1, size - 1);
 	diags_init(&diags);
-	site = site_load(dir, &diags);
+	ps = pf_site_load(dir, &diags);
 	/* Printing exercises every location and caret. */
 	{
 		FILE *devnull = fopen("/dev/null", "w");
@@ -105,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		diags_print(&diags, devnull);
 		fclose(devnull);
 	}
-	site_free(site);
+	pf_site_free(ps);
 	diags_free(&diags);
 	write_file(path, originals[which], original_lens[which]);
 	free(path);

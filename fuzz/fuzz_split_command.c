@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procs.h"
-#include "util.h"
+#include "lib/util.h"
+#include "jail/procs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

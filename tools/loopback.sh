@@ -14,7 +14,7 @@
 #
 # When everything answers, COMMAND runs with:
 #   LB_NS_A, LB_NS_B   the namespaces of a and b (ip netns exec ...)
-#   LB_CA              the site CA's certificate (made by src/tls_ca.c)
+#   LB_CA              the site CA's certificate (made by src/services/tls_ca.c)
 #   LB_DIR             the temporary directory (logs in LB_DIR/S/log/)
 # and its exit status is the script's.  Without COMMAND the script waits
 # until interrupted.  Everything it made (processes, namespaces, files) is
@@ -121,7 +121,7 @@ done
 # The site's CA and certificate, by jailnet's own module.
 mkdir -p "$tmp/tls"
 cc -std=c11 -D_GNU_SOURCE -I"$top/src" -o "$tmp/tlsmake" \
-    "$top/tests/tools/tlsmake.c" "$top/src/tls_ca.c" "$top/src/util.c" \
+    "$top/tests/tools/tlsmake.c" "$top/src/services/tls_ca.c" "$top/src/lib/util.c" \
     $(pkg-config --cflags --libs libcrypto)
 "$tmp/tlsmake" "$tmp/tls" uxtely uxtely.example
 

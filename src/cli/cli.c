@@ -1,10 +1,10 @@
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 int
 cli_parse(const char *cmd, const char *usage, unsigned accepted, int argc,
@@ -46,17 +46,17 @@ usage:
 	return -1;
 }
 
-struct site *
+struct pf_site *
 cli_load_site(const char *dir, int remarks)
 {
 	struct diags diags;
-	struct site *site;
+	struct pf_site *ps;
 
 	diags_init(&diags);
-	site = site_load(dir, &diags);
+	ps = pf_site_load(dir, &diags);
 	diags_print_remarks(&diags, stderr, remarks);
 	diags_free(&diags);
-	return site;
+	return ps;
 }
 
 int

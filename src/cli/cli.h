@@ -7,7 +7,8 @@
 #ifndef JAILNET_CLI_H
 #define JAILNET_CLI_H
 
-#include "site.h"
+#include "model/site.h"
+#include "pf/pf_site.h"
 
 #define EXIT_INVALID 1	/* the site has errors, or the operation failed */
 #define EXIT_USAGE 2	/* the command line is wrong */
@@ -57,9 +58,10 @@ const char *cli_option_value(const char *cmd, const char *usage, int argc,
  * (what jailnet will do differently from FreeBSD) only if ${remarks} is
  * non-zero: `check` says them (`up` says the same in its plan), commands
  * that only read do not.
- * Return the model (owned by the caller), or NULL if it has errors.
+ * Return the model with every server's pf.conf bound (pf_site.h, owned by
+ * the caller), or NULL if it has errors.
  */
-struct site *cli_load_site(const char *dir, int remarks);
+struct pf_site *cli_load_site(const char *dir, int remarks);
 
 /**
  * cli_pick_server(site, name, out):

@@ -17,7 +17,7 @@
  * one, then the A records, which must be exactly those of the servers not
  * drained.
  */
-#include "cmd_dns.h"
+#include "cli/cmd_dns.h"
 
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
@@ -36,14 +36,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "dns_zone.h"
-#include "hostns.h"
-#include "netns.h"
-#include "jail_init.h"
-#include "state.h"
-#include "supervise.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/hostns.h"
+#include "kernel/netns.h"
+#include "kernel/state.h"
+#include "jail/jail_init.h"
+#include "jail/supervise.h"
+#include "services/dns_zone.h"
+#include "cli/cli.h"
 
 /* How long the check waits for nsd to serve the new serial. */
 #define RELOAD_WAIT_MS 5000
@@ -670,7 +670,8 @@ cmd_dns(int argc, char **argv)
 	const struct outside_host *client;
 	struct dns_args a;
 	struct nl_error err;
-	struct site *site;
+	const struct site *site;
+	struct pf_site *ps;
 	time_t until = 0;
 	char clock[16];
 	size_t i, nzones = 0;
@@ -678,8 +679,9 @@ cmd_dns(int argc, char **argv)
 
 	if (parse_args(argc, argv, &a) != 0)
 		return EXIT_USAGE;
-	if ((site = cli_load_site(a.site, 0)) == NULL)
+	if ((ps = cli_load_site(a.site, 0)) == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	if (check_server(site, a.server) != 0) {
 		rc = EXIT_USAGE;
 		goto out;
@@ -748,6 +750,6 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	dns_drained_free(&drained);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* jailnet exec: a command inside a server or jail of a running site. */
-#include "cmd_exec.h"
+#include "cli/cmd_exec.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,13 +9,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "jail_init.h"
-#include "netns.h"
-#include "procs.h"
-#include "state.h"
-#include "supervise.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/netns.h"
+#include "kernel/state.h"
+#include "jail/jail_init.h"
+#include "jail/procs.h"
+#include "jail/supervise.h"
+#include "cli/cli.h"
 
 static pid_t child_pid;
 
@@ -107,7 +107,8 @@ cmd_exec(int argc, char **argv)
 	const struct jail *j = NULL;
 	struct nl_error err;
 	struct diags diags;
-	struct site *site;
+	const struct site *site;
+	struct pf_site *ps;
 	char *where, *slash, *ns, *hostname, *name;
 	bool new_ipc;
 	int first = 2, rc;
@@ -123,12 +124,13 @@ cmd_exec(int argc, char **argv)
 		return usage("options come after SERVER[/JAIL] and --");
 	/* Only errors: the notes of every load would drown CMD's output. */
 	diags_init(&diags);
-	site = site_load(argv[0], &diags);
-	if (site == NULL)
+	ps = pf_site_load(argv[0], &diags);
+	if (ps == NULL)
 		diags_print(&diags, stderr);
 	diags_free(&diags);
-	if (site == NULL)
+	if (ps == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	where = xstrdup(argv[1]);
 	if ((slash = strchr(where, '/')) != NULL)
 		*slash++ = '\0';
@@ -179,12 +181,12 @@ enter:
 	if (!netns_exists(ns)) {
 		fprintf(stderr, "jailnet exec: %s is not up (no namespace "
 		    "%s)\n", site->name, ns);
-		site_free(site);
+		pf_site_free(ps);
 		free(ns);
 		free(hostname);
 		return EXIT_INVALID;
 	}
-	site_free(site);
+	pf_site_free(ps);
 	if (supervise_enter(ns, hostname, new_ipc, &err) != 0) {
 		fprintf(stderr, "jailnet exec: %s\n", err.msg);
 		free(ns);
@@ -200,10 +202,10 @@ enter:
 	return 127;
 done:
 	free(where);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 fail:
 	free(where);
-	site_free(site);
+	pf_site_free(ps);
 	return EXIT_INVALID;
 }

@@ -10,7 +10,7 @@
  * child inside an outside host's network namespace (hostns.h), so they
  * cross the simulated internet and the servers' firewalls like a visitor's.
  */
-#include "cmd_dns.h"
+#include "cli/cmd_dns.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -21,12 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "dns_zone.h"
-#include "hostns.h"
-#include "netns.h"
-#include "state.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/hostns.h"
+#include "kernel/netns.h"
+#include "kernel/state.h"
+#include "services/dns_zone.h"
+#include "cli/cli.h"
 
 #define HEALTH_TIMEOUT_MS 2000L
 #define HEALTH_WATCH_DEFAULT 2
@@ -232,15 +232,17 @@ cmd_health(int argc, char **argv)
 	struct health_job job;
 	struct health_args a;
 	struct sigaction sa;
-	struct site *site;
+	const struct site *site;
+	struct pf_site *ps;
 	char *ca = NULL, *client_ns = NULL, clock[16];
 	size_t i, nrecords = 0;
 	int rc = EXIT_INVALID;
 
 	if (parse_args(argc, argv, &a) != 0)
 		return EXIT_USAGE;
-	if ((site = cli_load_site(a.site, 0)) == NULL)
+	if ((ps = cli_load_site(a.site, 0)) == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	for (i = 0; i < site->nhosts && a.from != NULL; i++)
 		if (strcmp(site->hosts[i].name, a.from) == 0)
 			client = &site->hosts[i];
@@ -304,6 +306,6 @@ cmd_health(int argc, char **argv)
 out:
 	free(client_ns);
 	free(ca);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 }

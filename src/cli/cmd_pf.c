@@ -2,7 +2,7 @@
  * jailnet pf: a server's pf.conf as pfctl reads it, the model's decision
  * on a packet, and the ruleset compiled to nftables.
  */
-#include "cmd_pf.h"
+#include "cli/cmd_pf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,11 +10,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cli.h"
-#include "pf_bind.h"
-#include "pf_eval.h"
-#include "pf_nft.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_eval.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_site.h"
+#include "cli/cli.h"
 
 /* jailnet pf */
 
@@ -32,24 +33,25 @@ struct pf_args {
 	struct pf_test test;	/* PF_MODE_TEST */
 };
 
-/* The ruleset of ${srv} as `pfctl -o none -nvf` prints it. */
+/* The ruleset ${pf} as `pfctl -o none -nvf` prints it. */
 static int
-pf_show_rules(const struct server *srv, struct strbuf *out)
+pf_show_rules(const struct pf_bound *pf, struct strbuf *out)
 {
-	pf_print(srv->pf->rs, out);
+	pf_print(pf->rs, out);
 	return 0;
 }
 
 /*
- * Follow the packet of ${t} through ${srv} with the static model and
+ * Follow the packet of ${t} through the server of ${pf} with the static
+ * model and
  * explain each stage.  Return 0 if it passes, 1 if it is blocked or
  * dropped (so scripts can test reachability), -1 if the model cannot say.
  */
 static int
-pf_explain_test(const struct server *srv, const struct pf_test *t,
+pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
     struct strbuf *out)
 {
-	struct pf_eval *ctx = pf_eval_new(srv->pf);
+	struct pf_eval *ctx = pf_eval_new(pf);
 	struct pf_eval_result res;
 	int rc;
 
@@ -62,32 +64,32 @@ pf_explain_test(const struct server *srv, const struct pf_test *t,
 	return res.fate == PF_FATE_BLOCKED || res.fate == PF_FATE_DROPPED;
 }
 
-/* The nftables ruleset that makes Linux filter like ${srv}'s pf. */
+/* The nftables ruleset that makes Linux filter like the bound ${pf}. */
 static int
-pf_show_nft(const struct server *srv, struct strbuf *out)
+pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
 {
 	struct diags diags;
 	int rc;
 
 	diags_init(&diags);
-	rc = pf_nft_compile(srv->pf, out, &diags);
+	rc = pf_nft_compile(pf, out, &diags);
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	return rc;
 }
 
-/* Print what ${a} asks for about ${srv}.  Return 0, or -1 on failure
+/* Print what ${a} asks for about the server of ${pf}.  Return 0, or -1 on failure
    (the reason printed to stderr). */
 static int
-pf_run_server(const struct server *srv, const struct pf_args *a,
+pf_run_server(const struct pf_bound *pf, const struct pf_args *a,
     struct strbuf *out)
 {
 	if (a->mode == PF_MODE_RULES)
-		return pf_show_rules(srv, out);
+		return pf_show_rules(pf, out);
 	if (a->mode == PF_MODE_TEST)
-		return pf_explain_test(srv, &a->test, out);
+		return pf_explain_test(pf, &a->test, out);
 	if (a->mode == PF_MODE_NFT)
-		return pf_show_nft(srv, out);
+		return pf_show_nft(pf, out);
 	return -1;
 }
 
@@ -103,7 +105,8 @@ cmd_pf(int argc, char **argv)
 	struct pf_args a;
 	struct strbuf out = { 0 };
 	const struct server *srv;
-	struct site *site;
+	const struct site *site;
+	struct pf_site *ps;
 	size_t i;
 	int i_arg, rc = 0;
 
@@ -147,16 +150,17 @@ cmd_pf(int argc, char **argv)
 	if (a.mode == PF_MODE_TEST && a.server == NULL)
 		return pf_usage("%s", "--test needs --server NAME: each server "
 		    "has its own interfaces and tables");
-	if ((site = cli_load_site(a.site, 0)) == NULL)
+	if ((ps = cli_load_site(a.site, 0)) == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	if (cli_pick_server(site, a.server, &srv) != 0) {
-		site_free(site);
+		pf_site_free(ps);
 		return EXIT_USAGE;
 	}
-	if (srv != NULL && srv->pf == NULL) {
+	if (srv != NULL && pf_site_bound(ps, srv) == NULL) {
 		fprintf(stderr, "jailnet pf: server %s does not enable pf "
 		    "(pf_enable)\n", srv->name);
-		site_free(site);
+		pf_site_free(ps);
 		return EXIT_INVALID;
 	}
 	for (i = 0; i < site->nservers && rc == 0; i++) {
@@ -167,16 +171,16 @@ cmd_pf(int argc, char **argv)
 		if (srv == NULL) {
 			strbuf_addf(&out, "%s# server %s\n", i > 0 ? "\n" : "",
 			    s->name);
-			if (s->pf == NULL) {
+			if (pf_site_bound(ps, s) == NULL) {
 				strbuf_adds(&out, "# pf is not enabled\n");
 				continue;
 			}
 		}
-		if (pf_run_server(s, &a, &out) != 0)
+		if (pf_run_server(pf_site_bound(ps, s), &a, &out) != 0)
 			rc = EXIT_INVALID;
 	}
 	fputs(strbuf_cstr(&out), stdout);
 	strbuf_free(&out);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 }

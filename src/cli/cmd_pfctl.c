@@ -2,7 +2,7 @@
  * jailnet pfctl: pfctl's table commands, against the kernel's sets while
  * the site is up (pf_live.h), else against the table files.
  */
-#include "cmd_pf.h"
+#include "cli/cmd_pf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,14 +10,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cli.h"
-#include "fsview.h"
-#include "netns.h"
-#include "pf_bind.h"
-#include "pf_live.h"
-#include "procs.h"
-#include "state.h"
-#include "util.h"
+#include "lib/util.h"
+#include "conf/fsview.h"
+#include "pf/pf_bind.h"
+#include "kernel/netns.h"
+#include "kernel/pf_live.h"
+#include "kernel/state.h"
+#include "jail/procs.h"
+#include "cli/cli.h"
 
 /* jailnet pfctl */
 
@@ -394,16 +394,16 @@ write_file(const char *path, const char *text)
 }
 
 /*
- * Find the file table ${t} of ${srv} is loaded from, for a command that
+ * Find the file table ${t} of ${srv} (whose bound pf.conf is ${b}) is
+ * loaded from, for a command that
  * changes it.  Return its on-disk path (owned by the caller) and its
  * source in ${srcp}, or NULL after saying why it cannot be changed.
  */
 static char *
-table_file(const struct server *srv, const struct pf_bound_table *t,
-    const struct source **srcp)
+table_file(const struct server *srv, const struct pf_bound *b,
+    const struct pf_bound_table *t, const struct source **srcp)
 {
 	const struct pf_table_init *ti = NULL;
-	const struct pf_bound *b = srv->pf;
 	size_t i, nfiles = 0, ninline = 0, len;
 	char *path;
 	int errnum = 0;
@@ -585,7 +585,7 @@ tbl_delta_free(struct tbl_delta *d)
 /* add, delete, flush, replace on the table's file. */
 static int
 tbl_change_file(const struct pfctl_args *a, const struct server *srv,
-    const struct pf_bound_table *t, const struct entries *cur,
+    const struct pf_bound *pf, const struct pf_bound_table *t, const struct entries *cur,
     const struct entries *args)
 {
 	struct entries spans = { 0 };
@@ -600,7 +600,7 @@ tbl_change_file(const struct pfctl_args *a, const struct server *srv,
 		    "refuses to change it\n", t->name);
 		return EXIT_INVALID;
 	}
-	if ((path = table_file(srv, t, &src)) == NULL)
+	if ((path = table_file(srv, pf, t, &src)) == NULL)
 		return EXIT_INVALID;
 	tbl_delta(a, t->name, cur, args, &d);
 	/* Every copy of a dropped prefix goes (the file may repeat it). */
@@ -628,19 +628,20 @@ tbl_change_file(const struct pfctl_args *a, const struct server *srv,
 
 /* Say what a table of ${srv} cannot be: unknown (with a hint). */
 static const struct pf_bound_table *
-find_table(const struct pfctl_args *a, const struct server *srv)
+find_table(const struct pfctl_args *a, const struct server *srv,
+    const struct pf_bound *pf)
 {
 	const struct pf_bound_table *t;
 	const char **names;
 	const char *hint;
 	size_t i;
 
-	if ((t = pf_bound_table(srv->pf, a->table)) != NULL)
+	if ((t = pf_bound_table(pf, a->table)) != NULL)
 		return t;
-	names = xcalloc(srv->pf->ntables + 1, sizeof(*names));
-	for (i = 0; i < srv->pf->ntables; i++)
-		names[i] = srv->pf->tables[i].name;
-	hint = closest_word(a->table, names, srv->pf->ntables);
+	names = xcalloc(pf->ntables + 1, sizeof(*names));
+	for (i = 0; i < pf->ntables; i++)
+		names[i] = pf->tables[i].name;
+	hint = closest_word(a->table, names, pf->ntables);
 	fprintf(stderr, "jailnet pfctl: -t %s: server %s has no table <%s>",
 	    a->table, srv->name, a->table);
 	if (hint != NULL)
@@ -653,7 +654,7 @@ find_table(const struct pfctl_args *a, const struct server *srv)
 /* The command on the table files (the site is not up). */
 static int
 pfctl_run_files(const struct pfctl_args *a, const struct server *srv,
-    const struct pf_bound_table *t)
+    const struct pf_bound *pf, const struct pf_bound_table *t)
 {
 	struct entries cur = { 0 }, args = { 0 };
 	int rc;
@@ -685,7 +686,7 @@ pfctl_run_files(const struct pfctl_args *a, const struct server *srv,
 	case TBL_DELETE:
 	case TBL_FLUSH:
 	case TBL_REPLACE:
-		rc = tbl_change_file(a, srv, t, &cur, &args);
+		rc = tbl_change_file(a, srv, pf, t, &cur, &args);
 		break;
 	case TBL_EXPIRE:
 		rc = EXIT_INVALID;	/* refused above */
@@ -879,8 +880,9 @@ cmd_pfctl(int argc, char **argv)
 {
 	struct pfctl_args a;
 	const struct pf_bound_table *t;
+	const struct pf_bound *pf = NULL;
 	const struct server *srv;
-	struct site *site;
+	struct pf_site *ps;
 	char *ns;
 	int rc;
 
@@ -888,25 +890,25 @@ cmd_pfctl(int argc, char **argv)
 		free(a.words);
 		return rc;
 	}
-	if ((site = cli_load_site(a.site, 0)) == NULL) {
+	if ((ps = cli_load_site(a.site, 0)) == NULL) {
 		free(a.words);
 		return EXIT_INVALID;
 	}
-	if (cli_pick_server(site, a.server, &srv) != 0) {
+	if (cli_pick_server(ps->site, a.server, &srv) != 0) {
 		rc = EXIT_USAGE;
-	} else if (srv->pf == NULL) {
+	} else if ((pf = pf_site_bound(ps, srv)) == NULL) {
 		fprintf(stderr, "jailnet pfctl: server %s does not enable pf "
 		    "(pf_enable)\n", srv->name);
 		rc = EXIT_INVALID;
-	} else if ((t = find_table(&a, srv)) == NULL) {
+	} else if ((t = find_table(&a, srv, pf)) == NULL) {
 		rc = EXIT_USAGE;
-	} else if ((ns = live_netns(site, srv)) != NULL) {
+	} else if ((ns = live_netns(ps->site, srv)) != NULL) {
 		rc = pfctl_run_live(&a, srv, t, ns);
 		free(ns);
 	} else {
-		rc = pfctl_run_files(&a, srv, t);
+		rc = pfctl_run_files(&a, srv, pf, t);
 	}
-	site_free(site);
+	pf_site_free(ps);
 	free(a.words);
 	return rc;
 }

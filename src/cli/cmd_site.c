@@ -3,22 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "show.h"
-#include "show_dot.h"
-#include "util.h"
+#include "lib/util.h"
+#include "cli/cli.h"
+#include "cli/show.h"
+#include "cli/show_dot.h"
 
 int
 cmd_check(int argc, char **argv)
 {
 	struct cli_opts opts;
-	struct site *site;
+	const struct site *site;
+	struct pf_site *ps;
 	size_t i, k, njails = 0, npipes = 0;
 
 	if (cli_parse("check", "check SITE", 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
-	if ((site = cli_load_site(opts.site, 1)) == NULL)
+	if ((ps = cli_load_site(opts.site, 1)) == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	for (i = 0; i < site->nservers; i++) {
 		njails += site->servers[i].njails;
 		for (k = 0; k < site->servers[i].njails; k++)
@@ -26,7 +28,7 @@ cmd_check(int argc, char **argv)
 	}
 	printf("%s: ok: %zu servers, %zu jails, %zu spiped pipes\n",
 	    site->dir, site->nservers, njails, npipes);
-	site_free(site);
+	pf_site_free(ps);
 	return 0;
 }
 
@@ -38,8 +40,8 @@ cmd_show(int argc, char **argv)
 	const struct server *srv;
 	struct strbuf out = { 0 };
 	struct cli_opts opts;
-	struct site *site;
-
+	const struct site *site;
+	struct pf_site *ps;
 	char **args;
 	int i, nargs = 0, dot = 0, rc;
 
@@ -61,10 +63,11 @@ cmd_show(int argc, char **argv)
 		    "other\nusage: jailnet %s\n", SHOW_USAGE);
 		return EXIT_USAGE;
 	}
-	if ((site = cli_load_site(opts.site, 0)) == NULL)
+	if ((ps = cli_load_site(opts.site, 0)) == NULL)
 		return EXIT_INVALID;
+	site = ps->site;
 	if (cli_pick_server(site, opts.server, &srv) != 0) {
-		site_free(site);
+		pf_site_free(ps);
 		return EXIT_USAGE;
 	}
 	if (dot)
@@ -75,6 +78,6 @@ cmd_show(int argc, char **argv)
 		show_text(site, srv, &out);
 	fputs(strbuf_cstr(&out), stdout);
 	strbuf_free(&out);
-	site_free(site);
+	pf_site_free(ps);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* jailnet up, down and status: the simulated network of a site. */
-#include "cmd_up.h"
+#include "cli/cmd_up.h"
 
 #include <jansson.h>
 #include <linux/rtnetlink.h>
@@ -10,18 +10,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "apply.h"
-#include "cli.h"
-#include "jail_init.h"
-#include "netns.h"
-#include "plan.h"
-#include "procs.h"
-#include "state.h"
-#include "supervise.h"
-#include "dns_zone.h"
-#include "tls_ca.h"
-#include "undo.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/apply.h"
+#include "kernel/netns.h"
+#include "kernel/plan.h"
+#include "kernel/state.h"
+#include "kernel/undo.h"
+#include "jail/jail_init.h"
+#include "jail/pidref.h"
+#include "jail/procs.h"
+#include "jail/supervise.h"
+#include "services/dns_zone.h"
+#include "services/tls_ca.h"
+#include "cli/cli.h"
 
 static double
 now_ms(void)
@@ -37,25 +38,25 @@ now_ms(void)
  * NULL), printing the diagnostics; NULL on error.
  */
 static struct plan *
-load_plan(const char *dir, const char *host_server, struct site **site_out)
+load_plan(const char *dir, const char *host_server, struct pf_site **ps_out)
 {
 	struct diags diags;
 	struct plan *plan;
-	struct site *site;
+	struct pf_site *ps;
 
-	*site_out = NULL;
-	if ((site = cli_load_site(dir, 0)) == NULL)
+	*ps_out = NULL;
+	if ((ps = cli_load_site(dir, 0)) == NULL)
 		return NULL;
 	diags_init(&diags);
-	plan = host_server != NULL ? plan_build_host(site, host_server,
-	    &diags) : plan_build(site, &diags);
+	plan = host_server != NULL ? plan_build_host(ps, host_server,
+	    &diags) : plan_build(ps, &diags);
 	diags_print(&diags, stderr);
 	diags_free(&diags);
 	if (plan == NULL) {
-		site_free(site);
+		pf_site_free(ps);
 		return NULL;
 	}
-	*site_out = site;
+	*ps_out = ps;
 	return plan;
 }
 
@@ -258,7 +259,7 @@ cmd_up(int argc, char **argv)
 	struct strbuf out = { 0 };
 	struct nl_error err;
 	struct plan *plan;
-	struct site *site;
+	struct pf_site *ps;
 	struct undo_log *undo = NULL;
 	size_t deleted;
 	double t0 = now_ms();
@@ -279,11 +280,11 @@ cmd_up(int argc, char **argv)
 		return cli_usage("up", CMD_UP_USAGE, "--host needs --server "
 		    "NAME: which server this host is");
 	if ((plan = load_plan(opts.site, host ? opts.server : NULL,
-	    &site)) == NULL)
+	    &ps)) == NULL)
 		return EXIT_INVALID;
 	/* Every program is found before anything starts. */
 	if (!opts.dry_run && !network_only &&
-	    load_procs(site, no_services, &procs) != 0) {
+	    load_procs(ps->site, no_services, &procs) != 0) {
 		fprintf(stderr, "jailnet up: nothing was started\n");
 		goto out;
 	}
@@ -304,19 +305,19 @@ cmd_up(int argc, char **argv)
 	if (st->complete && all_exist(st)) {
 		/* A network-only site has no supervisor nor inits. */
 		if ((network_only && st->supervisor == 0) ||
-		    (supervise_alive((pid_t)st->supervisor,
+		    (pidref_alive((pid_t)st->supervisor,
 		    st->supervisor_start) && jail_init_all_alive(st))) {
 			printf("%s is already up\n", plan->site);
 			rc = 0;
 			goto out;
 		}
 		/* The network is up but its supervisor or a jail died. */
-		what = supervise_alive((pid_t)st->supervisor,
+		what = pidref_alive((pid_t)st->supervisor,
 		    st->supervisor_start) ? "a jail's init" : "its supervisor";
 		stop_processes(st, st->netns, st->nnetns);
 		if (state_continue(st, &err) != 0 ||
-		    generate_files(site, host, &err) != 0 ||
-		    start_jails(site, host ? opts.server : NULL, st, &procs,
+		    generate_files(ps->site, host, &err) != 0 ||
+		    start_jails(ps->site, host ? opts.server : NULL, st, &procs,
 		    &err) != 0 ||
 		    start_supervisor(st, plan->site, &procs, &err) != 0) {
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
@@ -358,8 +359,8 @@ cmd_up(int argc, char **argv)
 		    host ? ", and this host's changes are undone" : "");
 		goto out;
 	}
-	if (!network_only && (generate_files(site, host, &err) != 0 ||
-	    start_jails(site, host ? opts.server : NULL, st, &procs,
+	if (!network_only && (generate_files(ps->site, host, &err) != 0 ||
+	    start_jails(ps->site, host ? opts.server : NULL, st, &procs,
 	    &err) != 0 ||
 	    start_supervisor(st, plan->site, &procs, &err) != 0)) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
@@ -395,7 +396,7 @@ out:
 	procs_free(&procs);
 	state_close(st);
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 }
 
@@ -422,7 +423,7 @@ cmd_down(int argc, char **argv)
 	struct state *st = NULL;
 	struct nl_error err;
 	struct plan *plan = NULL;
-	struct site *site;
+	struct pf_site *ps;
 	char **names = NULL, *name, *host = NULL;
 	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
 	double t0 = now_ms();
@@ -434,8 +435,8 @@ cmd_down(int argc, char **argv)
 		return EXIT_USAGE;
 	/* A site broken since `up` must still come down: state suffices. */
 	diags_init(&diags);
-	if ((site = site_load(opts.site, &diags)) != NULL)
-		plan = plan_build(site, &diags);
+	if ((ps = pf_site_load(opts.site, &diags)) != NULL)
+		plan = plan_build(ps, &diags);
 	diags_free(&diags);
 	name = plan != NULL ? xstrdup(plan->site) : site_basename(opts.site);
 	if (state_lock(STATE_ROOT, name, &st, &err) != 0) {
@@ -482,7 +483,7 @@ out:
 	free(name);
 	state_close(st);
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 	return rc;
 }
 
@@ -581,7 +582,7 @@ probe_processes(const char *site, const struct state *st)
 	struct proc_status *ps;
 	json_t *o = json_object(), *arr = json_array();
 	size_t n, i;
-	bool alive = supervise_alive((pid_t)st->supervisor,
+	bool alive = pidref_alive((pid_t)st->supervisor,
 	    st->supervisor_start);
 
 	json_object_set_new(o, "pid", st->supervisor != 0 ?
@@ -633,7 +634,7 @@ probe_jails(const struct state *st, bool *all_running)
 	*all_running = true;
 	for (i = 0; i < st->ninits; i++) {
 		const struct state_init *in = &st->inits[i];
-		bool alive = supervise_alive((pid_t)in->pid, in->start);
+		bool alive = pidref_alive((pid_t)in->pid, in->start);
 		json_t *o = json_object(), *nss = json_object();
 
 		json_object_set_new(o, "server", in->host ? json_null() :
@@ -732,7 +733,7 @@ cmd_status(int argc, char **argv)
 	struct state *st = NULL;
 	struct nl_error err;
 	struct plan *plan;
-	struct site *site;
+	struct pf_site *ps;
 	json_t *root, *nss, *o, *sv, *jails;
 	size_t i, nexist = 0;
 	bool up, ok = true, jails_ok;
@@ -744,7 +745,7 @@ cmd_status(int argc, char **argv)
 	/* A server up on this host (--host) has its own plan. */
 	base = site_basename(opts.site);
 	host = undo_read_server(STATE_ROOT, base);
-	plan = load_plan(opts.site, host, &site);
+	plan = load_plan(opts.site, host, &ps);
 	free(base);
 	free(host);
 	if (plan == NULL)
@@ -752,7 +753,7 @@ cmd_status(int argc, char **argv)
 	if (state_read(STATE_ROOT, plan->site, &st, &err) != 0) {
 		fprintf(stderr, "jailnet status: %s\n", err.msg);
 		plan_free(plan);
-		site_free(site);
+		pf_site_free(ps);
 		return EXIT_INVALID;
 	}
 	root = json_object();
@@ -809,6 +810,6 @@ cmd_status(int argc, char **argv)
 	json_decref(root);
 	state_close(st);
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 	return up ? 0 : EXIT_INVALID;
 }

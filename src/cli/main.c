@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cmd_dns.h"
-#include "cmd_exec.h"
-#include "cmd_pf.h"
-#include "cmd_up.h"
-#include "jail_init.h"
-#include "util.h"
+#include "lib/util.h"
+#include "jail/jail_init.h"
+#include "cli/cli.h"
+#include "cli/cmd_dns.h"
+#include "cli/cmd_exec.h"
+#include "cli/cmd_pf.h"
+#include "cli/cmd_up.h"
 
 struct command {
 	const char *name;

@@ -1,9 +1,9 @@
-#include "show_dot.h"
+#include "cli/show_dot.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Colours of the drawing. */
 #define DOT_FONT	"Helvetica"

@@ -4,7 +4,7 @@
 #ifndef JAILNET_SHOW_DOT_H
 #define JAILNET_SHOW_DOT_H
 
-#include "site.h"
+#include "model/site.h"
 
 struct strbuf;
 

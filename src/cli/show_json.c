@@ -5,8 +5,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "show.h"
-#include "util.h"
+#include "lib/util.h"
+#include "cli/show.h"
 
 static json_t *
 json_addr(const struct ipaddr *a)

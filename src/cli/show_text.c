@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "show.h"
-#include "util.h"
+#include "lib/util.h"
+#include "cli/show.h"
 
 /* "inet 10.0.2.1/24, ..." or "no address". */
 static void

@@ -1,11 +1,11 @@
-#include "fsview.h"
+#include "conf/fsview.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 struct fsview *
 fsview_new(const char *const *roots, size_t nroots)

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 struct fsview {
 	char **roots;		/* directories on disk, first wins */

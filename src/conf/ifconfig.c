@@ -1,11 +1,11 @@
-#include "ifconfig.h"
+#include "conf/ifconfig.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Linux interface names are at most 15 bytes (IFNAMSIZ - 1). */
 #define IFNAME_MAX 15

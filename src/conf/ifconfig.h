@@ -10,8 +10,8 @@
 
 #include <stddef.h>
 
-#include "addr.h"
-#include "diag.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
 
 enum ifc_op {
 	IFC_ADDR,	/* [inet|inet6] A/N | A netmask M | A prefixlen N [alias] */

@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 enum jc_seg_kind {
 	JC_SEG_TEXT,	/* literal text, escapes removed */

@@ -7,13 +7,13 @@
  * after a syntax error, skips to the next ';' or '}' (stepping over whole
  * {...} groups) so that one run reports every error of a file.
  */
-#include "jailconf.h"
+#include "conf/jailconf.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 enum tok_kind {
 	TOK_EOF,

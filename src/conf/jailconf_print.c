@@ -6,11 +6,11 @@
  * otherwise in double quotes where only " \ $ and a few control characters
  * need escapes.
  */
-#include "jailconf.h"
+#include "conf/jailconf.h"
 
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Characters of a value that may be printed without quotes. */
 static bool

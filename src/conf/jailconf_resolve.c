@@ -7,12 +7,12 @@
  * is located text: every byte still points at the source that produced it,
  * through as many ${x} references as it went.
  */
-#include "jailconf.h"
+#include "conf/jailconf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /*
  * Expanding "$a = "$a$a";" repeatedly doubles a value each time; cap the

@@ -1,9 +1,9 @@
-#include "rcconf.h"
+#include "conf/rcconf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The longest piece of source text quoted in a message. */
 #define EXCERPT_MAX 40

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 enum rc_seg_kind {
 	RC_SEG_TEXT,	/* literal text, escapes already removed */

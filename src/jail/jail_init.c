@@ -1,7 +1,7 @@
 /*
  * jail_init: the init process of each jail, and entering its namespaces.
  */
-#include "jail_init.h"
+#include "jail/jail_init.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "netns.h"
-#include "supervise.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/netns.h"
+#include "jail/pidref.h"
 
 static const struct {
 	const char *name;
@@ -368,7 +368,7 @@ collect_init(const struct jail_spec *spec, struct spawn *sp, pid_t *pid_out,
 		return -1;
 	}
 	*pid_out = (pid_t)pid;
-	*start = proc_start_time(*pid_out);
+	*start = pidref_start(*pid_out);
 	return 0;
 }
 
@@ -435,7 +435,7 @@ jail_init_start_all(const struct jail_specs *specs, struct state *st,
 bool
 jail_init_stop(pid_t pid, unsigned long long start)
 {
-	return supervise_terminate(pid, start, 2 * JAIL_INIT_STOP_MS);
+	return pidref_terminate(pid, start, 2 * JAIL_INIT_STOP_MS);
 }
 
 size_t
@@ -452,17 +452,17 @@ jail_init_stop_all(const struct state *st)
 	for (i = st->ninits; i-- > 0;) {
 		const struct state_init *in = &st->inits[i];
 
-		if (!supervise_alive((pid_t)in->pid, in->start))
+		if (!pidref_alive((pid_t)in->pid, in->start))
 			continue;
 		n++;
 		kill((pid_t)in->pid, SIGTERM);
 		for (waited = 0; waited < JAIL_INIT_STEP_MS &&
-		    supervise_alive((pid_t)in->pid, in->start); waited++)
+		    pidref_alive((pid_t)in->pid, in->start); waited++)
 			sleep_ms(1);
 	}
 	for (waited = 0; waited < 2 * JAIL_INIT_STOP_MS; waited += 5) {
 		for (i = left = 0; i < st->ninits; i++)
-			left += supervise_alive((pid_t)st->inits[i].pid,
+			left += pidref_alive((pid_t)st->inits[i].pid,
 			    st->inits[i].start);
 		if (left == 0)
 			return n;
@@ -479,7 +479,7 @@ jail_init_all_alive(const struct state *st)
 	size_t i;
 
 	for (i = 0; i < st->ninits; i++)
-		if (!supervise_alive((pid_t)st->inits[i].pid,
+		if (!pidref_alive((pid_t)st->inits[i].pid,
 		    st->inits[i].start))
 			return false;
 	return true;
@@ -509,7 +509,7 @@ jail_ns_open(pid_t pid, unsigned long long start, struct jail_ns *ns,
 
 	for (i = 0; i < JAIL_NS_N; i++)
 		ns->fd[i] = -1;
-	if (!supervise_alive(pid, start)) {
+	if (!pidref_alive(pid, start)) {
 		nl_error_set(err, ESRCH, "the jail's init %ld is not running",
 		    (long)pid);
 		return -1;
@@ -524,7 +524,7 @@ jail_ns_open(pid_t pid, unsigned long long start, struct jail_ns *ns,
 		}
 	}
 	/* Still the same process: the descriptors are its namespaces. */
-	if (!supervise_alive(pid, start)) {
+	if (!pidref_alive(pid, start)) {
 		jail_ns_close(ns);
 		nl_error_set(err, ESRCH, "the jail's init %ld is not running",
 		    (long)pid);

@@ -32,11 +32,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "jail_view.h"
-#include "nl.h"
-#include "procs.h"
-#include "site.h"
-#include "state.h"
+#include "model/site.h"
+#include "kernel/nl.h"
+#include "kernel/state.h"
+#include "jail/jail_view.h"
+#include "jail/procs.h"
 
 #define JAIL_INIT_STOP_MS 1000
 #define JAIL_INIT_STEP_MS 2

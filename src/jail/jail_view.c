@@ -1,7 +1,7 @@
 /*
  * jail_view: build and enter the mount view of a jail.
  */
-#include "jail_view.h"
+#include "jail/jail_view.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,8 +18,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "state.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/state.h"
 
 /* Top-level host directories that layer (d) lets through. */
 static const char *const host_keep[] = {

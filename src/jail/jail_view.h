@@ -45,8 +45,8 @@
 
 #include <stddef.h>
 
-#include "fsview.h"
-#include "nl.h"
+#include "conf/fsview.h"
+#include "kernel/nl.h"
 
 /* Where a jail's in-jail path search looks, in order. */
 #define JAIL_VIEW_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

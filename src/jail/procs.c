@@ -1,7 +1,7 @@
 /*
  * procs: the list of processes of a site's jails.
  */
-#include "procs.h"
+#include "jail/procs.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jail_init.h"
-#include "state.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/state.h"
+#include "jail/jail_init.h"
 
 void
 procs_free_argv(char **argv)

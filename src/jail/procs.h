@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "jail_view.h"
-#include "site.h"
+#include "lib/diag.h"
+#include "model/site.h"
+#include "jail/jail_view.h"
 
 enum proc_kind {
 	PROC_PIPE,		/* a spiped pipe */

@@ -1,8 +1,8 @@
 /*
  * supervise: the per-site supervisor of jail processes.
  */
-#include "supervise.h"
-#include "state.h"
+#include "kernel/state.h"
+#include "jail/supervise.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,10 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jail_init.h"
-#include "jail_view.h"
-#include "netns.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/netns.h"
+#include "jail/jail_init.h"
+#include "jail/jail_view.h"
+#include "jail/pidref.h"
 
 enum sproc_state {
 	SP_RUNNING,
@@ -506,7 +507,7 @@ supervise_start(const char *root, const char *site,
 		goto fail;
 	}
 	*pid_out = (pid_t)got;
-	*start = proc_start_time(*pid_out);
+	*start = pidref_start(*pid_out);
 	free(dir);
 	free(logdir);
 	return 0;
@@ -516,79 +517,10 @@ fail:
 	return -1;
 }
 
-/* Fields of /proc/PID/stat: its state letter and start time. */
-static unsigned long long
-stat_fields(pid_t pid, char *state)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
-	ssize_t n;
-	int fd, field;
-
-	*state = '?';
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: skip to the last ')'. */
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
-		return 0;
-	*state = p[2];
-	for (field = 2; *p != '\0' && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	if (field == 22)
-		start = strtoull(p, NULL, 10);
-	return start;
-}
-
-unsigned long long
-proc_start_time(pid_t pid)
-{
-	char state;
-
-	return pid > 0 ? stat_fields(pid, &state) : 0;
-}
-
-bool
-supervise_alive(pid_t pid, unsigned long long start)
-{
-	char state;
-
-	if (pid <= 0 || start == 0)
-		return false;
-	return stat_fields(pid, &state) == start && state != 'Z' &&
-	    state != 'X';
-}
-
-bool
-supervise_terminate(pid_t pid, unsigned long long start, int wait_ms)
-{
-	int waited;
-
-	if (!supervise_alive(pid, start))
-		return false;
-	kill(pid, SIGTERM);
-	for (waited = 0; waited < wait_ms; waited += 5) {
-		if (!supervise_alive(pid, start))
-			return true;
-		sleep_ms(5);
-	}
-	kill(pid, SIGKILL);
-	for (waited = 0; waited < 1000 && supervise_alive(pid, start);
-	    waited += 10)
-		sleep_ms(10);
-	return true;
-}
-
 bool
 supervise_stop(pid_t pid, unsigned long long start)
 {
-	return supervise_terminate(pid, start, 2 * SUPERVISE_STOP_MS);
+	return pidref_terminate(pid, start, 2 * SUPERVISE_STOP_MS);
 }
 
 struct ns_id {
@@ -638,7 +570,6 @@ supervise_kill_netns(char *const *names, size_t n, size_t *killed)
 	struct stat sb;
 	size_t nids = 0, i, k, npids;
 	char *path;
-	char state;
 	int waited;
 
 	*killed = 0;
@@ -657,8 +588,8 @@ supervise_kill_netns(char *const *names, size_t n, size_t *killed)
 		npids = *killed < 256 ? *killed : 256;
 		for (k = 0; k < npids; k++)
 			for (waited = 0; waited < 1000; waited += 10) {
-				stat_fields(pids[k], &state);
-				if (state == '?' || state == 'Z' || state == 'X')
+				/* Gone, or a zombie: not alive. */
+				if (!pidref_alive(pids[k], pidref_start(pids[k])))
 					break;
 				sleep_ms(10);
 			}

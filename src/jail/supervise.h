@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "nl.h"
-#include "procs.h"
+#include "kernel/nl.h"
+#include "jail/procs.h"
 
 #define SUPERVISE_MAX_FAILS 5
 #define SUPERVISE_FAIL_WINDOW 30.0
@@ -52,19 +52,12 @@ struct proc_status {
  * Start the detached supervisor of ${site} for the processes of ${list}
  * (whose programs procs_resolve() found and whose inits
  * jail_init_bind_procs() set), creating ROOT/SITE/log.  Store
- * its pid in ${pid} and its start time (proc_start_time()) in ${start}.
+ * its pid in ${pid} and its start time (pidref_start()) in ${start}.
  * The supervisor inherits no descriptor but stdio.
  */
 int supervise_start(const char *root, const char *site,
     const struct proc_list *list, pid_t *pid, unsigned long long *start,
     struct nl_error *err);
-
-/**
- * supervise_alive(pid, start):
- * Return true if the process ${pid} is alive (not a zombie) and started at
- * ${start}: it is the recorded supervisor, not a later process with its pid.
- */
-bool supervise_alive(pid_t pid, unsigned long long start);
 
 /**
  * supervise_stop(pid, start):
@@ -75,15 +68,6 @@ bool supervise_alive(pid_t pid, unsigned long long start);
 bool supervise_stop(pid_t pid, unsigned long long start);
 
 /**
- * supervise_terminate(pid, start, wait_ms):
- * If the process ${pid} of ${start} is alive, send it SIGTERM, wait up to
- * ${wait_ms} for it to go, then SIGKILL it and wait up to a second more.
- * Return true if it was alive.  supervise_stop() with the supervisor's
- * delay; jail_init_stop() with an init's.
- */
-bool supervise_terminate(pid_t pid, unsigned long long start, int wait_ms);
-
-/**
  * supervise_kill_netns(names, n, killed):
  * SIGKILL every process whose network namespace is one of the named
  * namespaces ${names} (those that exist), and wait up to a second for them
@@ -91,13 +75,6 @@ bool supervise_terminate(pid_t pid, unsigned long long start, int wait_ms);
  * supervisor leaves, or `jailnet exec` started, ends here.
  */
 void supervise_kill_netns(char *const *names, size_t n, size_t *killed);
-
-/**
- * proc_start_time(pid):
- * Return the start time of ${pid} (field 22 of /proc/PID/stat), or 0 if
- * there is no such process.
- */
-unsigned long long proc_start_time(pid_t pid);
 
 /**
  * supervise_enter(netns, hostname, new_ipc, err):

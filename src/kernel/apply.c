@@ -1,7 +1,7 @@
 /*
  * apply: plan -> kernel, with rollback.
  */
-#include "apply.h"
+#include "kernel/apply.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,13 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hostns.h"
-#include "netns.h"
-#include "nft_run.h"
-#include "nl.h"
-#include "pf_nft.h"
-#include "undo.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_nft_name.h"
+#include "kernel/hostns.h"
+#include "kernel/netns.h"
+#include "kernel/nft_run.h"
+#include "kernel/nl.h"
+#include "kernel/undo.h"
 
 /* One namespace of the plan while it is applied. */
 struct ns_handle {

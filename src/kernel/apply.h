@@ -12,9 +12,9 @@
 
 #include <stddef.h>
 
-#include "plan.h"
-#include "state.h"
-#include "undo.h"
+#include "kernel/plan.h"
+#include "kernel/state.h"
+#include "kernel/undo.h"
 
 /*
  * Test hooks, read from the environment by apply_hooks_from_env():

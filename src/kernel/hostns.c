@@ -1,4 +1,4 @@
-#include "hostns.h"
+#include "kernel/hostns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "netns.h"
+#include "kernel/netns.h"
 
 char *
 hostns_name(const char *site, const char *host)

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "nl.h"
-#include "site.h"
-#include "util.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "kernel/nl.h"
 
 /**
  * hostns_name(site, host):

@@ -2,7 +2,7 @@
  * netns: named network namespaces under /run/netns, entering them, and
  * their sysctls.
  */
-#include "netns.h"
+#include "kernel/netns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 
 #include <linux/nsfs.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Return 0 if ${name} can name a namespace file, else -1 with EINVAL. */
 static int

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "nl.h"
+#include "kernel/nl.h"
 
 /* Where named namespaces live; iproute2's NETNS_RUN_DIR. */
 #define NETNS_DIR	"/run/netns"

@@ -1,14 +1,14 @@
 /*
  * nft_run: libnftables in a namespace.
  */
-#include "nft_run.h"
+#include "kernel/nft_run.h"
 
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "netns.h"
+#include "kernel/netns.h"
 
 /* Copy into ${err} the first lines of nft's error text, squeezed. */
 static void

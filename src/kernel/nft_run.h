@@ -12,8 +12,8 @@
 
 #include <stdbool.h>
 
-#include "nl.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/nl.h"
 
 /**
  * nft_run_in_netns(fd, cmds, json, out, err):

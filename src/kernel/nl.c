@@ -2,7 +2,7 @@
  * nl: the netlink socket, the exchange of requests and replies, batches.
  * The requests themselves are built in nl_link.c, nl_addr.c, nl_route.c.
  */
-#include "nl.h"
+#include "kernel/nl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +19,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
-#include "nl_internal.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/nl_internal.h"
 
 /* Big enough for any message the kernel sends (dumps use up to 32 KiB). */
 #define NL_RECV_SIZE	65536

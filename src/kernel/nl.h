@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
+#include "lib/addr.h"
 
 /* Why an operation failed: an errno value and a sentence for the user. */
 struct nl_error {

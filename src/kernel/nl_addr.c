@@ -1,7 +1,7 @@
 /*
  * nl_addr: address requests (RTM_NEWADDR, RTM_DELADDR) and address dumps.
  */
-#include "nl.h"
+#include "kernel/nl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,8 +13,8 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
-#include "nl_internal.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/nl_internal.h"
 
 /* Fail with EINVAL unless ${p} is an IPv4 or IPv6 prefix of sane length. */
 static int

@@ -11,7 +11,7 @@
 
 #include <libmnl/libmnl.h>
 
-#include "nl.h"
+#include "kernel/nl.h"
 
 /* Room for one request: ours are a few hundred bytes at most. */
 #define NL_MSG_MAX	1024

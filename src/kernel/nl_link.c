@@ -2,7 +2,7 @@
  * nl_link: link requests (RTM_NEWLINK, RTM_SETLINK, RTM_DELLINK) and link
  * queries (RTM_GETLINK).
  */
-#include "nl.h"
+#include "kernel/nl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,8 +14,8 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-#include "nl_internal.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/nl_internal.h"
 
 /* <linux/if.h> has it, but clashes with <net/if.h>. */
 #ifndef IFF_LOWER_UP

@@ -2,7 +2,7 @@
  * nl_route: route requests (RTM_NEWROUTE, RTM_DELROUTE) and route dumps of
  * the main table.
  */
-#include "nl.h"
+#include "kernel/nl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,8 +13,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
-#include "nl_internal.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/nl_internal.h"
 
 /*
  * Describe the route to ${dst} via ${gateway} out of the link in ${desc}

@@ -1,7 +1,7 @@
 /*
  * pf_live: live pf tables on nft sets.
  */
-#include "pf_live.h"
+#include "kernel/pf_live.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-#include "netns.h"
-#include "nft_run.h"
-#include "pf_nft.h"
-#include "pf_nft_int.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_nft_name.h"
+#include "kernel/netns.h"
+#include "kernel/nft_run.h"
 
 static void
 push_entry(struct pf_live_table *t, const struct ipprefix *p, long age)
@@ -226,7 +226,7 @@ pf_live_open(const char *netns, const char *server, const char *table,
 	pf_nft_name("jailnet_", server, &name);
 	out->nft_table = strbuf_steal(&name);
 	for (fam = 0; fam < 2; fam++) {
-		nft_table_set(table, fam == 0 ? NFT_FAM_4 : NFT_FAM_6, &name);
+		pf_nft_table_set(table, fam == 0 ? NFT_FAM_4 : NFT_FAM_6, &name);
 		out->set[fam] = strbuf_steal(&name);
 	}
 	if (pf_live_read(out, err) != 0) {

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
-#include "nl.h"
+#include "lib/addr.h"
+#include "kernel/nl.h"
 
 struct pf_live_entry {
 	struct ipprefix prefix;	/* a network address (host bits zero) */

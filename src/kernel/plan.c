@@ -1,13 +1,14 @@
 /*
  * plan: site model -> ordered operations.  Pure: reads only the model.
  */
-#include "plan.h"
+#include "kernel/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf_nft.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_site.h"
 
 /* Names already used for links in one namespace, to keep them unique. */
 struct name_set {
@@ -17,7 +18,8 @@ struct name_set {
 
 /* What plan_build() carries around while it builds. */
 struct builder {
-	const struct site *site;
+	const struct pf_site *ps;
+	const struct site *site;	/* ps->site */
 	struct plan *plan;
 	struct diags *diags;
 	size_t seq;			/* ops made so far: keeps sorting stable */
@@ -155,18 +157,19 @@ add_sysctl(struct builder *bld, size_t ns, const char *key,
 static void
 plan_firewall(struct builder *bld, const struct server *srv, size_t srv_ns)
 {
+	const struct pf_bound *pf = pf_site_bound(bld->ps, srv);
 	struct strbuf script = { 0 };
 	struct loc loc = srv->loc;
 	struct op *op;
 	size_t k;
 	bool bridges = false;
 
-	if (!srv->pf_enable || srv->pf == NULL)
+	if (!srv->pf_enable || pf == NULL)
 		return;
 	/* Steps point at the server's pf.conf. */
-	if (srv->pf->nsources > 0) {
+	if (pf->nsources > 0) {
 		memset(&loc, 0, sizeof(loc));
-		loc.src = srv->pf->sources[0];
+		loc.src = pf->sources[0];
 	}
 	for (k = 0; k < srv->nifaces; k++)
 		if (srv->ifaces[k].kind == IFACE_BRIDGE)
@@ -177,7 +180,7 @@ plan_firewall(struct builder *bld, const struct server *srv, size_t srv_ns)
 		add_sysctl(bld, srv_ns, "net.bridge.bridge-nf-call-ip6tables",
 		    "1", loc);
 	}
-	if (pf_nft_compile(srv->pf, &script, bld->diags) != 0) {
+	if (pf_nft_compile(pf, &script, bld->diags) != 0) {
 		strbuf_free(&script);
 		return;
 	}
@@ -481,12 +484,14 @@ sort_ops(struct builder *bld)
 }
 
 static struct plan *
-builder_start(struct builder *bld, const struct site *site,
+builder_start(struct builder *bld, const struct pf_site *ps,
     struct diags *diags)
 {
+	const struct site *site = ps->site;
 	struct plan *plan = xcalloc(1, sizeof(*plan));
 
 	plan->site = xstrdup(site->name);
+	bld->ps = ps;
 	bld->site = site;
 	bld->plan = plan;
 	bld->diags = diags;
@@ -516,9 +521,10 @@ builder_finish(struct builder *bld, size_t nerrors)
 }
 
 struct plan *
-plan_build_host(const struct site *site, const char *server,
+plan_build_host(const struct pf_site *ps, const char *server,
     struct diags *diags)
 {
+	const struct site *site = ps->site;
 	struct builder bld = { 0 };
 	size_t i, nerrors = diags->nerrors;
 
@@ -533,18 +539,19 @@ plan_build_host(const struct site *site, const char *server,
 		return NULL;
 	}
 	/* NICs are real devices here (plan_real_nic()). */
-	builder_start(&bld, site, diags)->host = true;
+	builder_start(&bld, ps, diags)->host = true;
 	plan_server(&bld, &site->servers[i]);
 	return builder_finish(&bld, nerrors);
 }
 
 struct plan *
-plan_build(const struct site *site, struct diags *diags)
+plan_build(const struct pf_site *ps, struct diags *diags)
 {
+	const struct site *site = ps->site;
 	struct builder bld = { 0 };
 	size_t i, nerrors = diags->nerrors;
 
-	builder_start(&bld, site, diags);
+	builder_start(&bld, ps, diags);
 	for (i = 0; i < site->nnetworks; i++)
 		bld.net_ns[i] = add_ns(&bld, NS_NETWORK, site->networks[i].loc,
 		    "net-%s%s", site->networks[i].name, "");

@@ -23,10 +23,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "site.h"
-#include "util.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_site.h"
 
 /* Longest interface name Linux accepts (IFNAMSIZ - 1). */
 #define PLAN_IFNAMSIZ 15
@@ -103,19 +104,20 @@ struct plan {
 };
 
 /**
- * plan_build(site, diags):
- * Compute the operations that build the simulated world of ${site}.
+ * plan_build(ps, diags):
+ * Compute the operations that build the simulated world of the site of
+ * ${ps}, each server's firewall compiled from its bound pf.conf.
  * Record in ${diags} what cannot be planned (an address outside every
  * router subnet, a name too long for Linux, two namespaces with one name).
  * Return the plan, owned by the caller and freed with plan_free(), or NULL
  * if an error was recorded.
  */
-struct plan *plan_build(const struct site *site, struct diags *diags);
+struct plan *plan_build(const struct pf_site *ps, struct diags *diags);
 
 /**
- * plan_build_host(site, server, diags):
- * Compute the operations that set up the server named ${server} of
- * ${site} in the namespace jailnet runs in (a real host): its NICs are the
+ * plan_build_host(ps, server, diags):
+ * Compute the operations that set up the server named ${server} of the
+ * site of ${ps} in the namespace jailnet runs in (a real host): its NICs are the
  * Linux devices that site.conf maps to them (linux.NIC = DEV), renamed to
  * the names pf.conf and rc.conf use; its bridges, epairs, addresses,
  * routes, sysctls and firewall as plan_build() makes them; its jails in
@@ -123,7 +125,7 @@ struct plan *plan_build(const struct site *site, struct diags *diags);
  * Record in ${diags} a NIC without a Linux device, an unknown server, and
  * what plan_build() records.  Return the plan (caller frees) or NULL.
  */
-struct plan *plan_build_host(const struct site *site, const char *server,
+struct plan *plan_build_host(const struct pf_site *ps, const char *server,
     struct diags *diags);
 
 /**

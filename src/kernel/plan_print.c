@@ -1,7 +1,7 @@
 /*
  * plan_print: the text of a plan, for `jailnet up -n` and apply's errors.
  */
-#include "plan.h"
+#include "kernel/plan.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /*
  * state: the record of what `up` created, under /run/jailnet/SITE.
  */
-#include "state.h"
+#include "kernel/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define STATE_HEADER "jailnet-state 1\n"
 

@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "nl.h"
+#include "kernel/nl.h"
 
 #define STATE_ROOT "/run/jailnet"
 

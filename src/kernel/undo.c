@@ -1,7 +1,7 @@
 /*
  * undo: the host changes of `up --host`, logged and replayed.
  */
-#include "undo.h"
+#include "kernel/undo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netns.h"
-#include "nft_run.h"
-#include "util.h"
+#include "lib/util.h"
+#include "kernel/netns.h"
+#include "kernel/nft_run.h"
 
 struct undo_log {
 	int fd;

@@ -27,8 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
-#include "nl.h"
+#include "lib/addr.h"
+#include "kernel/nl.h"
 
 struct undo_log;
 

@@ -1,4 +1,4 @@
-#include "addr.h"
+#include "lib/addr.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 int
 ipaddr_parse(const char *s, struct ipaddr *out)

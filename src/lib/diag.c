@@ -1,9 +1,9 @@
-#include "diag.h"
+#include "lib/diag.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 struct source *
 source_new(const char *path, const char *text, size_t len)

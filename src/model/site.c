@@ -1,13 +1,13 @@
-#include "site.h"
+/* site: the model's lookups, names and destructors (site_load.c builds it). */
+#include "model/site.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_bind.h"
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "model/site_build.h"
 
 struct source *
 site_adopt_source(struct site *site, struct source *src)
@@ -336,7 +336,6 @@ server_fini(struct server *srv)
 	free(srv->jail_list_locs);
 	free(srv->pf_rules);
 	free(srv->services);
-	pf_bound_free(srv->pf);
 	fsview_free(srv->view);
 }
 
@@ -380,42 +379,4 @@ site_free(struct site *site)
 	free(site->dir);
 	free(site->name);
 	free(site);
-}
-
-struct site *
-site_load(const char *dir, struct diags *diags)
-{
-	struct site *site = xcalloc(1, sizeof(*site));
-	size_t i, len = strlen(dir);
-	const char *base;
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	site->dir = xstrndup(dir, len);
-	base = strrchr(site->dir, '/');
-	site->name = xstrdup(base ? base + 1 : site->dir);
-
-	if (site_conf_load(site, diags) != 0)
-		goto fail;
-	for (i = 0; i < site->nservers; i++)
-		server_load_host(site, &site->servers[i], diags);
-	for (i = 0; i < site->nservers; i++)
-		server_load_jails(site, &site->servers[i], diags);
-	if (diags_has_errors(diags))
-		goto fail;
-	site_conf_finish(site, diags);
-	site_check(site, diags);
-	if (diags_has_errors(diags))
-		goto fail;
-	/* pf.conf is read against each server's interfaces and files. */
-	for (i = 0; i < site->nservers; i++)
-		if (site->servers[i].pf_enable)
-			site->servers[i].pf = pf_bind(site,
-			    &site->servers[i], diags);
-	if (diags_has_errors(diags))
-		goto fail;
-	return site;
-fail:
-	site_free(site);
-	return NULL;
 }

@@ -4,7 +4,8 @@
  * A site directory holds site.conf (the world around the servers), a common
  * tree that every server shares and one overlay per server (see
  * doc/jailnet.8).  site_load() reads all of it, builds this model and checks
- * it; everything after it (show, pf, plan) reads only the model.
+ * it; everything after it (show, pf, plan) reads only the model.  pf.conf is
+ * not part of it: pf/pf_site.h binds it to the model.
  *
  * The model says what FreeBSD would do with the files: addresses stay where
  * rc.conf puts them even where Linux needs another place (an address on a
@@ -17,13 +18,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "fsview.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
+#include "conf/fsview.h"
 
 #define NO_INDEX ((size_t)-1)
-
-struct pf_bound;
 
 enum network_kind {
 	NETWORK_INTERNET,	/* a router joining the listed subnets */
@@ -191,8 +190,6 @@ struct server {
 	size_t njail_list;
 	bool pfil_member;		/* net.link.bridge.pfil_member */
 	bool pfil_bridge;		/* net.link.bridge.pfil_bridge */
-	struct pf_bound *pf;		/* its pf.conf bound to it (pf_bind.h)
-					   if pf_enable, else NULL */
 	struct enabled_service *services;
 	size_t nservices;
 	struct fsview *view;

@@ -5,9 +5,9 @@
 #ifndef JAILNET_SITE_BUILD_H
 #define JAILNET_SITE_BUILD_H
 
-#include "jailconf.h"
-#include "rcconf.h"
-#include "site.h"
+#include "conf/jailconf.h"
+#include "conf/rcconf.h"
+#include "model/site.h"
 
 /**
  * site_adopt_source(site, src):

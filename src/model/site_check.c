@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "model/site_build.h"
 
 struct uf {
 	size_t *parent;

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "model/site_build.h"
 
 static const char *const block_kinds[] = {
 	"network", "server", "host", "service", "zone",

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "model/site_build.h"
 
 /* jail.conf parameters jailnet implements, or takes as they are meant. */
 static const char *const jail_params[] = {

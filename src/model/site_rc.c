@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ifconfig.h"
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "conf/ifconfig.h"
+#include "model/site_build.h"
 
 /*
  * NAME_enable knobs that are not services with a Linux command: jailnet does

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ifconfig.h"
-#include "site_build.h"
-#include "util.h"
+#include "lib/util.h"
+#include "conf/ifconfig.h"
+#include "model/site_build.h"
 
 /* rc.conf knobs of the base system that jailnet knows and does not do. */
 static const char *const host_unimplemented[] = {

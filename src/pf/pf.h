@@ -42,8 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "diag.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
 
 struct strbuf;
 

@@ -1,14 +1,14 @@
 /*
  * pf_bind: resolve a parsed pf.conf against one server (see pf_bind.h).
  */
-#include "pf_bind.h"
+#include "pf/pf_bind.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* State of one pf_bind() call. */
 struct binder {

@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "pf.h"
-#include "site.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
+#include "model/site.h"
+#include "pf/pf.h"
 
 /* One interface of the server's host (not the jails' ends). */
 struct pf_iface {

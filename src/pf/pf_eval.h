@@ -34,9 +34,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "pf.h"
-#include "pf_bind.h"
+#include "lib/addr.h"
+#include "pf/pf.h"
+#include "pf/pf_bind.h"
 
 struct strbuf;
 

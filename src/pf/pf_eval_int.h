@@ -1,11 +1,14 @@
 /*
- * pf_eval_int: what pf_eval.c and pf_eval_match.c share; not a public
- * interface.
+ * pf_eval_int: what the three files of the static model share; not a
+ * public interface.  pf_eval_state.c defines the tables and states (eval_
+ * table*, eval_state_*), pf_eval_match.c the filter pass
+ * (eval_filter_pass), pf_eval.c the path through the server; each uses
+ * only those before it in this list.
  */
 #ifndef JAILNET_PF_EVAL_INT_H
 #define JAILNET_PF_EVAL_INT_H
 
-#include "pf_eval.h"
+#include "pf/pf_eval.h"
 
 /* pf's fixed-point scale of rate counters (pfvar.h). */
 #define PF_THRESHOLD_MULT 1000

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_eval_int.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_eval_int.h"
 
 static bool
 port_match(const struct pf_port *pp, uint16_t port)

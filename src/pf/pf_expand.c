@@ -2,14 +2,14 @@
  * pf_expand: rules from templates and lists, as pfctl's expand_rule(), with
  * its consistency checks; and the syntax tree's copy and free functions.
  */
-#include "pf_parse.h"
+#include "pf/pf_parse.h"
 
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The tree. */
 

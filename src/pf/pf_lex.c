@@ -1,7 +1,7 @@
 /*
  * pf_lex: pf.conf tokens, following pfctl's yylex() and lgetc().
  */
-#include "pf_lex.h"
+#include "pf/pf_lex.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* pfctl's buffer size: longer words are an error. */
 #define PF_LEX_MAXWORD	8096

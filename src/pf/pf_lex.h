@@ -14,7 +14,7 @@
 #ifndef JAILNET_PF_LEX_H
 #define JAILNET_PF_LEX_H
 
-#include "diag.h"
+#include "lib/diag.h"
 
 enum pf_tok_kind {
 	PF_TOK_EOF,

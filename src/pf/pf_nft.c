@@ -47,31 +47,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_nft.h"
-#include "pf_nft_int.h"
-#include "site.h"
-#include "util.h"
-
-void
-pf_nft_name(const char *prefix, const char *name, struct strbuf *out)
-{
-	uint32_t hash = 2166136261u;	/* FNV-1a */
-	bool changed = false;
-	const char *p;
-
-	strbuf_adds(out, prefix);
-	for (p = name; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_';
-
-		hash = (hash ^ c) * 16777619u;
-		strbuf_addc(out, word ? (char)c : '_');
-		changed |= !word;
-	}
-	if (changed)
-		strbuf_addf(out, "_%08x", hash);
-}
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_nft_int.h"
 
 /* Header comments for the scrub rules: Linux always reassembles. */
 static void
@@ -131,7 +110,7 @@ add_table_set(const struct pf_bound_table *t, unsigned fam, bool elements,
 	int af = fam == NFT_FAM_6 ? AF_INET6 : AF_INET;
 
 	strbuf_adds(out, "\tset ");
-	nft_table_set(t->name, fam, out);
+	pf_nft_table_set(t->name, fam, out);
 	strbuf_addf(out, " {\n\t\ttype %s\n", set_type(fam));
 	/* The timeout only dates entries, for pfctl -T expire: it is
 	   longer than any server's uptime (pf never ages them out). */
@@ -264,7 +243,7 @@ add_rate_rules(const struct nft_ctx *ctx, struct strbuf *out)
 			strbuf_adds(out, " }");
 			if (so->overload != NULL) {
 				strbuf_adds(out, " add @");
-				nft_table_set(so->overload, f, out);
+				pf_nft_table_set(so->overload, f, out);
 				strbuf_addf(out, " { %s saddr }", w);
 			}
 			strbuf_addf(out, " drop comment \"pf @%u line %u "
@@ -298,11 +277,11 @@ add_flush_rules(const struct pf_bound *b, struct strbuf *out)
 
 			strbuf_addf(out, "\t\tct state established,related "
 			    "%s saddr @", w);
-			nft_table_set(t->name, f, out);
+			pf_nft_table_set(t->name, f, out);
 			strbuf_adds(out, " drop\n");
 			strbuf_addf(out, "\t\tct state established,related "
 			    "%s daddr @", w);
-			nft_table_set(t->name, f, out);
+			pf_nft_table_set(t->name, f, out);
 			strbuf_adds(out, " drop\n");
 		}
 	}
@@ -762,7 +741,7 @@ pf_nft_compile(const struct pf_bound *b, struct strbuf *out,
 				continue;
 			strbuf_addf(out, "flush set inet %s ",
 			    strbuf_cstr(&name));
-			nft_table_set(b->tables[i].name, f, out);
+			pf_nft_table_set(b->tables[i].name, f, out);
 			strbuf_addc(out, '\n');
 		}
 	for (i = 0; i < ctx.nrated; i++)

@@ -16,8 +16,8 @@
 #ifndef JAILNET_PF_NFT_H
 #define JAILNET_PF_NFT_H
 
-#include "diag.h"
-#include "pf_bind.h"
+#include "lib/diag.h"
+#include "pf/pf_bind.h"
 
 struct strbuf;
 
@@ -38,15 +38,5 @@ struct strbuf;
  */
 int pf_nft_compile(const struct pf_bound *b, struct strbuf *out,
     struct diags *diags);
-
-/**
- * pf_nft_name(prefix, name, out):
- * Append to ${out} an nft identifier made of ${prefix} and ${name}: the
- * characters of ${name} other than letters, digits and "_" become "_", and
- * a hash of ${name} is added when any had to change, so that different
- * names stay different.  ${prefix} must start with a letter and contain
- * "_", so the identifier is never an nft keyword (such as "fwd").
- */
-void pf_nft_name(const char *prefix, const char *name, struct strbuf *out);
 
 #endif

@@ -6,9 +6,10 @@
 #ifndef JAILNET_PF_NFT_INT_H
 #define JAILNET_PF_NFT_INT_H
 
-#include "pf.h"
-#include "pf_bind.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_nft_name.h"
 
 /*
  * The packet mark (meta mark), shared by the bridge and inet tables:
@@ -52,9 +53,6 @@ struct nft_rated {
 	unsigned fams;		/* NFT_FAM_* it was compiled for */
 };
 
-#define NFT_FAM_4	0x1
-#define NFT_FAM_6	0x2
-
 struct nft_ctx {
 	const struct pf_bound *b;
 	struct diags *diags;
@@ -74,13 +72,6 @@ struct nft_ctx {
  */
 void nft_rule(struct nft_ctx *ctx, const struct pf_rule *r,
     enum nft_stage stage, struct strbuf *out);
-
-/**
- * nft_table_set(table, fam, out):
- * Append to ${out} the name of the set holding the ${fam} (NFT_FAM_4 or
- * NFT_FAM_6) addresses of the pf table named ${table} ("t_NAME_v4").
- */
-void nft_table_set(const char *table, unsigned fam, struct strbuf *out);
 
 /**
  * nft_iface_id(b, name):

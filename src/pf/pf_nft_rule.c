@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_nft.h"
-#include "pf_nft_int.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_nft_int.h"
 
 /* Which packets of a rule without a protocol a variant covers. */
 enum variant {
@@ -19,17 +19,6 @@ enum variant {
 	V_TCPUDP,		/* TCP and UDP (nat's port range) */
 	V_NOT_TCPUDP,
 };
-
-void
-nft_table_set(const char *table, unsigned fam, struct strbuf *out)
-{
-	struct strbuf name = { 0 };
-
-	pf_nft_name("t_", table, &name);
-	strbuf_addf(out, "%s_%s", strbuf_cstr(&name),
-	    fam == NFT_FAM_6 ? "v6" : "v4");
-	strbuf_free(&name);
-}
 
 unsigned
 nft_iface_id(const struct pf_bound *b, const char *name)
@@ -175,7 +164,7 @@ addr_expr(const struct pf_bound *b, const struct pf_addr *a, unsigned fam,
 		return 0;
 	case PF_ADDR_TABLE:
 		strbuf_addf(e, " %s %s %s@", fam_word(fam), field, ne);
-		nft_table_set(a->name, fam, e);
+		pf_nft_table_set(a->name, fam, e);
 		return 0;
 	case PF_ADDR_IFACE:
 	case PF_ADDR_DYNIFACE:

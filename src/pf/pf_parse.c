@@ -2,7 +2,7 @@
  * pf_parse: pf.conf statements, following pfctl's parse.y: macros,
  * options, tables, and the dispatch to rules; tokens and errors.
  */
-#include "pf_parse.h"
+#include "pf/pf_parse.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Tokens. */
 

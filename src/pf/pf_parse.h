@@ -11,14 +11,23 @@
  *
  * Every parse function returns 0, or -1 after recording an error (the
  * statement is then abandoned and the parser skips to the next line).
+ *
+ * These five files call each other in a circle, and that is deliberate:
+ * they are one recursive-descent parser split by grammar family, as
+ * pfctl's parse.y is one grammar.  The driver calls the rule readers, the
+ * rule readers call back the driver's token helpers (pf_accept_*,
+ * pf_error) and the expander, and the expander reports through the
+ * driver's pf_error.  Nothing else of pf needs these internals;
+ * the parser's interface is pf.h (pf_table.c, the reader of table
+ * files, also takes pf_addr_clear from here).
  */
 #ifndef JAILNET_PF_PARSE_H
 #define JAILNET_PF_PARSE_H
 
 #include <stdarg.h>
 
-#include "pf.h"
-#include "pf_lex.h"
+#include "pf/pf.h"
+#include "pf/pf_lex.h"
 
 /* pfctl's limits (sizes minus the NUL). */
 #define PF_IFNAME_MAX		15

@@ -4,7 +4,7 @@
  * pfctl's parse.y and its host() family in pfctl_parser.c, except that
  * names (interfaces, "self") stay symbolic instead of being looked up.
  */
-#include "pf_parse.h"
+#include "pf/pf_parse.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The location from the start of ${a} to the end of ${b}, on a line. */
 static struct loc

@@ -3,13 +3,13 @@
  * forms), following pfctl's parse.y: the target addresses and ports, the
  * pool options, and pfctl's checks of them.
  */
-#include "pf_parse.h"
+#include "pf/pf_parse.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Translation rules. */
 

@@ -4,7 +4,7 @@
  * into a template rule plus lists, checked as pfctl checks it, and
  * expanded.
  */
-#include "pf_parse.h"
+#include "pf/pf_parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Common parts. */
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf.h"
 
 /* Append ${s} in double quotes, with a backslash before each quote. */
 static void

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf.h"
 
 #define TCP	0x01
 #define UDP	0x02

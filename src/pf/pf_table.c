@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf_parse.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_parse.h"
 
 /* A file of junk is reported this far. */
 #define PF_TABLE_MAX_ERRORS	10

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_eval.h"
-#include "util.h"
+#include "lib/util.h"
+#include "pf/pf_eval.h"
 
 #define MAXWORDS 32
 

@@ -1,4 +1,4 @@
-#include "dns_zone.h"
+#include "services/dns_zone.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* The drained set. */
 

@@ -27,8 +27,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "nl.h"
-#include "site.h"
+#include "model/site.h"
+#include "kernel/nl.h"
 
 
 /* The SOA timers of every zone jailnet writes (seconds). */

@@ -1,4 +1,4 @@
-#include "tls_ca.h"
+#include "services/tls_ca.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define CA_DAYS 3650L		/* the CA lives as long as the site */
 #define CERT_DAYS 397L		/* what browsers accept for a server */

@@ -26,8 +26,8 @@
 #ifndef JAILNET_TLS_CA_H
 #define JAILNET_TLS_CA_H
 
-#include "nl.h"
-#include "site.h"
+#include "model/site.h"
+#include "kernel/nl.h"
 
 /* The service whose jails get the certificates, and where they go. */
 #define TLS_SERVICE "nginx"

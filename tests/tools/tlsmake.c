@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "tls_ca.h"
+#include "services/tls_ca.h"
 
 int
 main(int argc, char **argv)

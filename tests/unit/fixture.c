@@ -1,6 +1,6 @@
 #include "fixture.h"
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "test.h"
 
 struct site *
@@ -16,4 +16,19 @@ fixture_example(void)
 	CHECK_INT_EQ(d.nwarnings, 0);
 	diags_free(&d);
 	return site;
+}
+
+struct pf_site *
+fixture_example_pf(void)
+{
+	struct diags d;
+	struct pf_site *ps;
+
+	diags_init(&d);
+	ps = pf_site_load("examples/uxtely", &d);
+	CHECK(ps != NULL);
+	CHECK_INT_EQ(d.nerrors, 0);
+	CHECK_INT_EQ(d.nwarnings, 0);
+	diags_free(&d);
+	return ps;
 }

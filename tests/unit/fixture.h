@@ -4,7 +4,8 @@
 #ifndef JAILNET_TEST_FIXTURE_H
 #define JAILNET_TEST_FIXTURE_H
 
-#include "site.h"
+#include "model/site.h"
+#include "pf/pf_site.h"
 
 /**
  * fixture_example():
@@ -13,5 +14,12 @@
  * by the caller, or NULL.
  */
 struct site *fixture_example(void);
+
+/**
+ * fixture_example_pf():
+ * Like fixture_example(), with every server's pf.conf bound (pf_site.h).
+ * Return it, owned by the caller, or NULL.
+ */
+struct pf_site *fixture_example_pf(void);
 
 #endif

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "diag.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
+#include "lib/util.h"
 #include "test.h"
-#include "util.h"
 
 TEST(parse_uint_ranges)
 {

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "ifconfig.h"
-#include "rcconf.h"
+#include "lib/addr.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "conf/ifconfig.h"
+#include "conf/rcconf.h"
 #include "test.h"
-#include "util.h"
 
 /* A value written on one line of a file "v", located byte by byte. */
 struct fixture {

@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "jailconf.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "conf/jailconf.h"
 #include "test.h"
-#include "util.h"
 
 /* The seed's jail.conf, completed with its closing braces and "vnet;". */
 static const char seed_jail_conf[] =

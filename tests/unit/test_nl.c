@@ -20,11 +20,11 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
-#include "addr.h"
-#include "netns.h"
-#include "nl.h"
+#include "lib/addr.h"
+#include "lib/util.h"
+#include "kernel/netns.h"
+#include "kernel/nl.h"
 #include "test.h"
-#include "util.h"
 
 #define MAX_NS 3
 

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pf_bind.h"
-#include "site.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_bind.h"
 #include "fixture.h"
 #include "test.h"
-#include "util.h"
 
 /* The prefixes of ${v} as "a b c". */
 static char *
@@ -87,7 +87,8 @@ check_expand(const struct site *site, const struct server *srv,
 
 TEST(pf_bind_example_ifaces)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
+	struct site *site = ps != NULL ? ps->site : NULL;
 	const struct pf_bound *b;
 	const struct pf_iface *pi;
 	size_t i;
@@ -95,8 +96,8 @@ TEST(pf_bind_example_ifaces)
 	if (site == NULL)
 		return;
 	for (i = 0; i < site->nservers; i++)
-		CHECK(site->servers[i].pf != NULL);
-	b = site_server(site, "a")->pf;
+		CHECK(pf_site_bound(ps, &site->servers[i]) != NULL);
+	b = pf_site_bound(ps, site_server(site, "a"));
 	CHECK_STR_EQ(b->ifaces[0].name, "lo0");
 	CHECK(b->ifaces[0].is_loopback);
 	CHECK(pf_bound_iface(b, "xnic") != NO_INDEX);
@@ -112,12 +113,13 @@ TEST(pf_bind_example_ifaces)
 	pi = &b->ifaces[pf_bound_iface(b, "ngx_a")];
 	CHECK_INT_EQ(pi->bridge, pf_bound_iface(b, "xbridge"));
 	CHECK(pf_bound_iface(b, "nosuch") == NO_INDEX);
-	site_free(site);
+	pf_site_free(ps);
 }
 
 TEST(pf_bind_example_addresses)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
+	struct site *site = ps != NULL ? ps->site : NULL;
 	const struct server *a, *bs;
 
 	if (site == NULL)
@@ -145,16 +147,18 @@ TEST(pf_bind_example_addresses)
 		struct ipprefix *v;
 		size_t n;
 
-		CHECK_INT_EQ(pf_addr_expand(a->pf, &any, AF_INET, &v, &n), -1);
+		CHECK_INT_EQ(pf_addr_expand(pf_site_bound(ps, a), &any,
+		    AF_INET, &v, &n), -1);
 		CHECK(v == NULL);
 		CHECK_INT_EQ(n, 0);
 	}
-	site_free(site);
+	pf_site_free(ps);
 }
 
 TEST(pf_bind_example_tables)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
+	struct site *site = ps != NULL ? ps->site : NULL;
 	const struct pf_bound_table *t;
 	size_t i;
 	char *s;
@@ -162,7 +166,7 @@ TEST(pf_bind_example_tables)
 	if (site == NULL)
 		return;
 	for (i = 0; i < site->nservers; i++) {
-		const struct pf_bound *b = site->servers[i].pf;
+		const struct pf_bound *b = pf_site_bound(ps, &site->servers[i]);
 
 		t = pf_bound_table(b, "xpeers");
 		CHECK(t != NULL && t->def != NULL && !t->is_dynamic);
@@ -189,7 +193,7 @@ TEST(pf_bind_example_tables)
 		CHECK(pf_bound_table(b, "nosuch") == NULL);
 		CHECK_INT_EQ(b->ntables, 10);
 	}
-	site_free(site);
+	pf_site_free(ps);
 }
 
 static size_t
@@ -203,7 +207,8 @@ route_of(const struct pf_bound *b, const char *addr)
 
 TEST(pf_bind_example_routes)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
+	struct site *site = ps != NULL ? ps->site : NULL;
 	const struct pf_bound *b;
 	const struct pf_route *r;
 	char buf[IPADDR_STRLEN];
@@ -212,7 +217,7 @@ TEST(pf_bind_example_routes)
 
 	if (site == NULL)
 		return;
-	b = site_server(site, "a")->pf;
+	b = pf_site_bound(ps, site_server(site, "a"));
 	for (i = 1; i < b->nroutes; i++)
 		CHECK(b->routes[i - 1].dst.len >= b->routes[i].dst.len);
 	r = &b->routes[b->nroutes - 1];
@@ -237,17 +242,18 @@ TEST(pf_bind_example_routes)
 	CHECK(pf_bound_is_local(b, &a));
 	CHECK_INT_EQ(ipaddr_parse("192.0.2.165", &a), 0);
 	CHECK(!pf_bound_is_local(b, &a));
-	CHECK(pf_bound_is_local(site_server(site, "b")->pf, &a));
+	CHECK(pf_bound_is_local(pf_site_bound(ps, site_server(site, "b")), &a));
 	CHECK_INT_EQ(ipaddr_parse("10.0.2.20", &a), 0);
 	CHECK(!pf_bound_is_local(b, &a));	/* nginx_j's */
-	site_free(site);
+	pf_site_free(ps);
 }
 
 /* Bind ${text} to server a; return the diagnostics printed, or "OK". */
 static char *
 bind_text(const char *text, bool *bound)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
+	struct site *site = ps != NULL ? ps->site : NULL;
 	struct source *src;
 	struct pf_bound *b;
 	struct diags d;
@@ -267,7 +273,7 @@ bind_text(const char *text, bool *bound)
 	fclose(f);
 	pf_bound_free(b);
 	diags_free(&d);
-	site_free(site);
+	pf_site_free(ps);
 	if (len == 0) {
 		free(buf);
 		return xstrdup("OK");

@@ -13,12 +13,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "diag.h"
-#include "pf_bind.h"
-#include "pf_eval.h"
-#include "site.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_eval.h"
 #include "test.h"
-#include "util.h"
 
 /* A server of the example site with its bound ruleset and a context. */
 struct fx {

@@ -5,10 +5,10 @@
  */
 #include <string.h>
 
-#include "addr.h"
-#include "pf_live.h"
+#include "lib/addr.h"
+#include "lib/util.h"
+#include "kernel/pf_live.h"
 #include "test.h"
-#include "util.h"
 
 static void
 collect(const struct ipprefix *p, void *arg)

@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pf_bind.h"
-#include "pf_nft.h"
-#include "site.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "pf/pf_bind.h"
+#include "pf/pf_nft.h"
+#include "pf/pf_nft_name.h"
 #include "test.h"
-#include "util.h"
 
 static struct site *example_site;	/* loaded once, when first needed */
 

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "diag.h"
-#include "pf.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "pf/pf.h"
 #include "test.h"
-#include "util.h"
 
 /* A parsed text, its printed form and its diagnostics. */
 struct parsed {

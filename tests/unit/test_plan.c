@@ -9,24 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "site.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "kernel/plan.h"
 #include "fixture.h"
 #include "test.h"
-#include "util.h"
 
-static struct site *
+static struct pf_site *
 load_example(struct plan **plan)
 {
-	struct site *site = fixture_example();
+	struct pf_site *ps = fixture_example_pf();
 	struct diags d;
 
 	diags_init(&d);
-	*plan = site != NULL ? plan_build(site, &d) : NULL;
+	*plan = ps != NULL ? plan_build(ps, &d) : NULL;
 	CHECK_INT_EQ(d.nerrors, 0);
 	diags_free(&d);
 	CHECK(*plan != NULL);
-	return site;
+	return ps;
 }
 
 /* Return the op of ${kind} on ${link} in namespace ${ns}, or NULL. */
@@ -62,7 +62,7 @@ has_addr(const struct plan *plan, const char *ns, const char *link,
 TEST(plan_namespaces)
 {
 	struct plan *plan;
-	struct site *site = load_example(&plan);
+	struct pf_site *ps = load_example(&plan);
 
 	if (plan == NULL)
 		goto out;
@@ -80,14 +80,15 @@ TEST(plan_namespaces)
 	CHECK_INT_EQ(plan_find_ns(plan, "nope"), NO_INDEX);
 out:
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 }
 
 /* Every interface of the model, where the model puts it. */
 TEST(plan_matches_model)
 {
 	struct plan *plan;
-	struct site *site = load_example(&plan);
+	struct pf_site *ps = load_example(&plan);
+	const struct site *site = ps != NULL ? ps->site : NULL;
 	char ns[64], holder[256];
 	size_t s, i, a;
 
@@ -154,14 +155,14 @@ TEST(plan_matches_model)
 	}
 out:
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 }
 
 /* Closed world, phases in order, names Linux accepts, notes said. */
 TEST(plan_invariants)
 {
 	struct plan *plan;
-	struct site *site = load_example(&plan);
+	struct pf_site *ps = load_example(&plan);
 	size_t i, nveth = 0, nnotes = 0, nnetns = 0, nfw = 0;
 	bool vlan_note = false;
 
@@ -234,7 +235,7 @@ TEST(plan_invariants)
 	    "b.inic")->master, "sw");
 out:
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 }
 
 /* The text (`up -n`: steps, then the rulesets) is deterministic and
@@ -242,14 +243,14 @@ out:
 TEST(plan_golden)
 {
 	struct plan *plan, *again;
-	struct site *site = load_example(&plan), *site2;
+	struct pf_site *ps = load_example(&plan), *ps2;
 	struct strbuf a = { 0 }, b = { 0 };
 	char *want;
 	int errnum;
 
 	if (plan == NULL)
 		goto out;
-	site2 = load_example(&again);
+	ps2 = load_example(&again);
 	if (again != NULL) {
 		plan_print(plan, &a);
 		plan_print_firewalls(plan, &a);
@@ -265,8 +266,8 @@ TEST(plan_golden)
 	strbuf_free(&a);
 	strbuf_free(&b);
 	plan_free(again);
-	site_free(site2);
+	pf_site_free(ps2);
 out:
 	plan_free(plan);
-	site_free(site);
+	pf_site_free(ps);
 }

@@ -8,13 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procs.h"
-#include "site.h"
-#include "state.h"
-#include "supervise.h"
+#include "lib/util.h"
+#include "model/site.h"
+#include "kernel/state.h"
+#include "jail/pidref.h"
+#include "jail/procs.h"
+#include "jail/supervise.h"
 #include "fixture.h"
 #include "test.h"
-#include "util.h"
 
 /* Split ${line} and return its words joined by '|', or "ERR: why". */
 static char *
@@ -349,8 +350,8 @@ TEST(supervise_files)
 
 TEST(proc_start_time_self)
 {
-	CHECK(proc_start_time(getpid()) > 0);
-	CHECK(supervise_alive(getpid(), proc_start_time(getpid())));
-	CHECK(!supervise_alive(getpid(), proc_start_time(getpid()) + 1));
-	CHECK(!supervise_alive(0, 1));
+	CHECK(pidref_start(getpid()) > 0);
+	CHECK(pidref_alive(getpid(), pidref_start(getpid())));
+	CHECK(!pidref_alive(getpid(), pidref_start(getpid()) + 1));
+	CHECK(!pidref_alive(0, 1));
 }

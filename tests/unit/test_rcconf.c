@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "rcconf.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "conf/rcconf.h"
 #include "test.h"
-#include "util.h"
 
 /* The seed's host rc.conf, as the write-up shows it. */
 static const char seed_host_rc[] =

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "site.h"
+#include "lib/util.h"
+#include "model/site.h"
 #include "fixture.h"
 #include "test.h"
-#include "util.h"
 
 static const char *
 addr_of(const struct iface *ifc, char *buf)

@@ -16,10 +16,10 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "lib/util.h"
+#include "services/tls_ca.h"
 #include "fixture.h"
 #include "test.h"
-#include "tls_ca.h"
-#include "util.h"
 
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
