@@ -1,15 +1,29 @@
 # Shared by the tests/*.test scripts: result lines and golden comparison.
-# Each test prints "ok NAME" or "FAIL NAME" (the runner counts them).
-# JAILNET_REGEN=1 rewrites expected files instead of comparing.
+# Each test prints "ok NAME", "FAIL NAME" or "skip NAME (WHY)" (the runner,
+# tests/run.sh, counts them); every script ends with finish, which the
+# runner requires.  JAILNET_REGEN=1 (only 1) rewrites expected files
+# instead of comparing, and says "regen NAME", never "ok".
 
 ok() { echo "ok $1"; }
 fail() { echo "FAIL $1"; }
+
+# skip NAME WHY: NAME cannot run here.  Not a pass; under CI=true the
+# runner counts it as a failure, since tools/install-deps.sh installs every
+# tool a test needs.
+skip() { echo "skip $1 ($2)"; }
+
+# finish: the script reached its end (or stopped on purpose after a FAIL);
+# a script that dies before it is failed by the runner.
+finish() {
+	echo "end $(basename "$0" .test)"
+	exit 0
+}
 
 # golden NAME EXPECTED_FILE ACTUAL_FILE
 golden() {
 	if [ "${JAILNET_REGEN:-}" = 1 ]; then
 		cp "$3" "$2"
-		ok "$1 (regenerated)"
+		echo "regen $1"
 	elif diff -u "$2" "$3" >"$3.diff" 2>&1; then
 		ok "$1"
 	else

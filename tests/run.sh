@@ -1,23 +1,115 @@
 #!/bin/sh
 # Run every test of jailnet with the binaries of build dir $1 (default
-# build/san): unit tests, then each tests/*.test script.  Each test prints
-# "ok NAME" or "FAIL NAME"; the last line is "N passed, N failed".
+# build/san): the unit tests, then each tests/*.test script (or only the
+# scripts named after $1, e.g. `tests/run.sh build/san tests/pf_cli.test`).
+#
+# Each test prints "ok NAME", "FAIL NAME" or "skip NAME (WHY)"; the runner
+# also fails, by name:
+#   - a binary or script that exits with a status other than 0 (a crash, a
+#     kill, a sanitizer's exit) even if it printed only "ok" lines;
+#   - a script that stops before its end marker (lib.sh's finish);
+#   - a unit binary that reports fewer tests than it has registered;
+#   - any AddressSanitizer, LeakSanitizer or UBSan report, written to the
+#     log directory that ASAN_OPTIONS and UBSAN_OPTIONS name;
+#   - under CI=true, any skip (every tool the tests need is installed by
+#     tools/install-deps.sh) and any regeneration of a golden file.
+# The last line is "N passed, N failed, N skipped".
 set -u
 build=${1:-build/san}
+[ $# -gt 0 ] && shift
 top=$(cd "$(dirname "$0")/.." && pwd)
-export JAILNET="$top/$build/jailnet" TOP="$top"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$top" || exit 1
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+results=$(mktemp -d /tmp/jailnet-tests.XXXXXX)
+trap 'rm -rf "$results"' EXIT
+mkdir "$results/san"
+chmod 0777 "$results" "$results/san"
+export JAILNET="$top/$build/jailnet" TOP="$top"
+# Reports go to files (NAME.PID) the runner reads, whatever the test does
+# with stderr; exit codes alone cannot tell a report from a refusal.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}:log_path=$results/san/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$results/san/ubsan"
 
-"$top/$build/unit-tests" | grep -v ' passed, .* failed$' | tee -a "$log"
-for t in "$top"/tests/*.test; do
-	[ -e "$t" ] || continue
-	sh "$t" 2>&1 | tee -a "$log"
+passed=0
+failed=0
+skipped=0
+
+# tally FILE: count FILE's result lines into the totals.
+tally() {
+	_p=$(grep -c '^ok ' "$1")
+	_f=$(grep -c '^FAIL ' "$1")
+	_s=$(grep -c '^skip \|^regen ' "$1")
+	passed=$((passed + _p))
+	failed=$((failed + _f))
+	skipped=$((skipped + _s))
+}
+
+# verdict NAME: print and count one failure of the runner's own.
+runner_fail() {
+	echo "FAIL $1"
+	failed=$((failed + 1))
+}
+
+# sanitizer_reports NAME: fail NAME for every report written since the
+# last call, showing its first lines; the reports are then moved aside.
+sanitizer_reports() {
+	for _r in "$results"/san/*; do
+		[ -f "$_r" ] || continue
+		runner_fail "$1/sanitizer-report ($(basename "$_r"))"
+		sed -n '1,30s/^/    /p' "$_r"
+		mv "$_r" "$results/seen.$(basename "$_r")"
+	done
+}
+
+# The unit tests: every registered test must report, and the binary exit
+# 0, or 1 with FAIL lines.
+unit=$top/$build/unit-tests
+if [ $# -eq 0 ]; then
+	"$unit" >"$results/unit.out" 2>&1
+	status=$?
+	grep -v '^[0-9]* passed, [0-9]* failed$' "$results/unit.out"
+	tally "$results/unit.out"
+	want=$("$unit" --count 2>/dev/null)
+	got=$(grep -c '^\(ok\|FAIL\|regen\) unit/' "$results/unit.out")
+	if [ "$got" != "$want" ]; then
+		runner_fail "unit/all-reported ($got of ${want:-?} registered tests reported)"
+	fi
+	nfail=$(grep -c '^FAIL unit/' "$results/unit.out")
+	if [ "$status" -ne 0 ] && ! { [ "$status" -eq 1 ] && [ "$nfail" -gt 0 ]; }; then
+		runner_fail "unit/exit-status ($status)"
+	fi
+	sanitizer_reports unit
+fi
+
+if [ $# -gt 0 ]; then
+	scripts=$*
+else
+	scripts=$(ls "$top"/tests/*.test)
+fi
+for t in $scripts; do
+	name=$(basename "$t" .test)
+	out=$results/$name.out
+	sh "$t" >"$out" 2>&1 </dev/null
+	status=$?
+	cat "$out"
+	tally "$out"
+	if [ "$status" -ne 0 ]; then
+		runner_fail "$name/exit-status ($status)"
+	fi
+	if [ "$(tail -n 1 "$out")" != "end $name" ]; then
+		runner_fail "$name/reached-its-end (the script stopped early)"
+	fi
+	sanitizer_reports "$name"
 done
-passed=$(grep -c '^ok ' "$log")
-failed=$(grep -c '^FAIL ' "$log")
-echo "$passed passed, $failed failed"
+
+if [ "${CI:-}" = true ]; then
+	for f in "$results"/*.out; do
+		grep '^skip \|^regen ' "$f"
+	done | while read -r _ what; do
+		echo "FAIL $what (under CI=true: tools/install-deps.sh installs what it needs)"
+	done >"$results/ci.out"
+	cat "$results/ci.out"
+	n=$(grep -c '^FAIL ' "$results/ci.out")
+	failed=$((failed + n))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,7 +1,9 @@
 /*
  * A minimal unit-test harness: TEST(name) { ... } registers a test; CHECK*
- * record failures without stopping the test.  The runner prints "ok NAME" or
- * "FAIL NAME" per test and "N passed, N failed" at the end.
+ * record failures without stopping the test.  The runner prints "ok NAME",
+ * "FAIL NAME" or "regen NAME" per test and "N passed, N failed" at the end;
+ * `unit-tests --count` prints how many tests are registered, which
+ * tests/run.sh compares with the lines it gets.
  */
 #ifndef JAILNET_TEST_H
 #define JAILNET_TEST_H
@@ -11,6 +13,14 @@
 void test_register(const char *name, void (*fn)(void));
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/**
+ * test_regen():
+ * Return 1 if golden files are to be rewritten (JAILNET_REGEN is exactly
+ * "1"), marking the running test as regenerated: it then reports "regen",
+ * never "ok".  Return 0 otherwise.
+ */
+int test_regen(void);
 
 #define TEST(name)                                                     \
 	static void test_##name(void);                                 \

@@ -12,7 +12,7 @@ struct test_case {
 
 static struct test_case *tests;
 static size_t ntests, cap;
-static int current_failed;
+static int current_failed, current_regen;
 
 void
 test_register(const char *name, void (*fn)(void))
@@ -41,6 +41,17 @@ test_fail(const char *file, int line, const char *fmt, ...)
 	fputc('\n', stdout);
 }
 
+int
+test_regen(void)
+{
+	const char *v = getenv("JAILNET_REGEN");
+
+	if (v == NULL || strcmp(v, "1") != 0)
+		return 0;
+	current_regen = 1;
+	return 1;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
@@ -48,13 +59,21 @@ by_name(const void *a, const void *b)
 	    ((const struct test_case *)b)->name);
 }
 
-/* Usage: unit-tests [SUBSTRING...]: run the tests whose name contains one. */
+/*
+ * Usage: unit-tests [SUBSTRING...]: run the tests whose name contains one;
+ * unit-tests --count: print the number of registered tests.
+ */
 int
 main(int argc, char **argv)
 {
 	size_t i, passed = 0, failed = 0;
 	int j, selected;
 
+	if (argc == 2 && strcmp(argv[1], "--count") == 0) {
+		printf("%zu\n", ntests);
+		free(tests);
+		return 0;
+	}
 	qsort(tests, ntests, sizeof(*tests), by_name);
 	for (i = 0; i < ntests; i++) {
 		selected = argc < 2;
@@ -63,14 +82,14 @@ main(int argc, char **argv)
 				selected = 1;
 		if (!selected)
 			continue;
-		current_failed = 0;
+		current_failed = current_regen = 0;
 		tests[i].fn();
 		fflush(stdout);
-		printf("%s unit/%s\n", current_failed ? "FAIL" : "ok",
-		    tests[i].name);
+		printf("%s unit/%s\n", current_failed ? "FAIL" :
+		    current_regen ? "regen" : "ok", tests[i].name);
 		if (current_failed)
 			failed++;
-		else
+		else if (!current_regen)
 			passed++;
 	}
 	free(tests);

@@ -333,7 +333,7 @@ golden(const char *path, const char *got)
 {
 	char *want;
 
-	if (getenv("JAILNET_REGEN") != NULL) {
+	if (test_regen()) {
 		write_text(path, got);
 		return;
 	}

@@ -1165,7 +1165,7 @@ by_name(const void *a, const void *b)
 TEST(pf_golden)
 {
 	const char *dir = "tests/golden/pf";
-	int regen = getenv("JAILNET_REGEN") != NULL;
+	int regen = test_regen();
 	char **names = NULL, *path, *text;
 	size_t n = 0, cap = 0, i, len;
 	struct parsed p;
