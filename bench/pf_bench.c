@@ -2,7 +2,7 @@
  * pf_bench: how fast the static pf model decides, and how the compiled
  * nftables ruleset grows with the size of pf's tables.
  *
- *   pf_bench [-q] [-o FILE] SITE [SERVER]
+ *   pf_bench [-q] [-r RUNS] [-o FILE] SITE [SERVER]
  *
  * Measures, on SERVER (default "a") of SITE:
  *  - the seed ruleset (the server's own pf.conf): parse+bind and nft
@@ -13,6 +13,8 @@
  *  - the same generated ruleset with tables of 10, 1,000 and 100,000
  *    entries: the nft rule count (which must not grow: tables stay sets)
  *    next to the set element count (which does).
+ * Each figure is measured RUNS times (default 5) and printed as minimum,
+ * median and maximum.
  * -q is a quick run with small sizes (for a sanitizer check); -o FILE
  * writes the nft script of the generated ruleset to FILE (for nft -c).
  *
@@ -551,6 +553,25 @@ bind_text(const struct site *site, const struct server *srv,
 	return b;
 }
 
+/* Bind the server's own pf.conf and time it; NULL (diagnostics printed)
+   if it does not bind. */
+static struct pf_bound *
+bind_own(const struct site *site, const struct server *srv, double *seconds)
+{
+	struct pf_bound *b;
+	struct diags d;
+	double t0;
+
+	diags_init(&d);
+	t0 = now_seconds();
+	b = pf_bind(site, srv, &d);
+	*seconds = now_seconds() - t0;
+	if (b == NULL)
+		diags_print(&d, stderr);
+	diags_free(&d);
+	return b;
+}
+
 /* Compile ${b}, time it and count the result; write it to ${save}
    unless NULL. */
 static int
@@ -585,79 +606,181 @@ compile(const struct pf_bound *b, double *seconds, struct nft_counts *c,
 	return rc;
 }
 
-/* Both rates for ${b}, printed; -1 if the model failed. */
+/*
+ * Every figure is measured ${runs} times; a row prints the minimum, the
+ * median and the maximum, because one run on a shared machine says little.
+ */
+#define MAX_RUNS 50
+
+struct spread {
+	double v[MAX_RUNS];
+	size_t n;
+};
+
+static void
+spread_add(struct spread *s, double v)
+{
+	if (s->n < MAX_RUNS)
+		s->v[s->n++] = v;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The minimum, median and maximum of ${s} in ${out}[0..2]. */
+static void
+spread_stats(const struct spread *s, double out[3])
+{
+	double v[MAX_RUNS];
+
+	out[0] = out[1] = out[2] = 0;
+	if (s->n == 0)
+		return;
+	memcpy(v, s->v, s->n * sizeof(v[0]));
+	qsort(v, s->n, sizeof(v[0]), cmp_double);
+	out[0] = v[0];
+	out[1] = s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+	out[2] = v[s->n - 1];
+}
+
+/* One row: LABEL, min, median and max with ${decimals}, then UNIT and
+   ${note}. */
+static void
+spread_print(const char *label, const struct spread *s, int decimals,
+    const char *unit, const char *note)
+{
+	double st[3];
+
+	spread_stats(s, st);
+	printf("  %-14s %12.*f %12.*f %12.*f %-7s %s\n", label, decimals,
+	    st[0], decimals, st[1], decimals, st[2], unit, note);
+}
+
+static void
+spread_header(size_t runs)
+{
+	printf("  %-14s %12s %12s %12s         (%zu runs each)\n", "", "min",
+	    "median", "max", runs);
+}
+
+/* Both rates for ${b}, each ${runs} times, printed; -1 if the model
+   failed. */
 static int
 bench_rates(const struct pf_bound *b, const struct flowset *fs,
-    const struct bench_conf *conf)
+    const struct bench_conf *conf, size_t runs)
 {
-	struct rate first, hits;
-	size_t npass, nblock, nsent, nstateful, nstates;
+	struct spread first = { 0 }, hits = { 0 };
+	struct rate r;
+	size_t npass = 0, nblock = 0, nsent = 0, nstateful = 0, nstates = 0;
+	size_t i, nfirst = 0, nhits = 0;
+	char note[256];
 
-	if (bench_first(b, fs, conf->min_seconds, conf->min_flows, &first,
-	    &npass, &nblock) != 0 ||
-	    bench_states(b, fs, conf->min_seconds, conf->min_flows, &hits,
-	    &nsent, &nstateful, &nstates) != 0)
-		return -1;
-	printf("  first packets  %12.0f evals/s  (%zu evals in %.2f s; "
-	    "new flows from a set of %zu, the first %zu: %zu pass, "
-	    "%zu blocked)\n", rate_per_second(&first), first.evals,
-	    first.seconds, fs->n, npass + nblock, npass, nblock);
-	printf("  state matches  %12.0f evals/s  (%zu evals in %.2f s; next "
-	    "packet of the %zu of %zu flows sent that made states; %zu states "
-	    "live)\n", rate_per_second(&hits), hits.evals, hits.seconds,
-	    nstateful, nsent, nstates);
+	for (i = 0; i < runs; i++) {
+		if (bench_first(b, fs, conf->min_seconds, conf->min_flows, &r,
+		    &npass, &nblock) != 0)
+			return -1;
+		spread_add(&first, rate_per_second(&r));
+		nfirst = r.evals;
+		if (bench_states(b, fs, conf->min_seconds, conf->min_flows,
+		    &r, &nsent, &nstateful, &nstates) != 0)
+			return -1;
+		spread_add(&hits, rate_per_second(&r));
+		nhits = r.evals;
+	}
+	snprintf(note, sizeof(note), "(>= %.2f s per run, %zu evals in the "
+	    "last; new flows from a set of %zu, the first %zu: %zu pass, %zu "
+	    "blocked)", conf->min_seconds, nfirst, fs->n, npass + nblock,
+	    npass, nblock);
+	spread_print("first packets", &first, 0, "evals/s", note);
+	snprintf(note, sizeof(note), "(%zu evals in the last; next packet of "
+	    "the %zu of %zu flows sent that made states; %zu states live)",
+	    nhits, nstateful, nsent, nstates);
+	spread_print("state matches", &hits, 0, "evals/s", note);
 	return 0;
+}
+
+/*
+ * Bind ${text} (or, NULL, the server's own pf.conf) and compile it, each
+ * ${runs} times; print both rows and return the last binding (NULL on
+ * failure, diagnostics printed).  The last compile's counts go to ${c}.
+ */
+static struct pf_bound *
+bench_bind_compile(const struct site *site, const struct server *srv,
+    const struct strbuf *text, size_t runs, int decimals, const char *save,
+    struct nft_counts *c)
+{
+	struct spread tb = { 0 }, tc = { 0 };
+	struct pf_bound *b = NULL;
+	size_t i, bytes = 0;
+	double t;
+	char note[256];
+
+	for (i = 0; i < runs; i++) {
+		pf_bound_free(b);
+		b = text != NULL ? bind_text(site, srv, text, &t) :
+		    bind_own(site, srv, &t);
+		if (b == NULL)
+			return NULL;
+		spread_add(&tb, t * 1e3);
+		if (compile(b, &t, c, &bytes, i + 1 == runs ? save : NULL)
+		    != 0) {
+			pf_bound_free(b);
+			return NULL;
+		}
+		spread_add(&tc, t * 1e3);
+	}
+	spread_print("parse+bind", &tb, decimals, "ms", "");
+	snprintf(note, sizeof(note), "(%zu nft rules, %zu using sets, %zu set "
+	    "elements, %zu bytes)", c->rules, c->set_rules, c->elements, bytes);
+	spread_print("nft compile", &tc, decimals, "ms", note);
+	return b;
 }
 
 static int
 bench_seed(const struct site *site, const struct server *srv,
-    const struct bench_conf *conf, const struct flowset *fs)
+    const struct bench_conf *conf, const struct flowset *fs, size_t runs)
 {
 	struct nft_counts c;
 	struct pf_bound *b;
-	struct diags d;
-	size_t bytes;
-	double t0, tbind, tnft;
+	double t;
 	int rc;
 
-	diags_init(&d);
-	t0 = now_seconds();
-	b = pf_bind(site, srv, &d);
-	tbind = now_seconds() - t0;
-	if (b == NULL)
-		diags_print(&d, stderr);
-	diags_free(&d);
+
+	b = bind_own(site, srv, &t);
 	if (b == NULL)
 		return -1;
 	printf("seed ruleset (%s, server %s): %zu filter, %zu nat, %zu rdr "
 	    "rules; %zu tables, %zu entries\n", site->dir, srv->name,
 	    b->rs->rules[PF_RS_FILTER].n, b->rs->rules[PF_RS_NAT].n,
 	    b->rs->rules[PF_RS_RDR].n, b->ntables, table_entries(b));
-	rc = compile(b, &tnft, &c, &bytes, NULL);
-	printf("  parse+bind     %12.3f ms\n", tbind * 1e3);
-	printf("  nft compile    %12.3f ms  (%zu nft rules, %zu using sets, "
-	    "%zu set elements, %zu bytes)\n", tnft * 1e3, c.rules,
-	    c.set_rules, c.elements, bytes);
-	if (rc == 0)
-		rc = bench_rates(b, fs, conf);
+	pf_bound_free(b);
+	spread_header(runs);
+	b = bench_bind_compile(site, srv, NULL, runs, 3, NULL, &c);
+	if (b == NULL)
+		return -1;
+	rc = bench_rates(b, fs, conf, runs);
 	pf_bound_free(b);
 	return rc;
 }
 
 static int
 bench_big(const struct site *site, const struct server *srv,
-    const struct bench_conf *conf, const struct flowset *fs, const char *save)
+    const struct bench_conf *conf, const struct flowset *fs, const char *save,
+    size_t runs)
 {
 	struct strbuf text = { 0 };
 	struct nft_counts c;
 	struct pf_bound *b;
-	size_t ntabled, bytes;
-	double t0, tgen, tbind, tnft;
+	size_t ntabled;
+	double tbind;
 	int rc = -1;
 
-	t0 = now_seconds();
 	ruleset_make(&text, conf->nrules, conf->nentries, &ntabled);
-	tgen = now_seconds() - t0;
 	b = bind_text(site, srv, &text, &tbind);
 	if (b == NULL)
 		goto out;
@@ -666,52 +789,66 @@ bench_big(const struct site *site, const struct server *srv,
 	    "pf.conf\n", b->rs->rules[PF_RS_FILTER].n, ntabled,
 	    b->rs->rules[PF_RS_NAT].n, b->rs->rules[PF_RS_RDR].n, b->ntables,
 	    table_entries(b), text.len);
-	printf("  generate text  %12.1f ms\n", tgen * 1e3);
-	printf("  parse+bind     %12.1f ms\n", tbind * 1e3);
-	if (compile(b, &tnft, &c, &bytes, save) != 0)
+	pf_bound_free(b);
+	spread_header(runs);
+	b = bench_bind_compile(site, srv, &text, runs, 1, save, &c);
+	if (b == NULL)
 		goto out;
-	printf("  nft compile    %12.1f ms  (%zu nft rules, %zu using sets, "
-	    "%zu set elements, %zu bytes)\n", tnft * 1e3, c.rules,
-	    c.set_rules, c.elements, bytes);
-	rc = bench_rates(b, fs, conf);
+	rc = bench_rates(b, fs, conf, runs);
 out:
 	pf_bound_free(b);
 	strbuf_free(&text);
 	return rc;
 }
 
-/* The nft rule count against table size, the rest of the ruleset fixed. */
+/* The nft rule count against table size, the rest of the ruleset fixed;
+   the compile time and first-packet rate as median (min-max) of ${runs}. */
 static int
 bench_growth(const struct site *site, const struct server *srv,
-    const struct bench_conf *conf, const struct flowset *fs)
+    const struct bench_conf *conf, const struct flowset *fs, size_t runs)
 {
-	size_t i;
+	size_t i, r;
 
 	printf("nft size vs table size (the generated %zu-rule ruleset, two "
-	    "tables):\n", conf->nrules);
-	printf("  %14s %9s %10s %12s %14s %11s %14s\n", "entries/table",
+	    "tables; times: median (min-max) of %zu runs):\n", conf->nrules,
+	    runs);
+	printf("  %14s %9s %10s %12s %14s %22s %28s\n", "entries/table",
 	    "pf rules", "nft rules", "using sets", "set elements",
 	    "compile ms", "first evals/s");
 	for (i = 0; i < 3; i++) {
+		struct spread tc = { 0 }, rf = { 0 };
 		struct strbuf text = { 0 };
 		struct nft_counts c;
-		struct pf_bound *b;
+		struct pf_bound *b = NULL;
 		struct rate first;
 		size_t ntabled, bytes, npass, nblock;
-		double tbind, tnft;
-		int rc = -1;
+		double tbind, tnft, sc[3], sr[3];
+		char col1[64], col2[64];
+		int rc = 0;
 
 		ruleset_make(&text, conf->nrules, conf->sizes[i], &ntabled);
-		b = bind_text(site, srv, &text, &tbind);
-		if (b != NULL && compile(b, &tnft, &c, &bytes, NULL) == 0 &&
-		    bench_first(b, fs, conf->min_seconds, conf->min_flows,
-		    &first, &npass, &nblock) == 0) {
-			printf("  %14zu %9zu %10zu %12zu %14zu %11.1f "
-			    "%14.0f\n", conf->sizes[i],
-			    b->rs->rules[PF_RS_FILTER].n, c.rules,
-			    c.set_rules, c.elements, tnft * 1e3,
-			    rate_per_second(&first));
-			rc = 0;
+		for (r = 0; r < runs && rc == 0; r++) {
+			pf_bound_free(b);
+			b = bind_text(site, srv, &text, &tbind);
+			if (b == NULL || compile(b, &tnft, &c, &bytes, NULL) != 0 ||
+			    bench_first(b, fs, conf->min_seconds,
+			    conf->min_flows, &first, &npass, &nblock) != 0) {
+				rc = -1;
+				break;
+			}
+			spread_add(&tc, tnft * 1e3);
+			spread_add(&rf, rate_per_second(&first));
+		}
+		if (rc == 0) {
+			spread_stats(&tc, sc);
+			spread_stats(&rf, sr);
+			snprintf(col1, sizeof(col1), "%.1f (%.1f-%.1f)", sc[1],
+			    sc[0], sc[2]);
+			snprintf(col2, sizeof(col2), "%.0f (%.0f-%.0f)", sr[1],
+			    sr[0], sr[2]);
+			printf("  %14zu %9zu %10zu %12zu %14zu %22s %28s\n",
+			    conf->sizes[i], b->rs->rules[PF_RS_FILTER].n,
+			    c.rules, c.set_rules, c.elements, col1, col2);
 		}
 		pf_bound_free(b);
 		strbuf_free(&text);
@@ -719,6 +856,19 @@ bench_growth(const struct site *site, const struct server *srv,
 			return -1;
 	}
 	return 0;
+}
+
+/* RUNS of -r: 1 to MAX_RUNS. */
+static bool
+parse_runs(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end != '\0' || v < 1 || v > MAX_RUNS)
+		return false;
+	*out = v;
+	return true;
 }
 
 int
@@ -731,6 +881,7 @@ main(int argc, char **argv)
 	struct site *site;
 	struct diags d;
 	double load[3] = { 0, 0, 0 };
+	size_t runs = 5;
 	int argi = 1, rc = 1;
 
 	for (; argi < argc && argv[argi][0] == '-'; argi++) {
@@ -738,12 +889,20 @@ main(int argc, char **argv)
 			conf = &quick_conf;
 		else if (str_eq(argv[argi], "-o") && argi + 1 < argc)
 			save = argv[++argi];
+		else if (str_eq(argv[argi], "-r") && argi + 1 < argc) {
+			if (!parse_runs(argv[++argi], &runs)) {
+				fprintf(stderr, "pf_bench: -r %.20s: not a "
+				    "number of runs from 1 to %d\n",
+				    argv[argi], MAX_RUNS);
+				return 2;
+			}
+		}
 		else
 			break;
 	}
 	if (argi >= argc || argc - argi > 2 || argv[argi][0] == '-') {
-		fprintf(stderr, "usage: pf_bench [-q] [-o FILE] SITE "
-		    "[SERVER]\n");
+		fprintf(stderr, "usage: pf_bench [-q] [-r RUNS (1-%d)] "
+		    "[-o FILE] SITE [SERVER]\n", MAX_RUNS);
 		return 2;
 	}
 	if (argi + 1 < argc)
@@ -769,9 +928,9 @@ main(int argc, char **argv)
 	printf("(a busy shared 2-core machine: wall-clock numbers vary from "
 	    "run to run; single-threaded)\n");
 	flows_make(&fs, conf->nflows);
-	if (bench_seed(site, srv, conf, &fs) != 0 ||
-	    bench_big(site, srv, conf, &fs, save) != 0 ||
-	    bench_growth(site, srv, conf, &fs) != 0)
+	if (bench_seed(site, srv, conf, &fs, runs) != 0 ||
+	    bench_big(site, srv, conf, &fs, save, runs) != 0 ||
+	    bench_growth(site, srv, conf, &fs, runs) != 0)
 		goto out;
 	rc = 0;
 out:

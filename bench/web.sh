@@ -23,11 +23,15 @@
 # requests (keepalive_requests), so keep WEB_CONNS well under 100.  The
 # script checks afterwards that client1 did not land in <ratelimit>.
 #
+# BENCH_RUNS rounds (5), each one wrk run per side, alternating; every
+# figure is the minimum, median and maximum of the rounds, the ratio that
+# of each round's pair.
 # WEB_DURATION (s, default 10), WEB_CONNS (8), WEB_THREADS (2).  Root.
 # Leaves nothing behind: the copy is taken down with --purge and removed,
 # loopback.sh removes what it made.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/spread.sh"
 jn=$top/build/jailnet
 dur=${WEB_DURATION:-10}
 conns=${WEB_CONNS:-8}
@@ -98,16 +102,15 @@ until "$jn" health "$site" >"$out/health.log" 2>&1; do
 	sleep 1
 done
 seed "$c1" "$ip_a" "$ca" || { say "writing notes on $name failed"; exit 1; }
-"$jn" pfctl "$site" --server a -t ratelimit -T expire 0 >/dev/null 2>&1
-say "wrk ${dur} s from client1 to https://$ip_a/api/notes"
-wrk_run "$c1" "https://$ip_a/api/notes" "$out/jailnet.wrk"
-"$jn" pfctl "$site" --server a -t ratelimit -T show >"$out/ratelimit" 2>&1
-"$jn" down --purge "$site" >/dev/null 2>&1
 
-# --- loopback: the same services without jails or firewall.  The
-# command runs in the harness's environment (LB_NS_A, LB_CA).
-say "the same on loopback (tools/loopback.sh)"
-export WEB_OUT="$out" WEB_DOM="$dom"
+# --- loopback: the same services without jails or firewall, up beside
+# the jailnet copy.  The command runs in the harness's environment
+# (LB_NS_A, LB_CA) and alternates the two sides, round by round, so that
+# both meet the same moments of a noisy machine.  Before each jailnet
+# round <ratelimit> is emptied; after it, checked.
+say "the same on loopback (tools/loopback.sh); $runs rounds of ${dur} s each side"
+export WEB_OUT="$out" WEB_DOM="$dom" WEB_JN="$jn" WEB_SITE="$site" \
+    WEB_C1="$c1" WEB_IP_A="$ip_a" WEB_RUNS="$runs"
 sh "$top/tools/loopback.sh" sh -c '
 	set -e
 	for i in 1 2 3 4 5; do
@@ -116,48 +119,78 @@ sh "$top/tools/loopback.sh" sh -c '
 		    -H "Content-Type: application/json" \
 		    -d "{\"text\": \"bench note $i\"}" "https://$WEB_DOM/api/notes"
 	done
-	ip netns exec "$LB_NS_A" wrk -t "$0" -c "$1" -d "$2s" --latency \
-	    -H "Host: $WEB_DOM" https://10.0.2.20/api/notes \
-	    >"$WEB_OUT/loopback.wrk" 2>&1
+	i=1
+	while [ "$i" -le "$WEB_RUNS" ]; do
+		"$WEB_JN" pfctl "$WEB_SITE" --server a -t ratelimit -T expire 0 \
+		    >/dev/null 2>&1
+		ip netns exec "$WEB_C1" wrk -t "$0" -c "$1" -d "$2s" --latency \
+		    -H "Host: $WEB_DOM" "https://$WEB_IP_A/api/notes" \
+		    >"$WEB_OUT/jailnet.$i.wrk" 2>&1
+		"$WEB_JN" pfctl "$WEB_SITE" --server a -t ratelimit -T show \
+		    >>"$WEB_OUT/ratelimit" 2>&1
+		ip netns exec "$LB_NS_A" wrk -t "$0" -c "$1" -d "$2s" --latency \
+		    -H "Host: $WEB_DOM" https://10.0.2.20/api/notes \
+		    >"$WEB_OUT/loopback.$i.wrk" 2>&1
+		i=$((i + 1))
+	done
 ' "$threads" "$conns" "$dur" 2>"$out/loopback.log" ||
     { tail -n 20 "$out/loopback.log" >&2; say "loopback run failed"; exit 1; }
+"$jn" down --purge "$site" >/dev/null 2>&1
 
 for f in jailnet loopback; do
-	echo "--- $f: wrk -t$threads -c$conns -d${dur}s --latency -H 'Host: $dom'"
-	cat "$out/$f.wrk"
+	echo "--- $f, round 1 of $runs: wrk -t$threads -c$conns -d${dur}s --latency -H 'Host: $dom'"
+	cat "$out/$f.1.wrk"
 done
 
-# summary FILE LABEL: one line from wrk's output.
-summary() {
-	awk -v label="$2" '
-	/^ *Latency / && !lat { avg = $2; lat = 1 }
-	$1 == "50%" { p50 = $2 } $1 == "90%" { p90 = $2 } $1 == "99%" { p99 = $2 }
-	/^Requests\/sec:/ { rps = $2 }
-	/^ *Non-2xx/ { bad = $NF }
-	/^ *Socket errors/ { err = $0; sub(/^ *Socket errors: */, "", err) }
-	END {
-		printf "%-34s %9s req/s  latency avg %8s p50 %8s p90 %8s p99 %8s", \
-		    label, rps, avg, p50, p90, p99
-		if (bad != "") printf "  non-2xx %s", bad
-		if (err != "") printf "  socket errors: %s", err
-		printf "\n"
-	}' "$1"
+# figure SIDE FIELD: FIELD of every round of SIDE's wrk output, one per
+# line (rps; avg, p50, p90, p99 in ms).  wrk prints latencies with units.
+figure() {
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		awk -v want="$2" '
+		function ms(v) {
+			if (v ~ /us$/) return v / 1000
+			if (v ~ /ms$/) return v + 0
+			if (v ~ /s$/) return v * 1000
+			return v
+		}
+		/^ *Latency / && !lat { avg = ms($2); lat = 1 }
+		$1 == "50%" { p50 = ms($2) } $1 == "90%" { p90 = ms($2) }
+		$1 == "99%" { p99 = ms($2) }
+		/^Requests\/sec:/ { rps = $2 }
+		/^ *Non-2xx/ { bad += $NF }
+		/^ *Socket errors/ { err = 1 }
+		END {
+			if (rps == "") exit 1
+			if (want == "rps") print rps
+			else if (want == "avg") print avg
+			else if (want == "p50") print p50
+			else if (want == "p90") print p90
+			else if (want == "p99") print p99
+			else if (want == "bad") print bad + 0
+		}' "$out/$1.$i.wrk" || { say "$1 round $i: wrk printed no Requests/sec"; exit 1; }
+		i=$((i + 1))
+	done
 }
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
 
 echo
-echo "web: GET /api/notes (reads PostgreSQL), TLS, $conns keep-alive connections, $threads threads, $dur s each"
-summary "$out/jailnet.wrk" "jailnet (client1 -> rdr -> jails)"
-summary "$out/loopback.wrk" "loopback (no jails, no firewall)"
-rj=$(rps "$out/jailnet.wrk")
-rl=$(rps "$out/loopback.wrk")
-if [ -z "$rj" ] || [ -z "$rl" ]; then
-	say "wrk printed no Requests/sec"
-	exit 1
-fi
-awk -v j="$rj" -v l="$rl" 'BEGIN {
-	printf "jailnet / loopback: %.2f of the requests per second\n", j / l }'
+echo "web: GET /api/notes (reads PostgreSQL), TLS, $conns keep-alive connections, $threads threads, $dur s per round, $runs rounds each side, alternating"
+for side in jailnet loopback; do
+	if [ "$side" = jailnet ]; then label="jailnet (client1 -> rdr -> jails)"
+	else label="loopback (no jails, no firewall)"; fi
+	echo "$label"
+	printf '  %-12s %s\n' "req/s" "$(figure "$side" rps | spread %.0f)"
+	for f in avg p50 p90 p99; do
+		printf '  %-12s %s ms\n' "latency $f" "$(figure "$side" "$f" | spread %.2f)"
+	done
+	bad=$(figure "$side" bad | awk '{ s += $1 } END { print s + 0 }')
+	[ "$bad" -eq 0 ] || say "$side: $bad non-2xx responses"
+done
+figure jailnet rps >"$out/rj"
+figure loopback rps >"$out/rl"
+printf 'jailnet / loopback, requests per second of each round'"'"'s pair: %s\n' \
+    "$(paste "$out/rj" "$out/rl" | awk '{ printf "%.3f\n", $1 / $2 }' | spread %.2f)"
 if grep -q '198\.51\.100\.7' "$out/ratelimit"; then
-	say "client1 was put in <ratelimit> during the run: the jailnet numbers are cut short"
+	say "client1 was put in <ratelimit> during a round: the jailnet numbers are cut short"
 	exit 1
 fi
