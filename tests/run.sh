@@ -13,6 +13,8 @@
 #     log directory that ASAN_OPTIONS and UBSAN_OPTIONS name;
 #   - under CI=true, any skip (every tool the tests need is installed by
 #     tools/install-deps.sh) and any regeneration of a golden file.
+# Scripts marked "# lane: beside" (no namespaces, listeners or names of
+# the machine) run in a second lane at the same time as the others.
 # The last line is "N passed, N failed, N skipped".
 set -u
 build=${1:-build/san}
@@ -21,13 +23,23 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 results=$(mktemp -d /tmp/jailnet-tests.XXXXXX)
 trap 'rm -rf "$results"' EXIT
-mkdir "$results/san"
-chmod 0777 "$results" "$results/san"
+chmod 0777 "$results"
 export JAILNET="$top/$build/jailnet" TOP="$top"
-# Reports go to files (NAME.PID) the runner reads, whatever the test does
-# with stderr; exit codes alone cannot tell a report from a refusal.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}:log_path=$results/san/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$results/san/ubsan"
+# Reports go to files (DIR/asan.PID) the runner reads, whatever the test
+# does with stderr; exit codes alone cannot tell a report from a refusal.
+# Each binary and script gets its own DIR, so that reports are told apart
+# when two scripts run at once.
+asan_base=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+ubsan_base=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# sanitize NAME CMD...: run CMD with its sanitizer reports in san-NAME.
+sanitize() {
+	_d=$results/san-$1
+	shift
+	mkdir -p "$_d" && chmod 0777 "$_d"
+	ASAN_OPTIONS="$asan_base:log_path=$_d/asan" \
+	    UBSAN_OPTIONS="$ubsan_base:log_path=$_d/ubsan" "$@"
+}
 
 passed=0
 failed=0
@@ -49,14 +61,13 @@ runner_fail() {
 	failed=$((failed + 1))
 }
 
-# sanitizer_reports NAME: fail NAME for every report written since the
-# last call, showing its first lines; the reports are then moved aside.
+# sanitizer_reports NAME: fail NAME for every report its binaries wrote,
+# showing the first lines.
 sanitizer_reports() {
-	for _r in "$results"/san/*; do
+	for _r in "$results/san-$1"/*; do
 		[ -f "$_r" ] || continue
 		runner_fail "$1/sanitizer-report ($(basename "$_r"))"
 		sed -n '1,30s/^/    /p' "$_r"
-		mv "$_r" "$results/seen.$(basename "$_r")"
 	done
 }
 
@@ -64,11 +75,11 @@ sanitizer_reports() {
 # 0, or 1 with FAIL lines.
 unit=$top/$build/unit-tests
 if [ $# -eq 0 ]; then
-	"$unit" >"$results/unit.out" 2>&1
+	sanitize unit "$unit" >"$results/unit.out" 2>&1
 	status=$?
 	grep -v '^[0-9]* passed, [0-9]* failed$' "$results/unit.out"
 	tally "$results/unit.out"
-	want=$("$unit" --count 2>/dev/null)
+	want=$(sanitize unit "$unit" --count 2>/dev/null)
 	got=$(grep -c '^\(ok\|FAIL\|regen\) unit/' "$results/unit.out")
 	if [ "$got" != "$want" ]; then
 		runner_fail "unit/all-reported ($got of ${want:-?} registered tests reported)"
@@ -85,11 +96,19 @@ if [ $# -gt 0 ]; then
 else
 	scripts=$(ls "$top"/tests/*.test)
 fi
-for t in $scripts; do
-	name=$(basename "$t" .test)
+# run_script PATH: run one script, its output and exit status kept.
+run_script() {
+	_name=$(basename "$1" .test)
+	sanitize "$_name" sh "$1" >"$results/$_name.out" 2>&1 </dev/null
+	echo $? >"$results/$_name.status"
+}
+
+# report PATH: print one script's output and count it, with the runner's
+# own verdicts on its exit status, end marker and sanitizer reports.
+report() {
+	name=$(basename "$1" .test)
 	out=$results/$name.out
-	sh "$t" >"$out" 2>&1 </dev/null
-	status=$?
+	status=$(cat "$results/$name.status")
 	cat "$out"
 	tally "$out"
 	if [ "$status" -ne 0 ]; then
@@ -99,6 +118,30 @@ for t in $scripts; do
 		runner_fail "$name/reached-its-end (the script stopped early)"
 	fi
 	sanitizer_reports "$name"
+}
+
+# Scripts that create no namespace, no process outside themselves and no
+# listener (a line "# lane: beside" in their header says so) run one after
+# another in a second lane, beside the namespace tests, which run one at a
+# time: those share the machine's names and ports.
+beside=
+alone=
+for t in $scripts; do
+	if grep -q '^# lane: beside$' "$t"; then
+		beside="$beside $t"
+	else
+		alone="$alone $t"
+	fi
+done
+( for t in $beside; do run_script "$t"; done ) &
+lane=$!
+for t in $alone; do
+	run_script "$t"
+	report "$t"
+done
+wait "$lane"
+for t in $beside; do
+	report "$t"
 done
 
 if [ "${CI:-}" = true ]; then
