@@ -70,6 +70,7 @@ nft_norm() {
 
 nft_ref() {
 	_nr_ok=0
+	ip netns del "$1" 2>/dev/null
 	if ip netns add "$1" &&
 	    ip netns exec "$1" nft -f "$2" &&
 	    ip netns exec "$1" nft list ruleset | nft_norm >"$3"; then
