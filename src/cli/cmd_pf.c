@@ -5,6 +5,7 @@
 #include "cli/cmd_pf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,10 +43,57 @@ pf_show_rules(const struct pf_bound *pf, struct strbuf *out)
 }
 
 /*
+ * The answer of --test, which is also its exit status: scripts read it to
+ * test reachability, and must never take "cannot say" for a block.
+ */
+enum pf_verdict {
+	PF_VERDICT_PASS = 0,		/* the packet gets through */
+	PF_VERDICT_BLOCK = 1,		/* a rule blocks it, or routing drops it */
+	PF_VERDICT_CANNOT_SAY = 2,	/* = EXIT_USAGE: no answer */
+};
+
+/*
+ * Print the machine-readable last line of --test, "verdict: cannot-say
+ * (${why})", to stdout (the details are on stderr).  Return
+ * PF_VERDICT_CANNOT_SAY.
+ */
+static int
+pf_cannot_say(const char *why)
+{
+	fflush(stderr);
+	printf("verdict: cannot-say (%s)\n", why);
+	return PF_VERDICT_CANNOT_SAY;
+}
+
+/*
+ * Append to ${out} the account of pf_eval_explain() without its last line
+ * (its own verdict, which pf_explain_test words for scripts).
+ */
+static void
+pf_explain_stages(const struct pf_eval_result *res, struct strbuf *out)
+{
+	struct strbuf all = { 0 };
+	const char *s;
+	size_t keep;
+
+	pf_eval_explain(res, &all);
+	s = strbuf_cstr(&all);
+	keep = all.len;
+	if (keep > 0 && s[keep - 1] == '\n')
+		keep--;
+	while (keep > 0 && s[keep - 1] != '\n')
+		keep--;
+	strbuf_add(out, s, keep);
+	strbuf_free(&all);
+}
+
+/*
  * Follow the packet of ${t} through the server of ${pf} with the static
- * model and
- * explain each stage.  Return 0 if it passes, 1 if it is blocked or
- * dropped (so scripts can test reachability), -1 if the model cannot say.
+ * model and explain each stage, then what became of the packet, then one
+ * machine-readable line: "verdict: pass", "verdict: block" (blocked by a
+ * rule, or dropped by routing) or "verdict: cannot-say (REASON)" (an
+ * unknown interface, a bridged frame without its member).  Return the
+ * enum pf_verdict of that line.
  */
 static int
 pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
@@ -53,15 +101,47 @@ pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
 {
 	struct pf_eval *ctx = pf_eval_new(pf);
 	struct pf_eval_result res;
+	enum pf_verdict v = PF_VERDICT_CANNOT_SAY;
 	int rc;
 
 	rc = pf_eval_packet(ctx, t->in_ifname[0] ? t->in_ifname : NULL,
 	    t->out_member[0] ? t->out_member : NULL, &t->pkt, 0, &res);
-	pf_eval_explain(&res, out);
+	pf_explain_stages(&res, out);
 	pf_eval_free(ctx);
 	if (rc != 0)
-		return -1;
-	return res.fate == PF_FATE_BLOCKED || res.fate == PF_FATE_DROPPED;
+		res.fate = PF_FATE_ERROR;
+	switch (res.fate) {
+	case PF_FATE_DELIVERED:
+		strbuf_adds(out, "delivered to the host\n");
+		v = PF_VERDICT_PASS;
+		break;
+	case PF_FATE_FORWARDED:
+		strbuf_addf(out, "forwarded out of %s\n", res.out_ifname);
+		v = PF_VERDICT_PASS;
+		break;
+	case PF_FATE_BRIDGED:
+		strbuf_addf(out, "bridged out of %s\n", res.out_ifname);
+		v = PF_VERDICT_PASS;
+		break;
+	case PF_FATE_SENT:
+		strbuf_addf(out, "sent out of %s\n", res.out_ifname);
+		v = PF_VERDICT_PASS;
+		break;
+	case PF_FATE_BLOCKED:
+		v = PF_VERDICT_BLOCK;
+		break;
+	case PF_FATE_DROPPED:
+		strbuf_addf(out, "dropped: %s\n", res.reason);
+		v = PF_VERDICT_BLOCK;
+		break;
+	case PF_FATE_ERROR:
+		strbuf_addf(out, "verdict: cannot-say (%s)\n",
+		    res.reason[0] != '\0' ? res.reason : "model error");
+		return PF_VERDICT_CANNOT_SAY;
+	}
+	strbuf_addf(out, "verdict: %s\n", v == PF_VERDICT_PASS ? "pass" :
+	    "block");
+	return v;
 }
 
 /* The nftables ruleset that makes Linux filter like the bound ${pf}. */
@@ -78,25 +158,54 @@ pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
 	return rc;
 }
 
-/* Print what ${a} asks for about the server of ${pf}.  Return 0, or -1 on failure
-   (the reason printed to stderr). */
+/*
+ * Print what ${a} asks for about the server of ${pf}.  Return 0, or -1 on
+ * failure (the reason printed to stderr); for --test, the enum pf_verdict.
+ */
 static int
 pf_run_server(const struct pf_bound *pf, const struct pf_args *a,
     struct strbuf *out)
 {
-	if (a->mode == PF_MODE_RULES)
+	switch (a->mode) {
+	case PF_MODE_RULES:
 		return pf_show_rules(pf, out);
-	if (a->mode == PF_MODE_TEST)
+	case PF_MODE_TEST:
 		return pf_explain_test(pf, &a->test, out);
-	if (a->mode == PF_MODE_NFT)
+	case PF_MODE_NFT:
 		return pf_show_nft(pf, out);
+	}
 	return -1;
 }
 
+/*
+ * Print "jailnet pf: MESSAGE" (${fmt} with ${arg}) and the usage to stderr;
+ * if ${testing} (the command line has --test), also the verdict line.
+ * Return EXIT_USAGE.
+ */
 static int
-pf_usage(const char *fmt, const char *arg)
+pf_usage(bool testing, const char *fmt, const char *arg)
 {
-	return cli_usage("pf", CMD_PF_USAGE, fmt, arg);
+	char msg[256], why[300];
+
+	cli_usage("pf", CMD_PF_USAGE, fmt, arg);
+	if (testing) {
+		snprintf(msg, sizeof(msg), fmt, arg);
+		snprintf(why, sizeof(why), "usage: %s", msg);
+		pf_cannot_say(why);
+	}
+	return EXIT_USAGE;
+}
+
+/* Whether ${argv} asks for --test (the verdict line is owed from the start). */
+static bool
+pf_argv_tests(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (str_eq(argv[i], "--test"))
+			return true;
+	return false;
 }
 
 int
@@ -107,8 +216,10 @@ cmd_pf(int argc, char **argv)
 	const struct server *srv;
 	const struct site *site;
 	struct pf_site *ps;
+	char why[300];
+	bool testing = pf_argv_tests(argc, argv);
 	size_t i;
-	int i_arg, rc = 0;
+	int i_arg, rc = 0, r;
 
 	memset(&a, 0, sizeof(a));
 	a.mode = PF_MODE_RULES;
@@ -117,50 +228,67 @@ cmd_pf(int argc, char **argv)
 
 		if (str_eq(s, "--server")) {
 			if (i_arg + 1 >= argc || argv[i_arg + 1][0] == '-')
-				return pf_usage("%s needs a server name", s);
+				return pf_usage(testing, "%s needs a server "
+				    "name", s);
 			a.server = argv[++i_arg];
 		} else if (str_eq(s, "--nft")) {
+			if (testing)
+				return pf_usage(testing, "%s", "--nft and "
+				    "--test exclude each other");
 			a.mode = PF_MODE_NFT;
 		} else if (str_eq(s, "--test")) {
 			char *err = NULL;
 
 			if (i_arg + 1 >= argc)
-				return pf_usage("%s needs a packet, like 'in on "
-				    "xnic tcp from 198.51.100.7 port 40000 to "
-				    "192.0.2.155 port 443 flags S'", s);
+				return pf_usage(testing, "%s needs a packet, "
+				    "like 'in on xnic tcp from 198.51.100.7 "
+				    "port 40000 to 192.0.2.155 port 443 flags "
+				    "S'", s);
 			if (pf_test_parse(argv[++i_arg], &a.test, &err) != 0) {
 				fprintf(stderr, "jailnet pf: --test: %s\n", err);
+				snprintf(why, sizeof(why), "usage: %s", err);
 				free(err);
-				return EXIT_USAGE;
+				return pf_cannot_say(why);
 			}
 			a.mode = PF_MODE_TEST;
 		} else if (str_eq(s, "-n") || str_eq(s, "-v") ||
 		    str_eq(s, "-nv") || str_eq(s, "-vn")) {
 			continue;	/* pfctl's words for what pf does */
 		} else if (s[0] == '-') {
-			return pf_usage("unknown option '%s'", s);
+			return pf_usage(testing, "unknown option '%s'", s);
 		} else if (a.site == NULL) {
 			a.site = s;
 		} else {
-			return pf_usage("unexpected argument '%s'", s);
+			return pf_usage(testing, "unexpected argument '%s'", s);
 		}
 	}
 	if (a.site == NULL)
-		return pf_usage("%s", "missing the SITE directory");
-	if (a.mode == PF_MODE_TEST && a.server == NULL)
-		return pf_usage("%s", "--test needs --server NAME: each server "
-		    "has its own interfaces and tables");
+		return pf_usage(testing, "%s", "missing the SITE directory");
+	if (testing && a.server == NULL)
+		return pf_usage(testing, "%s", "--test needs --server NAME: "
+		    "each server has its own interfaces and tables");
 	if ((ps = cli_load_site(a.site, 0)) == NULL)
-		return EXIT_INVALID;
+		return testing ? pf_cannot_say("the site has errors") :
+		    EXIT_INVALID;
 	site = ps->site;
 	if (cli_pick_server(site, a.server, &srv) != 0) {
 		pf_site_free(ps);
+		if (testing) {
+			snprintf(why, sizeof(why), "usage: no server '%s'",
+			    a.server);
+			pf_cannot_say(why);
+		}
 		return EXIT_USAGE;
 	}
 	if (srv != NULL && pf_site_bound(ps, srv) == NULL) {
 		fprintf(stderr, "jailnet pf: server %s does not enable pf "
 		    "(pf_enable)\n", srv->name);
 		pf_site_free(ps);
+		if (testing) {
+			snprintf(why, sizeof(why), "server %s does not enable "
+			    "pf", srv->name);
+			return pf_cannot_say(why);
+		}
 		return EXIT_INVALID;
 	}
 	for (i = 0; i < site->nservers && rc == 0; i++) {
@@ -176,7 +304,10 @@ cmd_pf(int argc, char **argv)
 				continue;
 			}
 		}
-		if (pf_run_server(pf_site_bound(ps, s), &a, &out) != 0)
+		r = pf_run_server(pf_site_bound(ps, s), &a, &out);
+		if (a.mode == PF_MODE_TEST)
+			rc = r;		/* one server: its verdict */
+		else if (r != 0)
 			rc = EXIT_INVALID;
 	}
 	fputs(strbuf_cstr(&out), stdout);

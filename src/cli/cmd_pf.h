@@ -16,6 +16,13 @@
  * "# server NAME" when no --server is given; -n and -v are accepted and
  * ignored (that is what the command always does).  Return 0, 1 if the site
  * has errors or NAME does not enable pf, 2 for a bad command line.
+ * With --nft, print instead the nftables script of each server.
+ * With --test SPEC (and --server, required): explain what the static model
+ * does with the packet, then print one machine-readable last line on
+ * stdout and return with it: "verdict: pass" 0, "verdict: block" 1 (a rule
+ * blocks it or routing drops it), "verdict: cannot-say (REASON)" 2 (the
+ * model cannot follow it, the site has errors, NAME does not enable pf, a
+ * bad command line; the details on stderr).
  */
 int cmd_pf(int argc, char **argv);
 

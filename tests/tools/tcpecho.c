@@ -1,10 +1,13 @@
 /*
  * tcpecho: a tiny TCP listener and connector for the tests (no socat or
  * python3 on a fresh Debian).
- *   tcpecho listen ADDR PORT    accept one connection, read a line, answer
- *                               "echo LINE", exit 0
- *   tcpecho connect ADDR PORT MSG   send "MSG\n", print the answer, exit 0
- *                               if there was one
+ *   tcpecho listen ADDR PORT    accept one connection, print "peer A:P"
+ *                               (the address it came from), read a line,
+ *                               print "received LINE", answer "echo LINE",
+ *                               exit 0
+ *   tcpecho connect ADDR PORT MSG [SRC]   send "MSG\n" (from address SRC
+ *                               if given), print the answer, exit 0 if
+ *                               there was one
  * IPv4 only.  Each gives up after 10 s (SIGALRM).  Errors go to stderr as
  * "tcpecho: WHAT ADDR:PORT: REASON", exit 1.
  */
@@ -42,14 +45,15 @@ read_line(int fd, char *buf, size_t size)
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in sin;
-	char line[512], reply[600];
+	struct sockaddr_in sin, peer;
+	socklen_t peerlen = sizeof(peer);
+	char line[512], reply[600], peeraddr[INET_ADDRSTRLEN];
 	int fd, c, one = 1;
 
 	if (argc < 4 || (strcmp(argv[1], "listen") != 0 &&
 	    (strcmp(argv[1], "connect") != 0 || argc < 5))) {
 		fprintf(stderr, "usage: tcpecho listen ADDR PORT | "
-		    "tcpecho connect ADDR PORT MSG\n");
+		    "tcpecho connect ADDR PORT MSG [SRC]\n");
 		return 2;
 	}
 	alarm(10);
@@ -70,8 +74,11 @@ main(int argc, char **argv)
 			return die("listen", argv[2], argv[3]);
 		printf("listening on %s:%s\n", argv[2], argv[3]);
 		fflush(stdout);
-		if ((c = accept(fd, NULL, NULL)) < 0)
+		if ((c = accept(fd, (struct sockaddr *)&peer, &peerlen)) < 0)
 			return die("accept", argv[2], argv[3]);
+		printf("peer %s:%u\n", inet_ntop(AF_INET, &peer.sin_addr,
+		    peeraddr, sizeof(peeraddr)), ntohs(peer.sin_port));
+		fflush(stdout);
 		read_line(c, line, sizeof(line));
 		printf("received %s\n", line);
 		snprintf(reply, sizeof(reply), "echo %s\n", line);
@@ -80,6 +87,17 @@ main(int argc, char **argv)
 		close(c);
 		close(fd);
 		return 0;
+	}
+	if (argc > 5) {
+		/* From a given source address (a spoofed one, in pf_diff). */
+		memset(&peer, 0, sizeof(peer));
+		peer.sin_family = AF_INET;
+		if (inet_pton(AF_INET, argv[5], &peer.sin_addr) != 1) {
+			fprintf(stderr, "tcpecho: bad address %s\n", argv[5]);
+			return 2;
+		}
+		if (bind(fd, (struct sockaddr *)&peer, sizeof(peer)) != 0)
+			return die("bind", argv[5], "0");
 	}
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
 		return die("connect", argv[2], argv[3]);

@@ -1,8 +1,10 @@
 /*
  * udpecho: tcpecho's twin for UDP (tests/pf_diff.test).
- *   udpecho listen ADDR PORT        wait for one datagram, answer
- *                                   "echo DATA" to its sender, exit 0
- *   udpecho connect ADDR PORT MSG   send MSG, print the answer, exit 0 if
+ *   udpecho listen ADDR PORT        wait for one datagram, print "peer
+ *                                   A:P" (its sender) and "received DATA",
+ *                                   answer "echo DATA" to the sender, exit 0
+ *   udpecho connect ADDR PORT MSG [SRC]   send MSG (from address SRC if
+ *                                   given), print the answer, exit 0 if
  *                                   there was one
  * IPv4 only.  Each gives up after 10 s (SIGALRM).  Errors go to stderr as
  * "udpecho: WHAT ADDR:PORT: REASON", exit 1.
@@ -29,7 +31,7 @@ main(int argc, char **argv)
 {
 	struct sockaddr_in sin, peer;
 	socklen_t peerlen = sizeof(peer);
-	char data[512], reply[600];
+	char data[512], reply[600], peeraddr[INET_ADDRSTRLEN];
 	unsigned long port;
 	char *end;
 	ssize_t n;
@@ -38,7 +40,7 @@ main(int argc, char **argv)
 	if (argc < 4 || (strcmp(argv[1], "listen") != 0 &&
 	    (strcmp(argv[1], "connect") != 0 || argc < 5))) {
 		fprintf(stderr, "usage: udpecho listen ADDR PORT | "
-		    "udpecho connect ADDR PORT MSG\n");
+		    "udpecho connect ADDR PORT MSG [SRC]\n");
 		return 2;
 	}
 	alarm(10);
@@ -67,6 +69,8 @@ main(int argc, char **argv)
 		if (n < 0)
 			return die("recvfrom", argv[2], argv[3]);
 		data[n] = '\0';
+		printf("peer %s:%u\n", inet_ntop(AF_INET, &peer.sin_addr,
+		    peeraddr, sizeof(peeraddr)), ntohs(peer.sin_port));
 		printf("received %s\n", data);
 		snprintf(reply, sizeof(reply), "echo %s", data);
 		if (sendto(fd, reply, strlen(reply), 0,
@@ -74,6 +78,17 @@ main(int argc, char **argv)
 			return die("sendto", argv[2], argv[3]);
 		close(fd);
 		return 0;
+	}
+	if (argc > 5) {
+		/* From a given source address (a spoofed one, in pf_diff). */
+		memset(&peer, 0, sizeof(peer));
+		peer.sin_family = AF_INET;
+		if (inet_pton(AF_INET, argv[5], &peer.sin_addr) != 1) {
+			fprintf(stderr, "udpecho: bad address %s\n", argv[5]);
+			return 2;
+		}
+		if (bind(fd, (struct sockaddr *)&peer, sizeof(peer)) != 0)
+			return die("bind", argv[5], "0");
 	}
 	/* A connected socket: only the peer's answer is received. */
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
