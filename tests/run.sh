@@ -29,8 +29,10 @@ export JAILNET="$top/$build/jailnet" TOP="$top"
 # does with stderr; exit codes alone cannot tell a report from a refusal.
 # Each binary and script gets its own DIR, so that reports are told apart
 # when two scripts run at once.
-asan_base=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-ubsan_base=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# A report also exits 86 (ASan) or 87 (UBSan), never 1 or 2, which are
+# the answers jailnet's commands give (a refusal, pf --test's block).
+asan_base=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
+ubsan_base=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 
 # sanitize NAME CMD...: run CMD with its sanitizer reports in san-NAME.
 sanitize() {
