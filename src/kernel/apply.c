@@ -5,10 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 
 #include "lib/util.h"
 #include "pf/pf_nft.h"
@@ -38,6 +42,12 @@ struct applier {
 	size_t npending, pendcap;
 	size_t done;		/* steps completed */
 	struct undo_log *undo;	/* --host: the host's changes, else NULL */
+	/* --host: what the host had before the first change */
+	struct nl_addr_info *had_addrs;	/* its addresses */
+	size_t nhad_addrs;
+	struct nl_route_info *kept;	/* its default routes that rc.conf's
+					   are: kept, not jailnet's */
+	size_t nkept, keptcap;
 	struct apply_error *err;
 };
 
@@ -127,12 +137,78 @@ create_ns(struct applier *ap, size_t i)
 	return 0;
 }
 
+/* Is the step ${op} in the namespace jailnet runs in (--host)? */
+static bool
+in_host(const struct applier *ap, const struct op *op)
+{
+	return ap->undo != NULL && op->ns < ap->plan->nns &&
+	    ap->plan->ns[op->ns].current;
+}
+
+/* Is ${r} a default route of the family of route step ${op}'s gateway? */
+static bool
+is_default_of(const struct nl_route_info *r, const struct op *op)
+{
+	return r->dst.len == 0 && r->dst.addr.family == op->gateway.family;
+}
+
+/* Is ${r} the default route that route step ${op} asks for? */
+static bool
+is_planned_route(const struct nl_route_info *r, const struct op *op)
+{
+	return is_default_of(r, op) && !r->multipath && r->has_gateway &&
+	    ipaddr_eq(&r->gateway, &op->gateway);
+}
+
+/*
+ * The host's default route that route step ${op} asks for, if the host
+ * had it before the first change (inspect_host()), else NULL.
+ */
+static const struct nl_route_info *
+kept_route(const struct applier *ap, const struct op *op)
+{
+	size_t k;
+
+	if (!in_host(ap, op))
+		return NULL;
+	for (k = 0; k < ap->nkept; k++)
+		if (is_planned_route(&ap->kept[k], op))
+			return &ap->kept[k];
+	return NULL;
+}
+
+/*
+ * Write in ${buf} of ${size} bytes why the host's default route ${r}
+ * stops route step ${op}.
+ */
+static void
+route_conflict(const struct nl_route_info *r, const struct op *op,
+    char *buf, size_t size)
+{
+	char want[IPADDR_STRLEN], have[IPADDR_STRLEN + 32];
+	char dev[IF_NAMESIZE];
+
+	if (r->multipath)
+		snprintf(have, sizeof(have), "of several next hops");
+	else if (r->has_gateway)
+		snprintf(have, sizeof(have), "via %s",
+		    ipaddr_format(&r->gateway, want));
+	else
+		snprintf(have, sizeof(have), "out of %s (no gateway)",
+		    if_indextoname((unsigned)r->oif, dev) != NULL ? dev :
+		    "a link");
+	snprintf(buf, size, "this host has a default route %s, rc.conf "
+	    "says %s; remove it first", have, ipaddr_format(&op->gateway,
+	    want));
+}
+
 /* Add the request of netlink step ${i} to its namespace's batch. */
 static int
 add_request(struct applier *ap, size_t i)
 {
 	const struct op *op = &ap->plan->ops[i];
 	struct ns_handle *h = &ap->ns[op->ns];
+	const struct nl_route_info *kept;
 	struct nl_error nle;
 	int rc = -1;
 
@@ -162,7 +238,12 @@ add_request(struct applier *ap, size_t i)
 		rc = nl_link_set_up(h->b, op->link, true, &nle);
 		break;
 	case OP_ROUTE:
-		rc = nl_route_add(h->b, NULL, &op->gateway, NULL, 0, &nle);
+		/* The host's own route, if it had this one, as it had it. */
+		if ((kept = kept_route(ap, op)) != NULL)
+			rc = nl_route_add_listed(h->b, kept, NULL, &nle);
+		else
+			rc = nl_route_add(h->b, NULL, &op->gateway, NULL, 0,
+			    &nle);
 		break;
 	case OP_NETNS:
 	case OP_RENAME:
@@ -186,16 +267,18 @@ add_request(struct applier *ap, size_t i)
 }
 
 /*
- * --host: the default route of step ${i} on a host that may have one: the
- * same one is kept (and left in place by down), another is an error.
- * Return 1 if the step has nothing to do, 0 if it must run, -1 on error.
+ * --host: the default route of step ${i} at the time it runs.  The host's
+ * routes were checked before the first change (inspect_host()), but the
+ * renames since have dropped those through the NICs, and something else
+ * (a DHCP client) may have added one.  The one asked for, there already,
+ * is left alone; another is an error.  Return 1 if the step has nothing
+ * to do, 0 if it must run, -1 with ${nle} set on error.
  */
 static int
 host_route_present(struct applier *ap, size_t i, struct nl_error *nle)
 {
 	const struct op *op = &ap->plan->ops[i];
 	struct nl_route_info *routes = NULL;
-	char want[IPADDR_STRLEN], have[IPADDR_STRLEN];
 	size_t n = 0, k;
 	int rc = 0;
 
@@ -203,21 +286,71 @@ host_route_present(struct applier *ap, size_t i, struct nl_error *nle)
 	    nle) != 0)
 		return -1;
 	for (k = 0; k < n && rc == 0; k++) {
-		if (routes[k].dst.len != 0)
+		if (!is_default_of(&routes[k], op))
 			continue;
-		if (routes[k].has_gateway &&
-		    ipaddr_eq(&routes[k].gateway, &op->gateway)) {
+		if (is_planned_route(&routes[k], op)) {
 			rc = 1;
 		} else {
-			nl_error_set(nle, EEXIST, "this host has a default "
-			    "route via %s, rc.conf says %s; remove it first",
-			    routes[k].has_gateway ? ipaddr_format(
-			    &routes[k].gateway, have) : "a link",
-			    ipaddr_format(&op->gateway, want));
+			nle->errnum = EEXIST;
+			route_conflict(&routes[k], op, nle->msg,
+			    sizeof(nle->msg));
 			rc = -1;
 		}
 	}
 	free(routes);
+	return rc;
+}
+
+/*
+ * --host: did the link ${name} have the address ${prefix} before the
+ * first change?  Links are compared by index, which a rename keeps.
+ * Return 1 if so, 0 if not, -1 with ${nle} set on error.
+ */
+static int
+host_had_addr(struct applier *ap, size_t ns, const char *name,
+    const struct ipprefix *prefix, struct nl_error *nle)
+{
+	int ifindex;
+	size_t k;
+
+	if (nl_link_index(ap->ns[ns].sk, name, &ifindex, nle) != 0)
+		return -1;
+	for (k = 0; k < ap->nhad_addrs; k++)
+		if (ap->had_addrs[k].ifindex == ifindex &&
+		    ap->had_addrs[k].addr.len == prefix->len &&
+		    ipaddr_eq(&ap->had_addrs[k].addr.addr, &prefix->addr))
+			return 1;
+	return 0;
+}
+
+/*
+ * --host: address step ${i}.  An address the host had is its own: left in
+ * place and not logged, so that neither down nor a rollback removes it.
+ * Return 1 if the step has nothing to do, 0 if it must run, -1 with
+ * ${nle} set on error.
+ */
+static int
+host_addr(struct applier *ap, size_t i, struct nl_error *nle)
+{
+	const struct op *op = &ap->plan->ops[i];
+	struct nl_addr_info *addrs = NULL;
+	size_t n = 0, k;
+	int rc;
+
+	if ((rc = host_had_addr(ap, op->ns, op->link, &op->prefix, nle)) < 0)
+		return -1;
+	if (rc == 0)
+		return undo_addr(ap->undo, op->link, &op->prefix, nle);
+	/* Still there: nothing to do.  Gone (an IPv6 address, dropped by
+	   the rename): added back, and its had-addr fact keeps it. */
+	if (nl_addr_list(ap->ns[op->ns].sk, op->link, 0, op->prefix.addr.family,
+	    &addrs, &n, nle) != 0)
+		return -1;
+	for (k = 0, rc = 0; k < n && rc == 0; k++)
+		if (addrs[k].addr.len == op->prefix.len &&
+		    ipaddr_eq(&addrs[k].addr.addr, &op->prefix.addr))
+			rc = 1;
+	free(addrs);
 	return rc;
 }
 
@@ -236,8 +369,7 @@ record_undo(struct applier *ap, size_t i, struct nl_error *nle)
 	char old[256];
 	int rc = 0;
 
-	if (ap->undo == NULL || op->ns >= ap->plan->nns ||
-	    !ap->plan->ns[op->ns].current)
+	if (!in_host(ap, op))
 		return 0;
 	switch (op->kind) {
 	case OP_BRIDGE:
@@ -252,10 +384,13 @@ record_undo(struct applier *ap, size_t i, struct nl_error *nle)
 			return -1;
 		return undo_mtu(ap->undo, op->link, info.mtu, nle);
 	case OP_ADDR:
-		return undo_addr(ap->undo, op->link, &op->prefix, nle);
+		return host_addr(ap, i, nle);
 	case OP_ROUTE:
 		if ((rc = host_route_present(ap, i, nle)) != 0)
 			return rc;
+		/* The host's own route: its had-route fact keeps it. */
+		if (kept_route(ap, op) != NULL)
+			return 0;
 		return undo_route(ap->undo, &op->gateway, nle);
 	case OP_SYSCTL:
 		if (netns_sysctl_get(h->fd, op->key, old, sizeof(old),
@@ -389,6 +524,8 @@ finish(struct applier *ap, bool rollback)
 	}
 	free(ap->ns);
 	free(ap->pending);
+	free(ap->had_addrs);
+	free(ap->kept);
 }
 
 /*
@@ -503,6 +640,144 @@ open_current(struct applier *ap, size_t i)
 	return 0;
 }
 
+/* Is the link ${ifindex} one that a rename step of namespace ${ns} sets
+   down?  Its name is looked up in ${links}[0..${n}). */
+static bool
+renamed(const struct applier *ap, size_t ns, const struct nl_link_info *links,
+    size_t n, int ifindex)
+{
+	size_t i, k;
+
+	for (k = 0; k < n; k++)
+		if (links[k].ifindex == ifindex)
+			break;
+	for (i = 0; k < n && i < ap->plan->nops; i++)
+		if (ap->plan->ops[i].kind == OP_RENAME &&
+		    ap->plan->ops[i].ns == ns &&
+		    str_eq(ap->plan->ops[i].link, links[k].name))
+			return true;
+	return false;
+}
+
+/* The name of the link ${ifindex} in ${links}[0..${n}), or NULL. */
+static const char *
+link_name(const struct nl_link_info *links, size_t n, int ifindex)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (links[k].ifindex == ifindex)
+			return links[k].name;
+	return NULL;
+}
+
+/*
+ * Should a route ${r} that the host had be put back by the replay?  The
+ * default route a route step of namespace ${ns} asks for, always; else a
+ * unicast route through a NIC that a rename sets down, which the kernel
+ * would not make again by itself: not a subnet's own route, nor one from
+ * a router advertisement or a redirect.
+ */
+static bool
+worth_keeping(const struct applier *ap, size_t ns,
+    const struct nl_link_info *links, size_t n, const struct nl_route_info *r)
+{
+	size_t i;
+
+	for (i = 0; i < ap->plan->nops; i++)
+		if (ap->plan->ops[i].kind == OP_ROUTE &&
+		    ap->plan->ops[i].ns == ns &&
+		    is_planned_route(r, &ap->plan->ops[i]))
+			return true;
+	return r->type == RTN_UNICAST && !r->multipath && r->oif != 0 &&
+	    r->protocol != RTPROT_KERNEL && r->protocol != RTPROT_RA &&
+	    r->protocol != RTPROT_REDIRECT &&
+	    renamed(ap, ns, links, n, r->oif);
+}
+
+/*
+ * --host: look at the host's namespace ${ns} before the first change.  A
+ * default route of the family of a route step is refused unless it is the
+ * one the step asks for, which is kept (ap->kept).  Write down what the
+ * renames will take away and the replay must put back: the routes through
+ * the renamed NICs (setting a link down drops them) and the IPv6
+ * addresses on them (dropped likewise).  Remember every address, which
+ * the address steps leave alone (ap->had_addrs).  Return 0, or -1 with
+ * the error filled and nothing changed.
+ */
+static int
+inspect_host(struct applier *ap, size_t ns)
+{
+	struct ns_handle *h = &ap->ns[ns];
+	struct nl_route_info *routes = NULL;
+	struct nl_link_info *links = NULL;
+	struct nl_error nle;
+	char why[400], reason[512];
+	size_t nroutes = 0, nlinks = 0, i, k;
+	int rc = -1;
+
+	if (nl_link_list(h->sk, &links, &nlinks, &nle) != 0 ||
+	    nl_route_list(h->sk, AF_UNSPEC, &routes, &nroutes, &nle) != 0 ||
+	    nl_addr_list(h->sk, NULL, 0, AF_UNSPEC, &ap->had_addrs,
+	    &ap->nhad_addrs, &nle) != 0)
+		goto fail;
+
+	/* Every default route first: a refusal leaves no trace. */
+	for (i = 0; i < ap->plan->nops; i++) {
+		const struct op *op = &ap->plan->ops[i];
+
+		if (op->kind != OP_ROUTE || op->ns != ns)
+			continue;
+		for (k = 0; k < nroutes; k++) {
+			if (!is_default_of(&routes[k], op))
+				continue;
+			if (is_planned_route(&routes[k], op)) {
+				*VEC_PUSH(ap->kept, ap->nkept, ap->keptcap) =
+				    routes[k];
+				continue;
+			}
+			route_conflict(&routes[k], op, why, sizeof(why));
+			snprintf(reason, sizeof(reason), "%s; nothing was "
+			    "changed", why);
+			step_error(ap, i, reason);
+			goto out;
+		}
+	}
+
+	/* Routes before addresses: the replay runs backwards, and a route
+	   may need its address. */
+	for (k = 0; k < nroutes; k++) {
+		const struct nl_route_info *r = &routes[k];
+		const char *dev = link_name(links, nlinks, r->oif);
+
+		if (dev == NULL || !worth_keeping(ap, ns, links, nlinks, r))
+			continue;
+		if (undo_had_route(ap->undo, dev, r, &nle) != 0)
+			goto fail;
+	}
+	for (k = 0; k < ap->nhad_addrs; k++) {
+		const struct nl_addr_info *a = &ap->had_addrs[k];
+		const char *dev = link_name(links, nlinks, a->ifindex);
+
+		if (dev == NULL || a->addr.addr.family != AF_INET6 ||
+		    a->scope != RT_SCOPE_UNIVERSE ||
+		    !(a->flags & IFA_F_PERMANENT) ||
+		    !renamed(ap, ns, links, nlinks, a->ifindex))
+			continue;
+		if (undo_had_addr(ap->undo, dev, &a->addr, &nle) != 0)
+			goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	snprintf(ap->err->msg, sizeof(ap->err->msg), "before the first "
+	    "change: %s", nle.msg);
+out:
+	free(routes);
+	free(links);
+	return rc;
+}
+
 int
 apply_plan(const struct plan *plan, struct state *st, struct undo_log *undo,
     const struct apply_hooks *hooks, struct apply_error *err)
@@ -521,7 +796,8 @@ apply_plan(const struct plan *plan, struct state *st, struct undo_log *undo,
 	for (i = 0; i < plan->nns; i++)
 		ap.ns[i].fd = -1;
 	for (i = 0; i < plan->nns; i++)
-		if (plan->ns[i].current && open_current(&ap, i) != 0)
+		if (plan->ns[i].current && (open_current(&ap, i) != 0 ||
+		    (undo != NULL && inspect_host(&ap, i) != 0)))
 			goto fail;
 	for (i = 0; i < plan->nops; i++) {
 		size_t end = firewall_run(&ap, i);

@@ -46,7 +46,14 @@ struct apply_error {
  * Carry out ${plan}, recording each namespace in ${st} (which must be
  * begun) before creating it, and, for a --host plan, how to undo each
  * change of the host's own namespace in ${undo} before making it
- * (undo.h; NULL for a simulation).  Return 0 when every step succeeded.
+ * (undo.h; NULL for a simulation).  A --host plan first looks at the
+ * host, before any change: a default route of a route step's family that
+ * is not the one the step asks for fails the run, nothing done; the one
+ * it asks for is the host's and kept (put back as it was if a rename
+ * dropped it); an address the host has already is not added nor logged.
+ * What the renames will drop (the routes through the NICs, their IPv6
+ * addresses) is logged so that the replay puts it back.  Return 0 when
+ * every step succeeded.
  * Otherwise delete every namespace this call created, and return -1 with
  * ${err} filled; the state file still lists them (the caller removes it,
  * and replays ${undo}).  ${hooks} may be NULL.

@@ -338,8 +338,26 @@ struct nl_route_info {
 				   RTPROT_STATIC for nl_route_add()'s... */
 	unsigned char scope;	/* RT_SCOPE_UNIVERSE, RT_SCOPE_LINK... */
 	unsigned char type;	/* RTN_UNICAST, RTN_MULTICAST... */
+	unsigned flags;		/* rtm_flags: RTNH_F_ONLINK... */
 	unsigned priority;	/* metric */
+	bool has_prefsrc;
+	struct ipaddr prefsrc;	/* its preferred source (ip route ... src),
+				   if has_prefsrc */
+	bool multipath;		/* several next hops (RTA_MULTIPATH), not
+				   listed: no gateway nor oif */
 };
+
+/**
+ * nl_route_add_listed(b, route, ifname, err):
+ * Request the route ${route} as nl_route_list() reported it: its
+ * destination, gateway, protocol, scope, type, metric, preferred source
+ * and onlink flag, out of the link ${ifname}, or, if ${ifname} is NULL,
+ * out of the link of ${route}->oif.  For putting back a route the kernel
+ * dropped (setting a link down drops the routes through it).  A multipath
+ * route cannot be given.  Adding a route that exists fails with EEXIST.
+ */
+int nl_route_add_listed(struct nl_batch *b, const struct nl_route_info *route,
+    const char *ifname, struct nl_error *err);
 
 /**
  * nl_route_list(sk, family, routes, n, err):

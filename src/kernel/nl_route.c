@@ -29,8 +29,8 @@ route_desc(char *desc, size_t size, const char *verb,
 	char dtext[IPADDR_STRLEN], gtext[IPADDR_STRLEN], label[IFNAMSIZ + 16];
 	struct strbuf sb = { 0 };
 
-	strbuf_addf(&sb, "%s route %s", verb,
-	    dst != NULL ? ipprefix_format(dst, dtext) : "default");
+	strbuf_addf(&sb, "%s route %s", verb, dst != NULL && dst->len > 0 ?
+	    ipprefix_format(dst, dtext) : "default");
 	if (gateway != NULL)
 		strbuf_addf(&sb, " via %s", ipaddr_format(gateway, gtext));
 	if (ifname != NULL || ifindex != 0)
@@ -151,6 +151,40 @@ nl_route_delete(struct nl_batch *b, const struct ipprefix *dst,
 	return 0;
 }
 
+int
+nl_route_add_listed(struct nl_batch *b, const struct nl_route_info *route,
+    const char *ifname, struct nl_error *err)
+{
+	union nl_msgbuf buf;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	const struct ipaddr *gateway = route->has_gateway ? &route->gateway :
+	    NULL;
+	int ifindex = ifname != NULL ? 0 : route->oif;
+	char desc[NL_DESC_MAX];
+
+	route_desc(desc, sizeof(desc), "add", &route->dst, gateway, ifname,
+	    ifindex);
+	if (route->multipath)
+		return invalid(desc, "a route of several next hops", err);
+	if (route_msg(b, &buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
+	    &route->dst, gateway, ifname, ifindex, desc, &nlh, err) != 0)
+		return -1;
+	/* As it was listed, not as nl_route_add() would make it. */
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_protocol = route->protocol;
+	rtm->rtm_scope = route->scope;
+	rtm->rtm_type = route->type;
+	rtm->rtm_flags = route->flags & RTNH_F_ONLINK;
+	if (route->priority != 0)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, route->priority);
+	if (route->has_prefsrc)
+		mnl_attr_put(nlh, RTA_PREFSRC, ipaddr_bits(&route->prefsrc) / 8,
+		    route->prefsrc.bytes);
+	nl_batch_add(b, nlh, desc);
+	return 0;
+}
+
 /* What route_list_one() collects. */
 struct route_list {
 	int family;		/* only this family's, or AF_UNSPEC */
@@ -184,6 +218,7 @@ route_list_one(const struct nlmsghdr *nlh, void *arg)
 	info.protocol = rtm->rtm_protocol;
 	info.scope = rtm->rtm_scope;
 	info.type = rtm->rtm_type;
+	info.flags = rtm->rtm_flags;
 	table = rtm->rtm_table;
 	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
 		switch (mnl_attr_get_type(attr)) {
@@ -197,6 +232,15 @@ route_list_one(const struct nlmsghdr *nlh, void *arg)
 			    &info.gateway) != 0)
 				return -1;
 			info.has_gateway = true;
+			break;
+		case RTA_PREFSRC:
+			if (nl_attr_ipaddr(attr, rtm->rtm_family,
+			    &info.prefsrc) != 0)
+				return -1;
+			info.has_prefsrc = true;
+			break;
+		case RTA_MULTIPATH:
+			info.multipath = true;
 			break;
 		case RTA_OIF:
 		case RTA_PRIORITY:

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include "lib/util.h"
 #include "kernel/netns.h"
 #include "kernel/nft_run.h"
@@ -122,6 +124,30 @@ undo_route(struct undo_log *log, const struct ipaddr *gateway,
 }
 
 int
+undo_had_route(struct undo_log *log, const char *dev,
+    const struct nl_route_info *route, struct nl_error *err)
+{
+	char dst[IPADDR_STRLEN], gw[IPADDR_STRLEN], src[IPADDR_STRLEN];
+
+	return append(log, err, "had-route %s %s %s %u %u %u %d %s\n", dev,
+	    ipprefix_format(&route->dst, dst), route->has_gateway ?
+	    ipaddr_format(&route->gateway, gw) : "-", route->protocol,
+	    route->scope, route->priority,
+	    (route->flags & RTNH_F_ONLINK) != 0, route->has_prefsrc ?
+	    ipaddr_format(&route->prefsrc, src) : "-");
+}
+
+int
+undo_had_addr(struct undo_log *log, const char *name,
+    const struct ipprefix *prefix, struct nl_error *err)
+{
+	char buf[IPADDR_STRLEN];
+
+	return append(log, err, "had-addr %s %s\n", name,
+	    ipprefix_format(prefix, buf));
+}
+
+int
 undo_sysctl(struct undo_log *log, const char *key, const char *value,
     struct nl_error *err)
 {
@@ -164,19 +190,54 @@ commit_one(struct nl_batch *b, int gone1, int gone2, struct nl_error *err)
 	return err->errnum == gone1 || err->errnum == gone2 ? 0 : -1;
 }
 
+/*
+ * Read the route of the words ${w}[2..8] of a "had-route" fact into ${r};
+ * return 0, or -1 if they are not one.
+ */
+static int
+parse_had_route(char *const *w, struct nl_route_info *r)
+{
+	unsigned long proto, scope, metric, onlink;
+
+	memset(r, 0, sizeof(*r));
+	r->type = RTN_UNICAST;
+	if (ipprefix_parse(w[2], &r->dst) != 0 ||
+	    parse_uint(w[4], 0, 255, &proto) != 0 ||
+	    parse_uint(w[5], 0, 255, &scope) != 0 ||
+	    parse_uint(w[6], 0, 0xffffffffUL, &metric) != 0 ||
+	    parse_uint(w[7], 0, 1, &onlink) != 0)
+		return -1;
+	if (!str_eq(w[3], "-")) {
+		if (ipaddr_parse(w[3], &r->gateway) != 0)
+			return -1;
+		r->has_gateway = true;
+	}
+	if (!str_eq(w[8], "-")) {
+		if (ipaddr_parse(w[8], &r->prefsrc) != 0)
+			return -1;
+		r->has_prefsrc = true;
+	}
+	r->protocol = (unsigned char)proto;
+	r->scope = (unsigned char)scope;
+	r->priority = (unsigned)metric;
+	r->flags = onlink != 0 ? RTNH_F_ONLINK : 0;
+	return 0;
+}
+
 /* Undo the fact ${line} (its words split in place). */
 static int
 undo_line(struct nl_sock *sk, char *line, struct nl_error *err)
 {
-	char *w[4] = { 0 }, *save = NULL, *tok;
+	char *w[9] = { 0 }, *save = NULL, *tok;
 	struct nl_batch *b = nl_batch_new(sk);
+	struct nl_route_info route;
 	struct ipprefix p;
 	struct ipaddr gw;
 	unsigned long mtu;
 	size_t n = 0;
 	int rc = -1;
 
-	for (tok = strtok_r(line, " \n", &save); tok != NULL && n < 4;
+	for (tok = strtok_r(line, " \n", &save); tok != NULL && n < 9;
 	    tok = strtok_r(NULL, " \n", &save))
 		w[n++] = tok;
 	if (n == 2 && str_eq(w[0], "link")) {
@@ -209,6 +270,19 @@ undo_line(struct nl_sock *sk, char *line, struct nl_error *err)
 	    ipaddr_parse(w[1], &gw) == 0) {
 		if (nl_route_delete(b, NULL, &gw, NULL, 0, err) == 0)
 			rc = commit_one(b, ESRCH, ENETUNREACH, err);
+	} else if (n == 9 && str_eq(w[0], "had-route") &&
+	    parse_had_route(w, &route) == 0) {
+		/* What the host had: there already is as good as put back. */
+		if (nl_route_add_listed(b, &route, w[1], err) != 0)
+			rc = err->errnum == ENODEV ? 0 : -1;
+		else
+			rc = commit_one(b, EEXIST, EEXIST, err);
+	} else if (n == 3 && str_eq(w[0], "had-addr") &&
+	    ipprefix_parse(w[2], &p) == 0) {
+		if (nl_addr_add(b, w[1], 0, &p, 0, err) != 0)
+			rc = err->errnum == ENODEV ? 0 : -1;
+		else
+			rc = commit_one(b, EEXIST, EEXIST, err);
 	} else if (n == 3 && str_eq(w[0], "sysctl")) {
 		rc = netns_sysctl_set(-1, w[1], w[2], err);
 		if (rc != 0 && err->errnum == ENOENT)

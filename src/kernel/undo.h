@@ -16,6 +16,14 @@
  *   mtu NAME MTU          a link whose MTU was MTU
  *   addr NAME PREFIX      an address jailnet added
  *   route GATEWAY         a default route jailnet added
+ *   had-route DEV DST GATEWAY PROTO SCOPE METRIC ONLINK SRC
+ *                         a route the host had, out of DEV: put it back
+ *                         if it is gone (renaming a NIC sets it down,
+ *                         which drops its routes); GATEWAY and SRC are
+ *                         "-" when it has none
+ *   had-addr NAME PREFIX  an IPv6 address the host had on a NIC jailnet
+ *                         renames: put it back if it is gone (Linux drops
+ *                         IPv6 addresses with the link)
  *   sysctl KEY VALUE      a sysctl whose value was VALUE
  *   nft FAMILY TABLE      an nftables table jailnet loaded
  *
@@ -83,11 +91,26 @@ int undo_nft(struct undo_log *log, const char *family, const char *table,
     struct nl_error *err);
 
 /**
+ * undo_had_route(log, dev, route, err), undo_had_addr(log, name, prefix,
+ * err):
+ * Append a fact that does not undo a change but keeps what the host had:
+ * ${route} (as nl_route_list() gave it, out of the link ${dev}), or the
+ * address ${prefix} of the link ${name}, is there again after the replay.
+ * Logged before the first change, these are replayed last, after the
+ * renames are put back.  Return 0, or -1 with ${err} set.
+ */
+int undo_had_route(struct undo_log *log, const char *dev,
+    const struct nl_route_info *route, struct nl_error *err);
+int undo_had_addr(struct undo_log *log, const char *name,
+    const struct ipprefix *prefix, struct nl_error *err);
+
+/**
  * undo_replay(root, site, undone, err):
  * Undo, in the calling thread's network namespace, the facts of
  * ROOT/SITE/undo from the last to the first, then remove the file.  What
  * is already gone (a deleted link, a missing address or table) is
- * skipped.  Store the number of facts undone in ${undone}.  A missing
+ * skipped, and so is what the host had that is there already.  Store the
+ * number of facts undone in ${undone}.  A missing
  * file undoes nothing.  Return 0, or -1 with ${err} describing the first
  * failure (the other facts are still undone; the file is kept).
  */

@@ -726,6 +726,70 @@ done:
 	world_close(&w);
 }
 
+TEST(nl_route_dropped_with_the_link_comes_back_as_it_was)
+{
+	struct world w;
+	struct nl_error err;
+	struct nl_route_info *before = NULL, *after = NULL, *gone = NULL;
+	const struct nl_route_info *r, *r2;
+	struct ipprefix a4 = prefix("10.0.2.1/24");
+	struct ipaddr gw = address("192.0.2.1"), src = address("10.0.2.1");
+	char cmd[256];
+	size_t nb = 0, na = 0, ng = 0;
+
+	if (!world_open(&w, "listed", 1))
+		goto done;
+	CHECK_NL(nl_link_add_veth(w.b[0], "la", -1, "lb", -1, &err), err);
+	CHECK_NL(nl_batch_commit(w.b[0], &err), err);
+	CHECK_NL(nl_addr_add(w.b[0], "la", 0, &a4, 0, &err), err);
+	CHECK_NL(nl_link_set_up(w.b[0], "lb", true, &err), err);
+	CHECK_NL(nl_link_set_up(w.b[0], "la", true, &err), err);
+	CHECK_NL(nl_batch_commit(w.b[0], &err), err);
+	/* A default route as `ip route add` makes it: proto boot, onlink
+	   (its gateway is outside la's subnet), a metric, a source. */
+	snprintf(cmd, sizeof(cmd), "ip -n %s route add default via 192.0.2.1 "
+	    "dev la onlink metric 7 src 10.0.2.1", w.names[0]);
+	CHECK_INT_EQ(system(cmd), 0);
+	CHECK_NL(nl_route_list(w.sk[0], AF_INET, &before, &nb, &err), err);
+	r = find_route(before, nb, "0.0.0.0/0");
+	CHECK(r != NULL && r->protocol == RTPROT_BOOT &&
+	    (r->flags & RTNH_F_ONLINK) && r->priority == 7 &&
+	    r->has_prefsrc && ipaddr_eq(&r->prefsrc, &src) &&
+	    r->has_gateway && ipaddr_eq(&r->gateway, &gw) && !r->multipath);
+	if (r == NULL)
+		goto done;
+
+	/* Down drops it; up does not bring it back. */
+	CHECK_NL(nl_link_set_up(w.b[0], "la", false, &err), err);
+	CHECK_NL(nl_link_set_up(w.b[0], "la", true, &err), err);
+	CHECK_NL(nl_batch_commit(w.b[0], &err), err);
+	CHECK_NL(nl_route_list(w.sk[0], AF_INET, &gone, &ng, &err), err);
+	CHECK(find_route(gone, ng, "0.0.0.0/0") == NULL);
+
+	/* Put back as listed, by its link's name: the same route. */
+	CHECK_NL(nl_route_add_listed(w.b[0], r, "la", &err), err);
+	CHECK_NL(nl_batch_commit(w.b[0], &err), err);
+	CHECK_NL(nl_route_list(w.sk[0], AF_INET, &after, &na, &err), err);
+	r2 = find_route(after, na, "0.0.0.0/0");
+	CHECK(r2 != NULL && r2->protocol == r->protocol &&
+	    r2->scope == r->scope && r2->type == r->type &&
+	    r2->flags == r->flags && r2->priority == r->priority &&
+	    r2->oif == r->oif && r2->has_prefsrc &&
+	    ipaddr_eq(&r2->prefsrc, &r->prefsrc) &&
+	    ipaddr_eq(&r2->gateway, &r->gateway));
+
+	/* Again: it exists.  By its ifindex the request is the same. */
+	CHECK_NL(nl_route_add_listed(w.b[0], r, NULL, &err), err);
+	CHECK_INT_EQ(nl_batch_commit(w.b[0], &err), -1);
+	CHECK_INT_EQ(err.errnum, EEXIST);
+	CHECK_PREFIX(err.msg, "add route default via 192.0.2.1 dev ");
+done:
+	free(before);
+	free(gone);
+	free(after);
+	world_close(&w);
+}
+
 TEST(nl_rename_mtu_move_delete)
 {
 	struct world w;
