@@ -1,12 +1,15 @@
 /*
- * The static pf model, two choices that tools/mutants.sh showed no other
- * test pinned down: translation rules are first-match (rdr, nat and their
- * "no" forms, in file order), and overload with "flush global" kills every
- * state of the source while plain "flush" kills only the states of the
- * rule that tripped.  On server a of examples/uxtely (xnic 192.0.2.155,
- * nginx_j 10.0.2.20 behind ngx_a); expectations worked out by hand.  Run
+ * The static pf model, choices that tools/mutants.sh showed no other test
+ * pinned down: translation rules are first-match (rdr, nat and their "no"
+ * forms, in file order); overload with "flush global" kills every state
+ * of the source while plain "flush" kills only the states of the rule
+ * that tripped; max-src-conn N admits N established connections; an
+ * if-bound state matches only on its interface, a floating one on any.
+ * On server a of examples/uxtely (xnic 192.0.2.155, ibridge, nginx_j
+ * 10.0.2.20 behind ngx_a); expectations worked out by hand.  Run
  * from the repository's root.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +79,8 @@ orun(struct ofx *f, const char *spec, uint64_t ms)
 	    t.out_member, &t.pkt, ms, &f->res);
 	return &f->res;
 }
+
+#define STAGE_OF(r, i) (&(r)->stages[i])
 
 static const char *
 dst_of(const struct pf_eval_result *r, char *buf)
@@ -208,4 +213,81 @@ TEST(pf_eval_overload_flush_global)
 {
 	check_flush("flush global", 0, "added to <bad>, 3 states flushed");
 	check_flush("flush", 1, "added to <bad>, 2 states flushed");
+}
+
+/*
+ * max-src-conn 2 (pf_src_connlimit(): bad once the count exceeds the
+ * limit): two established connections of a source, the third's final ACK
+ * is dropped and its state killed; another source has its own count.
+ */
+TEST(pf_eval_max_src_conn)
+{
+	struct ofx f;
+	struct ipaddr c7 = oip("198.51.100.7");
+
+	if (ofx_open(&f, "pass in on xnic proto tcp to port 443 keep state "
+	    "(max-src-conn 2)\n") != 0) {
+		CHECK(!"site loads");
+		ofx_close(&f);
+		return;
+	}
+	CHECK_INT_EQ(host_handshake(&f, "198.51.100.7", 40000, 443, 0),
+	    PF_FATE_DELIVERED);
+	CHECK_INT_EQ(host_handshake(&f, "198.51.100.7", 40001, 443, 0),
+	    PF_FATE_DELIVERED);
+	CHECK_INT_EQ(pf_eval_states_of(f.ctx, &c7), 2);
+	CHECK_INT_EQ(host_handshake(&f, "198.51.100.7", 40002, 443, 0),
+	    PF_FATE_BLOCKED);
+	CHECK(strstr(f.res.stages[0].note, "over its connection limit: "
+	    "state killed") != NULL);
+	CHECK_INT_EQ(pf_eval_states_of(f.ctx, &c7), 2);
+	CHECK_INT_EQ(host_handshake(&f, "198.51.100.8", 40000, 443, 0),
+	    PF_FATE_DELIVERED);
+	ofx_close(&f);
+}
+
+/*
+ * A state made in on xnic: a packet of the same connection arriving on
+ * ibridge matches it if it floats (the default), not if it is if-bound;
+ * it then meets "block in on ibridge" (rule 1).  On xnic both match.
+ */
+static void
+check_bound(const char *opts, bool floats)
+{
+	char conf[300];
+	struct ofx f;
+	const struct pf_eval_result *r;
+
+	snprintf(conf, sizeof(conf),
+	    "pass in on xnic proto tcp to port 22 %s\n"
+	    "block in on ibridge\n", opts);
+	if (ofx_open(&f, conf) != 0) {
+		CHECK(!"site loads");
+		ofx_close(&f);
+		return;
+	}
+	r = orun(&f, "in on xnic tcp from 198.51.100.7 port 50000 to "
+	    "192.0.2.155 port 22 flags S", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
+	CHECK(STAGE_OF(r, 0)->state_created);
+	r = orun(&f, "in on ibridge tcp from 198.51.100.7 port 50000 to "
+	    "192.0.2.155 port 22 flags A", 0);
+	if (floats) {
+		CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
+		CHECK_INT_EQ(STAGE_OF(r, 0)->how, PF_EVAL_BY_STATE);
+	} else {
+		CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
+		CHECK_INT_EQ(STAGE_OF(r, 0)->how, PF_EVAL_BY_RULE);
+	}
+	r = orun(&f, "in on xnic tcp from 198.51.100.7 port 50000 to "
+	    "192.0.2.155 port 22 flags A", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
+	CHECK_INT_EQ(STAGE_OF(r, 0)->how, PF_EVAL_BY_STATE);
+	ofx_close(&f);
+}
+
+TEST(pf_eval_if_bound_state)
+{
+	check_bound("keep state", true);
+	check_bound("keep state (if-bound)", false);
 }
