@@ -2,10 +2,11 @@
 # Usage: tools/mutants.sh [NAME...]
 #
 # Mutation testing where a wrong result would hurt most: pf's quick and
-# last-match choice, rdr before the filter, antispoof, the connection-rate
-# threshold, table lookups and port ranges (the static model and the nft
-# compiler), the conf parsers, a jail's view of the host, and the
-# supervisor's restarts.  Each mutant is one exact textual substitution in
+# last-match choice, rdr before the filter, first-match translation,
+# antispoof, the connection limits and their overload, if-bound states,
+# table lookups and port ranges (the static model and the nft compiler),
+# the conf parsers and a server's file view, a jail's view of the host,
+# and the supervisor's restarts.  Each mutant is one exact textual substitution in
 # one file of src/: the file, an original fragment of one line, its
 # replacement, and the tests that must catch it.
 #
@@ -31,10 +32,12 @@
 #   ns:site        a small site of its own, jnmPID (one server, one outside
 #                  host whose service checks what it sees and exits 3),
 #                  brought up as root: the service sees no /root, /home,
-#                  jailnet's state or /run/netns and cannot write /usr; the
-#                  supervisor restarts it until it is marked failed (5
-#                  runs, 4 restarts); down --purge leaves no namespace,
-#                  /run or /var/lib state.  Skipped without root.
+#                  jailnet's state, /run/netns or the host's /var/tmp, and
+#                  cannot write /usr or /proc/sys; the supervisor restarts
+#                  it, backing off (the 5 starts span 3 s or more), until
+#                  it is marked failed (5 runs, 4 restarts); down --purge
+#                  leaves no namespace, process, /run or /var/lib state.
+#                  Skipped without root.
 #
 # To add a mutant: add a line "m NAME FILE ORIGINAL REPLACEMENT TEST..."
 # to the list below, run `tools/mutants.sh NAME` (only the named mutants
@@ -90,6 +93,14 @@ mutants() {
 	    'return ifidx == NO_INDEX || b->routes[r].iface == ifidx;' \
 	    'return true;' \
 	    unit:pf_eval
+	m eval-max-src-conn-bound src/pf/pf_eval_state.c \
+	    'r->state.max_src_conn < n->conn)' \
+	    'r->state.max_src_conn <= n->conn)' \
+	    unit:pf_eval_max_src_conn
+	m eval-if-bound-floats src/pf/pf_eval_state.c \
+	    's->kif = r != NULL && r->state.if_bound ? ifidx : NO_INDEX;' \
+	    's->kif = NO_INDEX;' \
+	    unit:pf_eval_if_bound_state
 	# antispoof, as parsed: "block in on ! IF from IF:network".
 	m antispoof-on-own-iface src/pf/pf_parse_rule.c \
 	    'j->neg = 1;' 'j->neg = 0;' \
@@ -113,6 +124,10 @@ mutants() {
 	m nft-table-negation src/pf/pf_nft_rule.c \
 	    'const char *ne = a->neg ? "!= " : "";' 'const char *ne = "";' \
 	    unit:pf_nft
+	m nft-inside-single-port src/pf/pf_nft_rule.c \
+	    'if ((unsigned)p->a + 1 > (unsigned)p->b - 1 || p->b == 0)' \
+	    'if ((unsigned)p->a + 1 >= (unsigned)p->b - 1 || p->b == 0)' \
+	    unit:pf_nft_port_bounds
 	# The conf parsers.
 	m jailconf-append-replaces src/conf/jailconf_resolve.c \
 	    'res->nvalues += prm->nvalues;' 'res->nvalues = prm->nvalues;' \
@@ -125,6 +140,14 @@ mutants() {
 	    "if (sc->s[i] == '\\\\' && quote != '\\'')" \
 	    "if (sc->s[i] == '\\\\')" \
 	    unit:rcconf
+	# The site's files: a server's overlay over the common tree.
+	m fsview-common-wins src/conf/fsview.c \
+	    'p = xasprintf("%s%s%s", view->roots[i], view->prefix, path);' \
+	    'p = xasprintf("%s%s%s", view->roots[view->nroots - 1 - i], view->prefix, path);' \
+	    unit:fsview
+	m fsview-dotdot-allowed src/conf/fsview.c \
+	    "(n == 2 && p[0] == '.' && p[1] == '.'))" '0)' \
+	    unit:fsview
 	# A jail's view of the host, and the supervisor.
 	m view-host-dirs-shown src/jail/jail_view.c \
 	    'rc = mask_whiteout(p, err);' 'rc = 0;' \
@@ -140,8 +163,19 @@ mutants() {
 	    'path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))' \
 	    'path_under(path, "/var/tmp"))' \
 	    unit:jail_view
+	m view-host-var-tmp-shown src/jail/jail_view.c \
+	    'p = xasprintf("%s/var/tmp", mask);' \
+	    'p = xasprintf("%s/var/tmp-not", mask);' \
+	    ns:site
+	m view-proc-sys-writable src/jail/jail_view.c \
+	    '"sys", "sysrq-trigger", "irq", "bus",' \
+	    '"sysrq-trigger", "irq", "bus",' \
+	    ns:site
 	m supervise-restarts-uncounted src/jail/supervise.c \
 	    'sv->procs[i].restarts++;' ';' \
+	    ns:site
+	m supervise-no-backoff src/jail/supervise.c \
+	    'delay *= 2;' 'delay *= 1;' \
 	    ns:site
 	m supervise-gives-up-at-once src/jail/supervise.c \
 	    'if (recent >= SUPERVISE_MAX_FAILS) {' 'if (recent >= 1) {' \
@@ -157,6 +191,7 @@ sitedir=$tmp/$site
 ns_up=			# the binary that brought the test site up
 cleanup() {
 	[ -n "$ns_up" ] && ns_down "$ns_up" >/dev/null 2>&1
+	rm -f "$marker"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -253,11 +288,14 @@ echo "# mutants: objects built and linked in $(($(date +%s) - started)) s"
 # --- The tests. ---
 
 # The test site: one server s, one outside host h on the internet, whose
-# service looks at its view, says "checked" and exits 3.
+# service looks at its view (what of the host shows, what it can write),
+# says "checked" and exits 3.  The host's /var/tmp holds a marker the view
+# must hide.
+marker=/var/tmp/$site-marker
 ns_write_site() {
 	rm -rf "$sitedir"
 	mkdir -p "$sitedir/common/etc" || return 1
-	cat >"$sitedir/site.conf" <<'SITE'
+	cat >"$sitedir/site.conf" <<SITE
 network internet {
 	kind = internet;
 	router = 192.0.2.1/24;
@@ -274,7 +312,7 @@ host h {
 }
 
 service look {
-	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /run/netns && echo visible /run/netns; touch /usr/jnm-write 2>/dev/null && echo writable /usr; echo checked; exit 3'";
+	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /run/netns && echo visible /run/netns; test -e $marker && echo visible /var/tmp; touch /usr/jnm-write 2>/dev/null && echo writable /usr; (echo 0 >/proc/sys/net/ipv4/ip_forward) 2>/dev/null && echo writable /proc/sys; echo checked; exit 3'";
 }
 SITE
 	printf 'hostname="s"\nifconfig_xnic="inet 192.0.2.10/24"\n' \
@@ -307,6 +345,7 @@ ns_site() {
 	ns_write_site || return 1
 	[ -z "$(ns_left)" ] || ns_down "$tmp/b/base/jailnet" >/dev/null
 	ns_up=$_j
+	: >"$marker" || return 1
 	if ! timeout -k 5 60 "$_j" up "$sitedir"; then
 		echo "FAIL ns:site/up"
 		ns_down "$_j"
@@ -324,6 +363,16 @@ ns_site() {
 		sed 's/^/    /' "$_procs" 2>/dev/null
 		_rc=1
 	fi
+	# Waiting 0.2, 0.4, 0.8 and 1.6 s before the restarts: the five
+	# starts span at least 3 s (the log's times are whole seconds).
+	_span=$(awk '/ service look: started, pid / { print $1 }' \
+	    "/run/jailnet/$site/supervisor.log" 2>/dev/null | sed -n '1p;$p' |
+	    while read -r _t; do date -u -d "$_t" +%s; done | sed 'N;s/\n/ /' |
+	    awk '{ print $2 - $1 }')
+	if [ "${_span:-0}" -lt 3 ]; then
+		echo "FAIL ns:site/restarts-back-off (5 starts within ${_span:-?} s)"
+		_rc=1
+	fi
 	_log=/run/jailnet/$site/log/host.h.look.log
 	_n=$(grep -c '^checked$' "$_log" 2>/dev/null)
 	if [ "${_n:-0}" -ne 5 ]; then
@@ -335,6 +384,7 @@ ns_site() {
 		grep '^visible \|^writable ' "$_log" | sort -u | sed 's/^/    /'
 		_rc=1
 	fi
+	rm -f "$marker"
 	_left=$(ns_down "$_j")
 	if [ -n "$_left" ]; then
 		echo "FAIL ns:site/down-leaves-nothing"
