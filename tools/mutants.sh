@@ -32,8 +32,9 @@
 #   ns:site        a small site of its own, jnmPID (one server, one outside
 #                  host whose service checks what it sees and exits 3),
 #                  brought up as root: the service sees no /root, /home,
-#                  jailnet's state, /run/netns or the host's /var/tmp, and
-#                  cannot write /usr or /proc/sys; the supervisor restarts
+#                  jailnet's state, /run/netns, the host's /var/tmp or the
+#                  host's processes (the supervisor), cannot write /usr or
+#                  /proc/sys, and cannot mount; the supervisor restarts
 #                  it, backing off (the 5 starts span 3 s or more), until
 #                  it is marked failed (5 runs, 4 restarts); down --purge
 #                  leaves no namespace, process, /run or /var/lib state.
@@ -171,6 +172,14 @@ mutants() {
 	    '"sys", "sysrq-trigger", "irq", "bus",' \
 	    '"sysrq-trigger", "irq", "bus",' \
 	    ns:site
+	m jail-no-pid-namespace src/jail/jail_init.c \
+	    'flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |' \
+	    'flags = CLONE_NEWNS | CLONE_NEWUTS |' \
+	    ns:site
+	m jail-keeps-cap-sys-admin src/jail/jail_init.c \
+	    'CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT,' \
+	    'CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT,' \
+	    ns:site
 	m supervise-restarts-uncounted src/jail/supervise.c \
 	    'sv->procs[i].restarts++;' ';' \
 	    ns:site
@@ -288,9 +297,9 @@ echo "# mutants: objects built and linked in $(($(date +%s) - started)) s"
 # --- The tests. ---
 
 # The test site: one server s, one outside host h on the internet, whose
-# service looks at its view (what of the host shows, what it can write),
-# says "checked" and exits 3.  The host's /var/tmp holds a marker the view
-# must hide.
+# service looks at its view (what of the host shows, what it can write or
+# mount), says "checked" and exits 3.  The host's /var/tmp holds a marker
+# the view must hide.
 marker=/var/tmp/$site-marker
 ns_write_site() {
 	rm -rf "$sitedir"
@@ -312,7 +321,7 @@ host h {
 }
 
 service look {
-	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /run/netns && echo visible /run/netns; test -e $marker && echo visible /var/tmp; touch /usr/jnm-write 2>/dev/null && echo writable /usr; (echo 0 >/proc/sys/net/ipv4/ip_forward) 2>/dev/null && echo writable /proc/sys; echo checked; exit 3'";
+	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /run/netns && echo visible /run/netns; test -e $marker && echo visible /var/tmp; touch /usr/jnm-write 2>/dev/null && echo writable /usr; (echo 0 >/proc/sys/net/ipv4/ip_forward) 2>/dev/null && echo writable /proc/sys; cat /proc/[0-9]*/comm 2>/dev/null | grep -qx jailnet-super && echo visible host processes; mount -t tmpfs jnm /tmp 2>/dev/null && echo can mount; echo checked; exit 3'";
 }
 SITE
 	printf 'hostname="s"\nifconfig_xnic="inet 192.0.2.10/24"\n' \
@@ -379,9 +388,11 @@ ns_site() {
 		echo "FAIL ns:site/ran-5-times (${_n:-0})"
 		_rc=1
 	fi
-	if [ "${_n:-0}" -eq 0 ] || grep -q '^visible \|^writable ' "$_log"; then
+	if [ "${_n:-0}" -eq 0 ] ||
+	    grep -q '^visible \|^writable \|^can ' "$_log"; then
 		echo "FAIL ns:site/view"
-		grep '^visible \|^writable ' "$_log" | sort -u | sed 's/^/    /'
+		grep '^visible \|^writable \|^can ' "$_log" | sort -u |
+		    sed 's/^/    /'
 		_rc=1
 	fi
 	rm -f "$marker"
@@ -527,8 +538,8 @@ for n in $selected; do
 	case $verdict in
 	caught)	pass "$n (caught by $by; ${secs} s)"
 		# What caught it, so that a reader can judge the reason.
-		grep '^ *FAIL \|^  [^ ].*:[0-9]*: ' "$d/test.out" | head -n 3 |
-		    sed 's/^ */    /'
+		grep '^ *FAIL \|^  [^ ].*:[0-9]*: \|^    [a-z]' "$d/test.out" |
+		    head -n 4 | sed 's/^ */    /'
 		if [ -s "$d/test.out.status" ] &&
 		    [ "$(cat "$d/test.out.status")" -ne 0 ] &&
 		    ! grep -q '^ *FAIL ' "$d/test.out"; then
