@@ -197,6 +197,7 @@ tmp=$(mktemp -d /tmp/jnm-mutants.XXXXXX) || exit 1
 chmod 0755 "$tmp"
 site=jnm$$
 sitedir=$tmp/$site
+marker=/var/tmp/$site-marker	# a file of the host that ns:site must not see
 ns_up=			# the binary that brought the test site up
 cleanup() {
 	[ -n "$ns_up" ] && ns_down "$ns_up" >/dev/null 2>&1
@@ -280,8 +281,11 @@ link() {
 
 mkdir -p "$tmp/tree/tests" "$tmp/obj" "$tmp/b"
 cp -R src "$tmp/tree/src" && cp -R tests/unit "$tmp/tree/tests/unit" || exit 1
-lib_src=$(cd "$tmp/tree" && ls src/*/*.c | grep -v '^src/cli/main\.c$')
-unit_src=$(cd "$tmp/tree" && ls tests/unit/*.c)
+lib_src=
+for s in src/*/*.c; do
+	[ "$s" = src/cli/main.c ] || lib_src="$lib_src $s"
+done
+unit_src=$(echo tests/unit/*.c)
 started=$(date +%s)
 for s in src/cli/main.c $lib_src $unit_src; do
 	echo "$s $(obj "$s")"
@@ -300,7 +304,6 @@ echo "# mutants: objects built and linked in $(($(date +%s) - started)) s"
 # service looks at its view (what of the host shows, what it can write or
 # mount), says "checked" and exits 3.  The host's /var/tmp holds a marker
 # the view must hide.
-marker=/var/tmp/$site-marker
 ns_write_site() {
 	rm -rf "$sitedir"
 	mkdir -p "$sitedir/common/etc" || return 1
@@ -447,6 +450,7 @@ run_test() {
 # MUTANTS_LIST=FILE: the "m" lines of FILE instead of the list above
 # (tests/mutants.test plants mutants that must not pass).
 if [ -n "${MUTANTS_LIST:-}" ]; then
+	# shellcheck source=/dev/null
 	. "$MUTANTS_LIST"
 else
 	mutants
