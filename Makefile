@@ -22,7 +22,7 @@ APP_FLAGS = $(CSTD) $(WARN) -pthread $(shell pkg-config --cflags $(APP_PKGS))
 APP_LIBS  = $(shell pkg-config --libs $(APP_PKGS))
 FUZZ_TIME ?= 600
 
-.PHONY: all test test-unit fuzz fuzz-smoke bench demo clean help
+.PHONY: all test test-unit fuzz fuzz-smoke bench demo mutants clean help
 all: build/jailnet build/libexec/uxapp
 
 build/jailnet: src/cli/main.c $(LIB_SRC) $(LIB_HDR)
@@ -49,6 +49,11 @@ build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(LIB_HDR) $(wildcard tests/unit/*.
 # All tests (unit, golden, integration), under ASan and UBSan.
 test: build/san/jailnet build/san/unit-tests build/san/libexec/uxapp
 	tests/run.sh build/san
+
+# Mutation testing (tests/mutants.test runs it too): each mutant of
+# tools/mutants.sh built without sanitizers and caught by its tests.
+mutants:
+	sh tools/mutants.sh
 
 # libFuzzer targets, one per parser and one for the whole check path.
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(LIB_HDR)
@@ -88,5 +93,6 @@ help:
 	@echo "make test       build with ASan+UBSan and run every test"
 	@echo "make fuzz       run each fuzz target for FUZZ_TIME s (600)"
 	@echo "make fuzz-smoke run each fuzz target for 20 s"
+	@echo "make mutants    build each mutant of tools/mutants.sh, run its tests"
 	@echo "make bench      benchmarks"
 	@echo "make demo       bring the example up with its services; a tour"

@@ -1,0 +1,143 @@
+/*
+ * fsview: a server's files are its overlay over the common tree, first
+ * wins, and a path with "." or ".." parts (or not absolute) names nothing,
+ * so that no rc.conf substitution or table file reads outside the site.
+ * The example site's overlays share no file with its common tree, so the
+ * order is shown here, on a temporary tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/fsview.h"
+#include "lib/diag.h"
+#include "lib/util.h"
+#include "test.h"
+
+/* Write ${text} to ${dir}${path}, making its directories. */
+static void
+write_at(const char *dir, const char *path, const char *text)
+{
+	char *p = xasprintf("%s%s", dir, path), *s;
+	FILE *f;
+
+	for (s = p + strlen(dir) + 1; *s != '\0'; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	f = fopen(p, "w");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	free(p);
+}
+
+static int
+remove_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The file ${path} of ${v} (under ${dir} if found), "" if none. */
+static int
+found_in(const struct fsview *v, const char *path, const char *dir,
+    int *errnum)
+{
+	char *p, *want;
+	int ok;
+
+	*errnum = 0;
+	p = fsview_resolve(v, path, errnum);
+	if (p == NULL)
+		return dir == NULL;
+	want = dir != NULL ? xasprintf("%s%s", dir, path) : NULL;
+	ok = want != NULL && strcmp(p, want) == 0;
+	if (!ok)
+		test_fail(__FILE__, __LINE__, "%s resolved to %s", path, p);
+	free(want);
+	free(p);
+	return ok;
+}
+
+TEST(fsview_overlay_first_wins)
+{
+	char tmpl[] = "/tmp/jnm-fsview.XXXXXX";
+	char *root = mkdtemp(tmpl), *over, *common, *jail;
+	const char *roots[2];
+	struct fsview *v, *j;
+	struct source *src;
+	int e;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	over = xasprintf("%s/servers/a", root);
+	common = xasprintf("%s/common", root);
+	jail = xasprintf("%s/jails/j", over);
+	write_at(root, "/servers/a/etc/rc.conf", "over\n");
+	write_at(root, "/common/etc/rc.conf", "common\n");
+	write_at(root, "/common/etc/pf.conf", "common pf\n");
+	write_at(root, "/common/jails/j/etc/rc.conf", "common jail\n");
+	write_at(root, "/servers/a/jails/j/etc/rc.conf", "over jail\n");
+	write_at(root, "/common/jails/j/etc/only-common", "x\n");
+	write_at(root, "/secret", "outside the site\n");
+	roots[0] = over;
+	roots[1] = common;
+	v = fsview_new(roots, 2);
+
+	/* The overlay wins; what it lacks comes from the common tree. */
+	CHECK(found_in(v, "/etc/rc.conf", over, &e));
+	CHECK(found_in(v, "/etc/pf.conf", common, &e));
+	CHECK(found_in(v, "/etc/none", NULL, &e));
+	CHECK_INT_EQ(e, ENOENT);
+	src = fsview_read(v, "/etc/rc.conf", &e);
+	CHECK(src != NULL && src->len == 5 && memcmp(src->text, "over\n", 5) == 0);
+	source_free(src);
+
+	/* Nothing outside the roots: no "..", ".", empty part or relative
+	   path. */
+	CHECK(found_in(v, "/etc/../../secret", NULL, &e));
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK(found_in(v, "/../secret", NULL, &e));
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK(found_in(v, "/etc/./rc.conf", NULL, &e));
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK(found_in(v, "//etc/rc.conf", NULL, &e));
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK(found_in(v, "etc/rc.conf", NULL, &e));
+	CHECK_INT_EQ(e, EINVAL);
+
+	/* A jail's view: the same order below its path. */
+	j = fsview_enter(v, "/jails/j");
+	CHECK(j != NULL);
+	if (j != NULL) {
+		CHECK(found_in(j, "/etc/rc.conf", jail, &e));
+		free(jail);
+		jail = xasprintf("%s/jails/j", common);
+		CHECK(found_in(j, "/etc/only-common", jail, &e));
+		CHECK(found_in(j, "/../../../secret", NULL, &e));
+		CHECK_INT_EQ(e, EINVAL);
+	}
+	fsview_free(j);
+	CHECK(fsview_enter(v, "/jails/../..") == NULL);
+	CHECK(fsview_enter(v, "jails/j") == NULL);
+
+	fsview_free(v);
+	CHECK_INT_EQ(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(over);
+	free(common);
+	free(jail);
+}

@@ -1,0 +1,184 @@
+/*
+ * jail_view_resolve() and jail_view_which(): where a path of a jail's view
+ * is found on disk, without building the view.  The layers, first wins:
+ * upper, generated, the site's trees, then the host, of which only the
+ * system directories show, and neither jailnet's data (DATA_ROOT), the
+ * host's /var/tmp nor the site directory.  The layers are made under a
+ * temporary directory; the host's side is read from this machine's /.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/fsview.h"
+#include "jail/jail_view.h"
+#include "kernel/state.h"
+#include "lib/util.h"
+#include "test.h"
+
+/* Create the file ${dir}${path} (and its directories) with mode ${mode}. */
+static void
+put(const char *dir, const char *path, mode_t mode)
+{
+	char *p = xasprintf("%s%s", dir, path), *s;
+	int fd;
+
+	for (s = p + strlen(dir) + 1; *s != '\0'; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	fd = open(p, O_CREAT | O_WRONLY | O_TRUNC, mode);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	chmod(p, mode);
+	free(p);
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Resolve ${path}; return the file or "" (freed by the next call; a
+   NULL ${path} only frees), and the errno in ${errnum}. */
+static const char *
+res(const struct jail_view *v, const char *path, int *errnum)
+{
+	static char *last;
+
+	free(last);
+	last = NULL;
+	*errnum = 0;
+	if (path != NULL)
+		last = jail_view_resolve(v, path, errnum);
+	return last != NULL ? last : "";
+}
+
+static bool
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+TEST(jail_view_resolve_layers)
+{
+	char tmpl[] = "/tmp/jnm-view.XXXXXX";
+	char *root = mkdtemp(tmpl), *data, *upper, *gen, *t1, *t2, *want;
+	const char *roots[2];
+	struct fsview *tree;
+	struct jail_view *v;
+	int e;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	data = xasprintf("%s/data", root);
+	upper = xasprintf("%s/s/data/a/j", data);
+	gen = xasprintf("%s/s/gen/a/j", data);
+	t1 = xasprintf("%s/t1", root);
+	t2 = xasprintf("%s/t2", root);
+	mkdir(data, 0755);
+	mkdir(t1, 0755);
+	mkdir(t2, 0755);
+	put(data, "/s/data/a/j/etc/x", 0644);
+	put(data, "/s/gen/a/j/etc/x", 0644);
+	put(data, "/s/gen/a/j/etc/y", 0644);
+	put(t1, "/etc/y", 0644);
+	put(t1, "/etc/z", 0644);
+	put(t2, "/etc/z", 0644);
+	put(t2, "/etc/w", 0644);
+	put(t2, "/usr/local/bin/jnm-tool", 0755);
+	put(t1, "/usr/local/bin/jnm-data", 0644);
+	roots[0] = t1;
+	roots[1] = t2;
+	tree = fsview_new(roots, 2);
+	v = jail_view_new(data, "s", "a", "j", tree, root);
+
+	/* The layers in order: upper, generated, the trees in order. */
+	want = xasprintf("%s/etc/x", upper);
+	CHECK_STR_EQ(res(v, "/etc/x", &e), want);
+	free(want);
+	want = xasprintf("%s/etc/y", gen);
+	CHECK_STR_EQ(res(v, "/etc/y", &e), want);
+	free(want);
+	want = xasprintf("%s/etc/z", t1);
+	CHECK_STR_EQ(res(v, "/etc/z", &e), want);
+	free(want);
+	want = xasprintf("%s/etc/w", t2);
+	CHECK_STR_EQ(res(v, "/etc/w", &e), want);
+	free(want);
+	CHECK_STR_EQ(res(v, "/etc/nonexistent-jnm", &e), "");
+	CHECK_INT_EQ(e, ENOENT);
+
+	/* Not clean, not absolute. */
+	CHECK_STR_EQ(res(v, "/etc/../root", &e), "");
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK_STR_EQ(res(v, "etc/x", &e), "");
+	CHECK_INT_EQ(e, EINVAL);
+	CHECK_STR_EQ(res(v, "/etc/./x", &e), "");
+	CHECK_INT_EQ(e, EINVAL);
+
+	/* The host: its system directories show, the rest does not. */
+	CHECK(exists("/etc/passwd"));
+	CHECK_STR_EQ(res(v, "/etc/passwd", &e), "/etc/passwd");
+	CHECK(exists("/usr/bin"));
+	CHECK_STR_EQ(res(v, "/usr/bin", &e), "/usr/bin");
+	CHECK(exists("/tmp") && exists("/proc/self"));
+	CHECK_STR_EQ(res(v, "/tmp", &e), "");
+	CHECK_INT_EQ(e, ENOENT);
+	CHECK_STR_EQ(res(v, "/proc/self", &e), "");
+	if (exists("/root"))
+		CHECK_STR_EQ(res(v, "/root", &e), "");
+	/* The site directory (here under /tmp) and the host's /var/tmp. */
+	want = xasprintf("%s/t1", root);
+	CHECK_STR_EQ(res(v, want, &e), "");
+	free(want);
+	CHECK(exists("/var/tmp"));
+	CHECK_STR_EQ(res(v, "/var/tmp", &e), "");
+	CHECK_INT_EQ(e, ENOENT);
+	/* jailnet's data, beside /var/lib which shows (as root the test
+	   makes DATA_ROOT, as `jailnet up` would, to see it hidden). */
+	if (!exists(DATA_ROOT) && getuid() == 0)
+		mkdir(DATA_ROOT, 0755);
+	if (exists("/var/lib"))
+		CHECK_STR_EQ(res(v, "/var/lib", &e), "/var/lib");
+	if (exists(DATA_ROOT)) {
+		CHECK_STR_EQ(res(v, DATA_ROOT, &e), "");
+		CHECK_INT_EQ(e, ENOENT);
+	}
+
+	/* which: the first executable of the path; a plain file is not. */
+	want = jail_view_which(v, "jnm-tool");
+	CHECK_STR_EQ(want, "/usr/local/bin/jnm-tool");
+	free(want);
+	want = jail_view_which(v, "/usr/local/bin/jnm-tool");
+	CHECK_STR_EQ(want, "/usr/local/bin/jnm-tool");
+	free(want);
+	CHECK(jail_view_which(v, "jnm-data") == NULL);
+	CHECK(jail_view_which(v, "jnm-nonexistent") == NULL);
+
+	res(v, NULL, &e);
+	jail_view_free(v);
+	fsview_free(tree);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(data);
+	free(upper);
+	free(gen);
+	free(t1);
+	free(t2);
+}
