@@ -82,6 +82,7 @@ TEST(jail_view_resolve_layers)
 	const char *roots[2];
 	struct fsview *tree;
 	struct jail_view *v;
+	bool made;
 	int e;
 
 	CHECK(root != NULL);
@@ -153,14 +154,15 @@ TEST(jail_view_resolve_layers)
 	CHECK_INT_EQ(e, ENOENT);
 	/* jailnet's data, beside /var/lib which shows (as root the test
 	   makes DATA_ROOT, as `jailnet up` would, to see it hidden). */
-	if (!exists(DATA_ROOT) && getuid() == 0)
-		mkdir(DATA_ROOT, 0755);
+	made = !exists(DATA_ROOT) && getuid() == 0 && mkdir(DATA_ROOT, 0755) == 0;
 	if (exists("/var/lib"))
 		CHECK_STR_EQ(res(v, "/var/lib", &e), "/var/lib");
 	if (exists(DATA_ROOT)) {
 		CHECK_STR_EQ(res(v, DATA_ROOT, &e), "");
 		CHECK_INT_EQ(e, ENOENT);
 	}
+	if (made)
+		rmdir(DATA_ROOT);
 
 	/* which: the first executable of the path; a plain file is not. */
 	want = jail_view_which(v, "jnm-tool");
