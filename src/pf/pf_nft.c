@@ -526,6 +526,23 @@ add_nat_chain(struct nft_ctx *ctx, enum pf_ruleset_kind kind,
 	strbuf_addf(out, "\tchain %s {\n\t\ttype nat hook %s priority %s; "
 	    "policy accept;\n", rdr ? "nat_rdr" : "nat_out",
 	    rdr ? "prerouting" : "postrouting", rdr ? "dstnat" : "srcnat");
+	/* pf does not look at a packet on a skipped interface at all: no
+	   translation either.  Matched as "rdr on IF" ("nat on IF") is. */
+	for (i = 0; i < ctx->b->nifaces && rr->n > 0; i++) {
+		const struct pf_iface *f = &ctx->b->ifaces[i];
+
+		if (!f->skip)
+			continue;
+		if (f->bridge != NO_INDEX)
+			strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0x%08x",
+			    rdr ? NFT_MARK_INPORT : NFT_MARK_OUTPORT,
+			    (unsigned)(i + 1) << (rdr ? 0 : 8));
+		else
+			strbuf_addf(out, "\t\t%s \"%s\"", rdr ? "iifname" :
+			    "oifname", nft_linux_ifname(f->name));
+		strbuf_addf(out, " accept comment \"set skip on %s\"\n",
+		    f->name);
+	}
 	for (i = 0; i < rr->n; i++) {
 		if (rdr && rr->v[i].natpass)
 			ctx->rdr_pass = true;
