@@ -453,13 +453,13 @@ uses_urpf(const struct pf_bound *b)
 /*
  * pf's uRPF check for the interface of an in stage (pf_routable() with
  * it), for the interfaces the stage can give (${members}: bridge members,
- * ${others}: the rest): does the route back to the source leave by that
- * interface?  On
- * FreeBSD no route leaves by a bridge member without an address, nor by a
- * bridge whose member holds the address; a member with an address has its
- * routes on its bridge on Linux, which is the input interface the inet
- * hooks see for it (bridged frames too).  So the stage's interface, if it
- * can hold routes, is checked against the Linux input interface.
+ * ${others}: the rest): set NFT_MARK_URPF if the route back to the source
+ * leaves by that interface.  On FreeBSD no route leaves by a bridge member
+ * without an address, nor by a bridge whose member holds the address: the
+ * bit stays clear there.  A member with an address has its routes on its
+ * bridge on Linux, which is the input interface the inet hooks see for it
+ * (bridged frames too).  So the stage's interface, if it can hold routes,
+ * is checked against the Linux input interface.
  */
 static void
 add_urpf(const struct pf_bound *b, bool members, bool others,
