@@ -436,6 +436,51 @@ add_l3_map(const struct pf_bound *b, size_t br, bool in, struct strbuf *out)
 	}
 }
 
+/* Does a filter rule of ${b} name urpf-failed? */
+static bool
+uses_urpf(const struct pf_bound *b)
+{
+	const struct pf_rules *fr = &b->rs->rules[PF_RS_FILTER];
+	size_t k;
+
+	for (k = 0; k < fr->n; k++)
+		if (fr->v[k].src.kind == PF_ADDR_URPF_FAILED ||
+		    fr->v[k].dst.kind == PF_ADDR_URPF_FAILED)
+			return true;
+	return false;
+}
+
+/*
+ * pf's uRPF check for the interface of an in stage (pf_routable() with
+ * it), for the interfaces the stage can give (${members}: bridge members,
+ * ${others}: the rest): set NFT_MARK_URPF if the route back to the source
+ * leaves by that interface.  On FreeBSD no route leaves by a bridge member
+ * without an address, nor by a bridge whose member holds the address: the
+ * bit stays clear there.  A member with an address has its routes on its
+ * bridge on Linux, which is the input interface the inet hooks see for it
+ * (bridged frames too).  So the stage's interface, if it can hold routes,
+ * is checked against the Linux input interface.
+ */
+static void
+add_urpf(const struct pf_bound *b, bool members, bool others,
+    struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_addf(out, "\t\tmeta mark set meta mark & 0x%08x\n",
+	    ~NFT_MARK_URPF);
+	for (i = 0; i < b->nifaces; i++) {
+		const struct pf_iface *f = &b->ifaces[i];
+
+		if (f->bridge != NO_INDEX ? !members || f->naddrs == 0 :
+		    !others || (f->is_bridge && member_has_addr(b, i)))
+			continue;
+		strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0x%08x fib saddr "
+		    ". iif oif exists meta mark set meta mark | 0x%08x\n",
+		    NFT_MARK_IFACE, (unsigned)(i + 1) << 16, NFT_MARK_URPF);
+	}
+}
+
 static bool
 has_members(const struct pf_bound *b)
 {
@@ -526,6 +571,23 @@ add_nat_chain(struct nft_ctx *ctx, enum pf_ruleset_kind kind,
 	strbuf_addf(out, "\tchain %s {\n\t\ttype nat hook %s priority %s; "
 	    "policy accept;\n", rdr ? "nat_rdr" : "nat_out",
 	    rdr ? "prerouting" : "postrouting", rdr ? "dstnat" : "srcnat");
+	/* pf does not look at a packet on a skipped interface at all: no
+	   translation either.  Matched as "rdr on IF" ("nat on IF") is. */
+	for (i = 0; i < ctx->b->nifaces && rr->n > 0; i++) {
+		const struct pf_iface *f = &ctx->b->ifaces[i];
+
+		if (!f->skip)
+			continue;
+		if (f->bridge != NO_INDEX)
+			strbuf_addf(out, "\t\tmeta mark & 0x%08x == 0x%08x",
+			    rdr ? NFT_MARK_INPORT : NFT_MARK_OUTPORT,
+			    (unsigned)(i + 1) << (rdr ? 0 : 8));
+		else
+			strbuf_addf(out, "\t\t%s \"%s\"", rdr ? "iifname" :
+			    "oifname", nft_linux_ifname(f->name));
+		strbuf_addf(out, " accept comment \"set skip on %s\"\n",
+		    f->name);
+	}
 	for (i = 0; i < rr->n; i++) {
 		if (rdr && rr->v[i].natpass)
 			ctx->rdr_pass = true;
@@ -547,10 +609,13 @@ add_nat_chain(struct nft_ctx *ctx, enum pf_ruleset_kind kind,
 static void
 add_stage_chains(const struct pf_bound *b, bool members, struct strbuf *out)
 {
+	bool urpf = uses_urpf(b);
 	size_t i;
 
 	strbuf_adds(out, "\tchain stage_in_if {\n");
 	add_set_iface(b, "iifname", out);
+	if (urpf)
+		add_urpf(b, false, true, out);
 	strbuf_adds(out, "\t\tjump rules_in\n\t}\n");
 	strbuf_adds(out, "\tchain stage_out_if {\n");
 	add_set_iface(b, "oifname", out);
@@ -561,6 +626,8 @@ add_stage_chains(const struct pf_bound *b, bool members, struct strbuf *out)
 		for (i = 0; i < b->nifaces; i++)
 			if (b->ifaces[i].is_bridge && member_has_addr(b, i))
 				add_l3_map(b, i, true, out);
+		if (urpf)
+			add_urpf(b, true, true, out);
 		strbuf_adds(out, "\t\tjump rules_in\n\t}\n");
 		strbuf_adds(out, "\tchain stage_out_l3 {\n");
 		add_set_iface(b, "oifname", out);
@@ -573,6 +640,8 @@ add_stage_chains(const struct pf_bound *b, bool members, struct strbuf *out)
 		return;
 	strbuf_adds(out, "\tchain stage_in_port {\n");
 	add_set_port(b, NFT_MARK_INPORT, 0, out);
+	if (urpf)
+		add_urpf(b, true, false, out);
 	strbuf_adds(out, "\t\tjump rules_in\n\t}\n");
 	strbuf_adds(out, "\tchain stage_out_port {\n");
 	add_set_port(b, NFT_MARK_OUTPORT, 8, out);

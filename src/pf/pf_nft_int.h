@@ -16,11 +16,14 @@
  * bits 0-7 the bridge port a frame came in by, bits 8-15 the port a
  * bridged frame goes out by (only bridged frames have one), bits 16-23 the
  * pf interface of the filter stage being evaluated.  Each holds an
- * interface's index in pf_bound.ifaces plus one; 0 is none.
+ * interface's index in pf_bound.ifaces plus one; 0 is none.  Bit 24, in
+ * an in stage of a ruleset using urpf-failed: the route back to the source
+ * leaves by the stage's interface.
  */
 #define NFT_MARK_INPORT		0x000000ffu
 #define NFT_MARK_OUTPORT	0x0000ff00u
 #define NFT_MARK_IFACE		0x00ff0000u
+#define NFT_MARK_URPF		0x01000000u
 #define NFT_MAX_IFACES		254
 
 /*

@@ -149,9 +149,9 @@ addr_expr(const struct pf_bound *b, const struct pf_addr *a, unsigned fam,
 		if (a->kind == PF_ADDR_NOROUTE)
 			strbuf_addf(e, " fib %s oif %s", field,
 			    a->neg ? "exists" : "missing");
-		else
-			strbuf_addf(e, " fib saddr . iif oif %s",
-			    a->neg ? "exists" : "missing");
+		else	/* the stage chain checked the route back */
+			strbuf_addf(e, " meta mark & 0x%08x %s 0", NFT_MARK_URPF,
+			    a->neg ? "!=" : "==");
 		return 0;
 	case PF_ADDR_PREFIX:
 		strbuf_addf(e, " %s %s %s", fam_word(fam), field, ne);
