@@ -102,8 +102,10 @@ int rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
  * rc_enabled_services(site, vars, out, nout, diags):
  * Collect the NAME_enable=YES of ${vars} that are services (not the knobs
  * jailnet handles itself) into a new array ${out} of ${nout} entries; a
- * service with no command in site.conf is an error.  Marks them used.
- * Return 0, or -1 on error.
+ * service with no command in site.conf is an error.  Marks them used, and
+ * every other NAME_enable but a NO whose NAME is neither a service of
+ * site.conf nor a knob jailnet knows: rc_report_unused() warns about that
+ * one.  Return 0, or -1 on error.
  */
 int rc_enabled_services(struct site *site, struct rc_vars *vars,
     struct enabled_service **out, size_t *nout, struct diags *diags);
