@@ -179,7 +179,8 @@ check_duplicate_addresses(const struct site *site, struct diags *diags)
 	}
 	for (i = 0; i < nseen; i++)
 		seen[i].order = i;
-	qsort(seen, nseen, sizeof(*seen), by_segment_then_addr);
+	if (nseen > 1)		/* qsort() takes no NULL, even for 0 */
+		qsort(seen, nseen, sizeof(*seen), by_segment_then_addr);
 	for (i = 1; i < nseen; i++) {
 		if (seen[i].segment != seen[i - 1].segment ||
 		    !ipaddr_eq(seen[i].addr, seen[i - 1].addr))

@@ -612,7 +612,7 @@ site_conf_load(struct site *site, struct diags *diags)
 				nother += diags->nerrors - n0;
 		}
 	}
-	if (site->nservers == 0 && diags->nerrors == nerr)
+	if (site->nservers == 0 && diags->nerrors - nother == nerr)
 		diag_error(diags, loc_file(src), "site.conf declares no "
 		    "server");
 	free(declared);
