@@ -210,6 +210,18 @@ struct site {
 	size_t nservers;
 	struct source **sources;	/* every file read; locations point here */
 	size_t nsources, srccap;
+	/*
+	 * Which stages of the loader recorded errors (see
+	 * site_load_partial()); all false in a site from site_load().
+	 */
+	struct site_failed {
+		bool hosts;		/* a server's host rc.conf */
+		bool jail_ifaces;	/* which interfaces the jails take:
+					   jail.conf's syntax, the jails of
+					   jail_list, vnet, vnet.interface */
+		bool jails;		/* anything in jail.conf or a jail's
+					   rc.conf (jail_ifaces included) */
+	} failed;
 };
 
 /**
@@ -220,6 +232,30 @@ struct site {
  * any error was recorded.
  */
 struct site *site_load(const char *dir, struct diags *diags);
+
+/**
+ * site_load_partial(dir, diags):
+ * Read ${dir} as site_load() does, but keep the model when errors were
+ * recorded, so that a layer above can still run what does not rest on the
+ * failed parts (pf/pf_site.c binds pf.conf this way).  The stages:
+ *   1. site.conf.  An error in its syntax, block kinds and names, networks
+ *      or servers stops everything: the servers' files, NICs and networks
+ *      come from there, and NULL is returned.  Errors in service, host and
+ *      zone blocks stop nothing.
+ *   2. Every server's host rc.conf, then every server's jail.conf and its
+ *      jails' rc.conf: all read, whatever the others hold.
+ *   3. The checks across files, each left out when a file it rests on had
+ *      an error: default routers of servers, VLAN tags and the addresses
+ *      of DNS records need the host rc.conf files; default routers of
+ *      jails and the ends of tunnels need jail.conf and the jails'
+ *      rc.conf; duplicate addresses and unused epair halves need both.
+ * The stages of 2 and 3 are judged for all servers at once: a file that
+ * servers share reports its error for the first only.  Return the site,
+ * owned by the caller and freed with site_free(), with ${site}->failed
+ * saying which of stage 2's parts had errors; or NULL.  A site for which
+ * ${diags} holds errors is for reporting only.
+ */
+struct site *site_load_partial(const char *dir, struct diags *diags);
 
 /**
  * site_free(site):

@@ -39,14 +39,18 @@ int site_eval_rcconf(struct site *site, const struct fsview *view,
 /**
  * site_conf_load(site, diags):
  * Read ${site}->dir/site.conf into the networks, hosts, services, zones and
- * server declarations of ${site}.  Return 0, or -1 if an error was recorded.
+ * server declarations of ${site}.  Return 0, or -1 if an error was recorded
+ * in what the servers' files rest on: the file itself, its syntax, block
+ * kinds and names, its networks or its servers.  Errors in service, host
+ * and zone blocks are recorded and do not fail it.
  */
 int site_conf_load(struct site *site, struct diags *diags);
 
 /**
  * site_conf_finish(site, diags):
  * Resolve what site.conf says about servers' addresses once the servers are
- * loaded: the DNS records.  Return 0, or -1 if an error was recorded.
+ * loaded: the DNS records (their addresses only if no host rc.conf had an
+ * error, ${site}->failed.hosts).  Return 0, or -1 if an error was recorded.
  */
 int site_conf_finish(struct site *site, struct diags *diags);
 
@@ -61,8 +65,9 @@ int server_load_host(struct site *site, struct server *srv,
 
 /**
  * server_load_jails(site, srv, diags):
- * Read ${srv}'s /etc/jail.conf and each jail's /etc/rc.conf.  Return 0, or
- * -1 if an error was recorded.
+ * Read ${srv}'s /etc/jail.conf and each jail's /etc/rc.conf.  Set
+ * ${site}->failed.jail_ifaces if an error was recorded about which
+ * interfaces the jails take.  Return 0, or -1 if an error was recorded.
  */
 int server_load_jails(struct site *site, struct server *srv,
     struct diags *diags);
@@ -70,8 +75,10 @@ int server_load_jails(struct site *site, struct server *srv,
 /**
  * site_check(site, diags):
  * The checks that look across servers and jails: duplicate addresses in an
- * L2 segment, default routers, pipe ends, bridge-member addresses.  Return
- * 0, or -1 if an error was recorded.
+ * L2 segment, default routers, pipe ends, bridge-member addresses.  Each
+ * is left out when a stage it rests on failed (${site}->failed; site.h's
+ * site_load_partial() lists them).  Return 0, or -1 if an error was
+ * recorded.
  */
 int site_check(struct site *site, struct diags *diags);
 
@@ -95,8 +102,10 @@ int rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
  * rc_enabled_services(site, vars, out, nout, diags):
  * Collect the NAME_enable=YES of ${vars} that are services (not the knobs
  * jailnet handles itself) into a new array ${out} of ${nout} entries; a
- * service with no command in site.conf is an error.  Marks them used.
- * Return 0, or -1 on error.
+ * service with no command in site.conf is an error.  Marks them used, and
+ * every other NAME_enable but a NO whose NAME is neither a service of
+ * site.conf nor a knob jailnet knows: rc_report_unused() warns about that
+ * one.  Return 0, or -1 on error.
  */
 int rc_enabled_services(struct site *site, struct rc_vars *vars,
     struct enabled_service **out, size_t *nout, struct diags *diags);

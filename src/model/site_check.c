@@ -152,8 +152,14 @@ check_duplicate_addresses(const struct site *site, struct diags *diags)
 		}
 	}
 	for (i = 0; i < site->nhosts; i++) {
-		struct seen_addr *sa = VEC_PUSH(seen, nseen, cap);
-		char *owner = xasprintf("host %s", site->hosts[i].name);
+		struct seen_addr *sa;
+		char *owner;
+
+		/* A host whose address site.conf could not give. */
+		if (site->hosts[i].addr_loc.src == NULL)
+			continue;
+		sa = VEC_PUSH(seen, nseen, cap);
+		owner = xasprintf("host %s", site->hosts[i].name);
 
 		*VEC_PUSH(owners, nowners, ocap) = owner;
 		sa->segment = uf_find(&uf, nd.host_base + i);
@@ -173,7 +179,8 @@ check_duplicate_addresses(const struct site *site, struct diags *diags)
 	}
 	for (i = 0; i < nseen; i++)
 		seen[i].order = i;
-	qsort(seen, nseen, sizeof(*seen), by_segment_then_addr);
+	if (nseen > 1)		/* qsort() takes no NULL, even for 0 */
+		qsort(seen, nseen, sizeof(*seen), by_segment_then_addr);
 	for (i = 1; i < nseen; i++) {
 		if (seen[i].segment != seen[i - 1].segment ||
 		    !ipaddr_eq(seen[i].addr, seen[i - 1].addr))
@@ -225,13 +232,14 @@ check_routers(const struct site *site, struct diags *diags)
 
 	for (s = 0; s < site->nservers; s++) {
 		srv = &site->servers[s];
-		if (srv->has_defaultrouter && !on_connected_subnet(srv,
-		    NO_INDEX, &srv->defaultrouter))
+		/* Each holder's addresses come from its own rc.conf. */
+		if (!site->failed.hosts && srv->has_defaultrouter &&
+		    !on_connected_subnet(srv, NO_INDEX, &srv->defaultrouter))
 			diag_error(diags, srv->defaultrouter_loc, "default "
 			    "router %s of server %s is not on any connected "
 			    "subnet", ipaddr_format(&srv->defaultrouter, buf),
 			    srv->name);
-		for (i = 0; i < srv->njails; i++) {
+		for (i = 0; i < srv->njails && !site->failed.jails; i++) {
 			j = &srv->jails[i];
 			if (j->has_defaultrouter && !on_connected_subnet(srv,
 			    i, &j->defaultrouter))
@@ -244,7 +252,13 @@ check_routers(const struct site *site, struct diags *diags)
 	}
 }
 
-/* What FreeBSD allows and Linux cannot mirror, and unused cables. */
+/*
+ * What FreeBSD allows and Linux cannot mirror, unused cables and VLAN tags.
+ * An epair half looks unused when the line that bridged it or handed it
+ * to a jail had an error, and a tag may be on a line that had one: those
+ * checks wait for clean files, and so do the remarks, which say what `up`
+ * will do with a site it can bring up.
+ */
 static void
 check_ifaces(const struct site *site, struct diags *diags)
 {
@@ -253,12 +267,15 @@ check_ifaces(const struct site *site, struct diags *diags)
 	const struct network *net;
 	char buf[IPADDR_STRLEN];
 	size_t s, i;
+	bool clean = !site->failed.hosts && !site->failed.jails;
+	bool vlans = !site->failed.hosts;
 
 	for (s = 0; s < site->nservers; s++) {
 		srv = &site->servers[s];
 		for (i = 0; i < srv->nifaces; i++) {
 			ifc = &srv->ifaces[i];
-			if (ifc->bridge != NO_INDEX && ifc->naddrs > 0)
+			if (clean && ifc->bridge != NO_INDEX &&
+			    ifc->naddrs > 0)
 				diag_remark(diags, ifc->addrs[0].loc, "'%s' is a "
 				    "member of %s and has address %s: FreeBSD "
 				    "keeps it there, Linux ignores addresses "
@@ -266,14 +283,14 @@ check_ifaces(const struct site *site, struct diags *diags)
 				    ifc->name, srv->ifaces[ifc->bridge].name,
 				    ipprefix_format(&ifc->addrs[0].prefix,
 				    buf), srv->ifaces[ifc->bridge].name);
-			if (ifc->kind == IFACE_EPAIR && ifc->jail ==
+			if (clean && ifc->kind == IFACE_EPAIR && ifc->jail ==
 			    NO_INDEX && ifc->bridge == NO_INDEX &&
 			    ifc->naddrs == 0 && !ifc->up)
 				diag_warning(diags, ifc->rename_loc.src ?
 				    ifc->rename_loc : ifc->loc, "epair half "
 				    "'%s' is in no jail, no bridge and not "
 				    "configured", ifc->name);
-			if (ifc->network == NO_INDEX)
+			if (!vlans || ifc->network == NO_INDEX)
 				continue;
 			net = &site->networks[ifc->network];
 			if (net->vlan != 0 && ifc->vlan != net->vlan)
@@ -317,9 +334,13 @@ site_check(struct site *site, struct diags *diags)
 {
 	size_t nerr = diags->nerrors;
 
-	check_duplicate_addresses(site, diags);
+	/* Segments come from the hosts' files, addresses from all. */
+	if (!site->failed.hosts && !site->failed.jails)
+		check_duplicate_addresses(site, diags);
 	check_routers(site, diags);
 	check_ifaces(site, diags);
-	check_tunnels(site, diags);
+	/* A pipe whose source had an error would look like a lost end. */
+	if (!site->failed.jails)
+		check_tunnels(site, diags);
 	return diags->nerrors == nerr ? 0 : -1;
 }

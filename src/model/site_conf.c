@@ -520,7 +520,7 @@ declare_block(struct site *site, const struct jc_block *blk, int kind)
 int
 site_conf_load(struct site *site, struct diags *diags)
 {
-	size_t nerr = diags->nerrors, i, j, idx[5] = { 0 };
+	size_t nerr = diags->nerrors, nother = 0, n0, i, j, idx[5] = { 0 };
 	bool *declared;
 	struct jail_conf *conf;
 	struct jc_params ps;
@@ -580,6 +580,7 @@ site_conf_load(struct site *site, struct diags *diags)
 			if (!declared[i] ||
 			    strcmp(blk->kind, block_kinds[k]) != 0)
 				continue;
+			n0 = diags->nerrors;
 			memset(&ps, 0, sizeof(ps));
 			jailconf_resolve(conf, blk, &ps, diags);
 			switch (k) {
@@ -606,14 +607,17 @@ site_conf_load(struct site *site, struct diags *diags)
 			}
 			idx[k]++;
 			jc_params_free(&ps);
+			/* Nothing but site.conf rests on these three. */
+			if (k == 2 || k == 3 || k == 4)
+				nother += diags->nerrors - n0;
 		}
 	}
-	if (site->nservers == 0 && diags->nerrors == nerr)
+	if (site->nservers == 0 && diags->nerrors - nother == nerr)
 		diag_error(diags, loc_file(src), "site.conf declares no "
 		    "server");
 	free(declared);
 	jailconf_free(conf);
-	return diags->nerrors == nerr ? 0 : -1;
+	return diags->nerrors - nother == nerr ? 0 : -1;
 }
 
 int
@@ -633,6 +637,9 @@ site_conf_finish(struct site *site, struct diags *diags)
 				continue;
 			}
 			rec->server = (size_t)(srv - site->servers);
+			/* The address comes from a host rc.conf. */
+			if (site->failed.hosts)
+				continue;
 			if (server_public_addr(site, srv, &rec->addr) != 0)
 				diag_error(diags, rec->loc, "server %s has no "
 				    "address on an internet network for its "

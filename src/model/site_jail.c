@@ -357,8 +357,12 @@ out:
 	rc_vars_free(&vars);
 }
 
-/* Fill jail ${ji} from its resolved jail.conf parameters. */
-static void
+/*
+ * Fill jail ${ji} from its resolved jail.conf parameters.  Return the
+ * number of errors recorded about the interfaces it takes (vnet and
+ * vnet.interface).
+ */
+static size_t
 load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
     struct diags *diags)
 {
@@ -367,6 +371,7 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 	unsigned long ruleset;
 	struct loc at;
 	const char *s;
+	size_t nerr;
 
 	if ((s = param_str(ps, "path", &at, diags)) == NULL) {
 		diag_error(diags, j->loc, "jail %s has no path", j->name);
@@ -376,6 +381,7 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 	} else {
 		j->path = xstrdup(s);
 	}
+	nerr = diags->nerrors;
 	p = jc_params_get(ps, "vnet");
 	if (p != NULL && (p->is_bool || (p->nvalues == 1 &&
 	    (strcmp(p->values[0].s, "new") == 0 ||
@@ -396,6 +402,7 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 	if (!j->vnet)
 		diag_error(diags, j->loc, "jail %s is not a vnet jail; jailnet "
 		    "only runs vnet jails (add 'vnet;')", j->name);
+	nerr = diags->nerrors - nerr;
 	j->sysvshm = SYSV_DISABLE;
 	if ((s = param_str(ps, "sysvshm", &at, diags)) != NULL) {
 		if (strcmp(s, "new") == 0)
@@ -426,6 +433,7 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 		diag_warning(diags, at, "every jailnet jail gets the minimal "
 		    "/dev of ruleset 4 (devfsrules_jail); ruleset '%s' is not "
 		    "applied", s);
+	return nerr;
 }
 
 /* The jail names of ${conf}, in boot order. */
@@ -475,7 +483,7 @@ jail_order(const struct server *srv, const struct jail_conf *conf,
 int
 server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 {
-	size_t nerr = diags->nerrors, i, k, n;
+	size_t nerr = diags->nerrors, nifaces, n0, i, k, n;
 	struct jail_conf *conf;
 	const struct jc_block *blk;
 	struct jc_params ps;
@@ -484,18 +492,27 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 	char *path;
 	int errnum;
 
+	/*
+	 * Up to the jails' rc.conf, an error is about which interfaces the
+	 * jails take (their file, its syntax, the jails, vnet.interface)
+	 * unless load_jail_params() says otherwise.
+	 */
 	path = fsview_resolve(srv->view, "/etc/jail.conf", &errnum);
 	if (path == NULL) {
-		if (srv->jail_enable)
+		if (srv->jail_enable) {
 			diag_error(diags, srv->loc, "server %s enables jails "
 			    "but has no /etc/jail.conf", srv->name);
+			site->failed.jail_ifaces = true;
+		}
 		return diags->nerrors == nerr ? 0 : -1;
 	}
 	free(path);
 	src = site_read_file(site, srv->view, "/etc/jail.conf", "jail.conf",
 	    srv->loc, diags);
-	if (src == NULL)
+	if (src == NULL) {
+		site->failed.jail_ifaces = true;
 		return -1;
+	}
 	conf = jailconf_parse(src, diags);
 	check_param_names(conf->globals, conf->nglobals, diags);
 	for (i = 0; i < conf->nblocks; i++) {
@@ -507,6 +524,7 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 		    conf->blocks[i].nparams, diags);
 	}
 	n = jail_order(srv, conf, &names, diags);
+	nifaces = diags->nerrors - nerr;
 	srv->jails = xcalloc(n, sizeof(*srv->jails));
 	for (i = 0; i < n; i++) {
 		struct jail *j = &srv->jails[srv->njails++];
@@ -518,14 +536,20 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 		j->name = xstrdup(names[i]);
 		j->loc = blk->loc;
 		memset(&ps, 0, sizeof(ps));
+		/* A parameter that cannot be resolved may be vnet.interface. */
+		n0 = diags->nerrors;
 		jailconf_resolve(conf, blk, &ps, diags);
-		load_jail_params(srv, srv->njails - 1, &ps, diags);
+		nifaces += diags->nerrors - n0;
+		nifaces += load_jail_params(srv, srv->njails - 1, &ps,
+		    diags);
 		jc_params_free(&ps);
 		if (j->hostname == NULL)
 			j->hostname = xstrdup(j->name);
 	}
 	free(names);
 	jailconf_free(conf);
+	if (nifaces > 0)
+		site->failed.jail_ifaces = true;
 	/* Only now that every jail holds its interfaces. */
 	for (i = 0; i < srv->njails; i++)
 		if (srv->jails[i].view != NULL)

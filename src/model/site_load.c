@@ -1,8 +1,10 @@
 /*
  * site_load: the driver of the loader.  site.conf first, then every
  * server's host files, then their jails, then the checks across all of
- * them; each step records its errors and the next runs only while there
- * are none that it would trip over.
+ * them.  Each step records its errors; a step runs whenever the steps it
+ * rests on succeeded, so that one run reports every problem that can be
+ * told apart from the consequences of another (site.h says which step
+ * stops which).
  */
 #include <string.h>
 
@@ -11,10 +13,10 @@
 #include "model/site_build.h"
 
 struct site *
-site_load(const char *dir, struct diags *diags)
+site_load_partial(const char *dir, struct diags *diags)
 {
 	struct site *site = xcalloc(1, sizeof(*site));
-	size_t i, len = strlen(dir);
+	size_t i, nerr, len = strlen(dir);
 	const char *base;
 
 	while (len > 1 && dir[len - 1] == '/')
@@ -23,20 +25,36 @@ site_load(const char *dir, struct diags *diags)
 	base = strrchr(site->dir, '/');
 	site->name = xstrdup(base ? base + 1 : site->dir);
 
-	if (site_conf_load(site, diags) != 0)
-		goto fail;
+	/* The servers, their NICs and networks come from site.conf. */
+	if (site_conf_load(site, diags) != 0) {
+		site_free(site);
+		return NULL;
+	}
+	/*
+	 * Counted over all servers: a file that every server shares reports
+	 * its error once, for the first server only.
+	 */
+	nerr = diags->nerrors;
 	for (i = 0; i < site->nservers; i++)
 		server_load_host(site, &site->servers[i], diags);
+	site->failed.hosts = diags->nerrors != nerr;
+	nerr = diags->nerrors;
 	for (i = 0; i < site->nservers; i++)
 		server_load_jails(site, &site->servers[i], diags);
-	if (diags_has_errors(diags))
-		goto fail;
+	site->failed.jails = diags->nerrors != nerr;
 	site_conf_finish(site, diags);
 	site_check(site, diags);
-	if (diags_has_errors(diags))
-		goto fail;
 	return site;
-fail:
-	site_free(site);
-	return NULL;
+}
+
+struct site *
+site_load(const char *dir, struct diags *diags)
+{
+	struct site *site = site_load_partial(dir, diags);
+
+	if (diags_has_errors(diags)) {
+		site_free(site);
+		return NULL;
+	}
+	return site;
 }

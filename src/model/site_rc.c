@@ -294,10 +294,19 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 			free(svc);
 			continue;
 		}
-		if (yes) {
-			for (k = 0; k < site->nservices; k++)
-				if (strcmp(site->services[k].name, svc) == 0)
-					break;
+		for (k = 0; k < site->nservices; k++)
+			if (strcmp(site->services[k].name, svc) == 0)
+				break;
+		if (!yes && k == site->nservices) {
+			/*
+			 * NO for a name that is neither a service of
+			 * site.conf nor one of the services above (a typo,
+			 * or a knob like moused_nondefault_enable): left
+			 * for rc_report_unused() to warn about, as it does
+			 * about any other knob no one reads.
+			 */
+			v->used = 0;
+		} else if (yes) {
 			if (k == site->nservices) {
 				diag_error(diags, v->name_loc, "service '%s' "
 				    "is enabled, but site.conf has no Linux "

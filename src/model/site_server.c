@@ -18,7 +18,7 @@ static const char *const host_unimplemented[] = {
 	"cloned_interfaces_sticky", "ipv6_activate_all_interfaces",
 	"ipv6_defaultrouter", "static_routes", "devfs_system_ruleset",
 	"rc_startmsgs", "background_fsck", "fsck_y_enable", "zfs_enable",
-	"ifconfig_DEFAULT", "jail_conf",
+	"ifconfig_DEFAULT", "jail_conf", "moused_nondefault_enable",
 };
 
 static struct iface *

@@ -11,14 +11,19 @@ pf_site_load(const char *dir, struct diags *diags)
 	struct site *site;
 	size_t i;
 
-	if ((site = site_load(dir, diags)) == NULL)
+	if ((site = site_load_partial(dir, diags)) == NULL)
 		return NULL;
 	ps = xcalloc(1, sizeof(*ps));
 	ps->site = site;
 	ps->bound = xcalloc(site->nservers + 1, sizeof(*ps->bound));
-	/* pf.conf is read against each server's interfaces and files. */
+	/*
+	 * pf.conf is read against each server's interfaces and files: the
+	 * host rc.conf makes them and jail.conf takes some away; nothing
+	 * else that the loader may have failed on matters to it.
+	 */
 	for (i = 0; i < site->nservers; i++)
-		if (site->servers[i].pf_enable)
+		if (site->servers[i].pf_enable && !site->failed.hosts &&
+		    !site->failed.jail_ifaces)
 			ps->bound[i] = pf_bind(site, &site->servers[i], diags);
 	if (diags_has_errors(diags)) {
 		pf_site_free(ps);

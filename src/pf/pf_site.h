@@ -25,11 +25,14 @@ struct pf_site {
 
 /**
  * pf_site_load(dir, diags):
- * Load the site ${dir} as site_load() does, then bind the pf.conf of every
- * server whose rc.conf enables pf.  Append every problem to ${diags}.
- * Return the result, owned by the caller and freed with pf_site_free(), or
- * NULL if any error was recorded (pf.conf is not read when the model has
- * errors: its interfaces and files come from the model).
+ * Load the site ${dir} as site_load_partial() does, then bind the pf.conf
+ * of every server whose rc.conf enables pf.  Append every problem to
+ * ${diags}.  Return the result, owned by the caller and freed with
+ * pf_site_free(), or NULL if any error was recorded.  pf.conf is read
+ * unless site.conf's foundations, a host rc.conf or jail.conf's choice of
+ * the jails' interfaces had an error (the interfaces, addresses and routes
+ * it is bound to come from them); errors in a jail's rc.conf, in the rest
+ * of jail.conf and in the checks across files do not stop it.
  */
 struct pf_site *pf_site_load(const char *dir, struct diags *diags);
 

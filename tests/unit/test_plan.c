@@ -3,11 +3,17 @@
  * against the model (every interface, address, member and route of the
  * model is planned in the right namespace, nothing links outside the
  * plan's namespaces), its order, and its text against
- * tests/golden/uxtely.plan.
+ * tests/golden/uxtely.plan, within this process and from separate runs
+ * of jailnet.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 #include "model/site.h"
@@ -270,4 +276,180 @@ TEST(plan_golden)
 out:
 	plan_free(plan);
 	pf_site_free(ps);
+}
+
+/*
+ * The jailnet binary to run: $JAILNET (tests/run.sh sets it), else the one
+ * beside this binary (build/san/unit-tests and build/san/jailnet).
+ * Return it, freed by the caller, or NULL.
+ */
+static char *
+jailnet_path(void)
+{
+	const char *env = getenv("JAILNET");
+	char self[4096], *slash;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return NULL;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	return xasprintf("%s/jailnet", self);
+}
+
+/*
+ * Run ${argv} in a child with the environment ${envp}, its address space
+ * laid out without randomization if ${fixed_layout}; its standard output
+ * and error go to ${out}.  Return its exit status, or -1 if it could not
+ * run or was killed.
+ */
+static int
+run_jailnet(char *const argv[], char *const envp[], int fixed_layout,
+    struct strbuf *out)
+{
+	char buf[4096];
+	int fd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fd) != 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (fixed_layout)
+			personality(ADDR_NO_RANDOMIZE);
+		dup2(fd[1], STDOUT_FILENO);
+		dup2(fd[1], STDERR_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(fd[1]);
+	for (;;) {
+		n = read(fd[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_add(out, buf, (size_t)n);
+	}
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The environment of a run: the sanitizers' options passed on (so that
+ * tests/run.sh sees their reports), then ${extra}.  Freed with
+ * free_env().
+ */
+static char **
+make_env(const char *const *extra)
+{
+	static const char *const keep[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS" };
+	char **env = xcalloc(8, sizeof(*env));
+	size_t i, n = 0;
+	const char *v;
+
+	for (i = 0; i < 2; i++)
+		if ((v = getenv(keep[i])) != NULL)
+			env[n++] = xasprintf("%s=%s", keep[i], v);
+	for (i = 0; extra[i] != NULL && n < 7; i++)
+		env[n++] = xstrdup(extra[i]);
+	return env;
+}
+
+static void
+free_env(char **env)
+{
+	size_t i;
+
+	for (i = 0; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+/*
+ * Determinism across processes: `up -n` (the plan and the rulesets) and
+ * `show --json` of the example, run twice as separate programs that
+ * differ in everything that should not matter (address-space layout, one
+ * fixed and one randomized, the size of the environment, locale, time
+ * zone), print the same text; and the plan is the one this process
+ * builds.  A plan that followed pointer values or hash seeds would pass
+ * within one process and fail here.
+ */
+TEST(plan_across_processes)
+{
+	static const char *const env_a[] = { "PATH=/usr/bin:/bin",
+		"LC_ALL=C", "TZ=UTC", NULL };
+	static const char *const env_b[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+		"LC_ALL=C.UTF-8", "TZ=Asia/Kathmandu", NULL, NULL };
+	static const char *const cmds[][4] = {
+		{ "up", "-n", "examples/uxtely", NULL },
+		{ "show", "--json", "examples/uxtely", NULL },
+	};
+	struct strbuf a = { 0 }, b = { 0 }, here = { 0 };
+	const char *extra_b[5];
+	char **envp_a, **envp_b, *argv[5], *pad, *bin;
+	struct plan *plan;
+	struct pf_site *ps;
+	size_t c, i;
+
+	if ((bin = jailnet_path()) == NULL) {
+		CHECK(bin != NULL);
+		return;
+	}
+	CHECK(access(bin, X_OK) == 0);
+	/* 64 KiB more environment moves the stack and what follows it. */
+	pad = xcalloc(65536 + 16, 1);
+	memcpy(pad, "JAILNET_PAD=", 12);
+	memset(pad + 12, 'x', 65536);
+	for (i = 0; env_b[i] != NULL; i++)
+		extra_b[i] = env_b[i];
+	extra_b[i++] = pad;
+	extra_b[i] = NULL;
+	envp_a = make_env(env_a);
+	envp_b = make_env(extra_b);
+
+	ps = load_example(&plan);
+	if (plan != NULL) {
+		plan_print(plan, &here);
+		plan_print_firewalls(plan, &here);
+	}
+	for (c = 0; c < sizeof(cmds) / sizeof(*cmds); c++) {
+		argv[0] = bin;
+		for (i = 0; cmds[c][i] != NULL; i++)
+			argv[i + 1] = (char *)cmds[c][i];
+		argv[i + 1] = NULL;
+		CHECK_INT_EQ(run_jailnet(argv, envp_a, 1, &a), 0);
+		CHECK_INT_EQ(run_jailnet(argv, envp_b, 0, &b), 0);
+		CHECK(a.len > 0);
+		if (strcmp(strbuf_cstr(&a), strbuf_cstr(&b)) != 0)
+			test_fail(__FILE__, __LINE__, "jailnet %s %s: two runs "
+			    "differ", cmds[c][0], cmds[c][1]);
+		if (c == 0 && plan != NULL &&
+		    strcmp(strbuf_cstr(&a), strbuf_cstr(&here)) != 0)
+			test_fail(__FILE__, __LINE__, "jailnet up -n differs "
+			    "from the plan built in this process");
+		strbuf_free(&a);
+		strbuf_free(&b);
+	}
+	strbuf_free(&here);
+	plan_free(plan);
+	pf_site_free(ps);
+	free_env(envp_a);
+	free_env(envp_b);
+	free(pad);
+	free(bin);
 }
