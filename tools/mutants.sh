@@ -279,8 +279,12 @@ link() {
 	done
 }
 
-mkdir -p "$tmp/tree/tests" "$tmp/obj" "$tmp/b"
+mkdir -p "$tmp/tree/tests" "$tmp/obj" "$tmp/b" "$tmp/scripts"
 cp -R src "$tmp/tree/src" && cp -R tests/unit "$tmp/tree/tests/unit" || exit 1
+# The scripts run in a copy of their own (tests/, examples/), so that what
+# they write under build/ never meets a run of the same script in the
+# real tree, e.g. the test suite's own, at the same moment.
+cp -R tests examples "$tmp/scripts/" || exit 1
 lib_src=
 for s in src/*/*.c; do
 	[ "$s" = src/cli/main.c ] || lib_src="$lib_src $s"
@@ -423,8 +427,9 @@ run_test() {
 		;;
 	script:*)
 		_n=${1#script:}
-		JAILNET=$2/jailnet TOP=$top timeout -k 5 "$limit" \
-		    sh "tests/$_n.test" >"$3" 2>&1 </dev/null
+		(cd "$tmp/scripts" && JAILNET=$2/jailnet TOP=$tmp/scripts \
+		    timeout -k 5 "$limit" sh "tests/$_n.test") >"$3" 2>&1 \
+		    </dev/null
 		_st=$?
 		echo "$_st" >"$3.status"
 		[ $_st -eq 124 ] || [ $_st -eq 137 ] && return 2
