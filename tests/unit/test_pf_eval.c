@@ -18,81 +18,9 @@
 #include "model/site.h"
 #include "pf/pf_bind.h"
 #include "pf/pf_eval.h"
+#include "fixture.h"
 #include "test.h"
 
-/* A server of the example site with its bound ruleset and a context. */
-struct fx {
-	struct site *site;
-	struct server *srv;
-	struct pf_bound *b;
-	struct pf_eval *ctx;
-	struct diags d;
-	struct pf_eval_result res;
-};
-
-static struct server *
-find_server(struct site *site, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < site->nservers; i++)
-		if (str_eq(site->servers[i].name, name))
-			return &site->servers[i];
-	return NULL;
-}
-
-/* Load server ${name}; with ${conf}, bind that text instead of pf.conf. */
-static int
-fx_open(struct fx *f, const char *name, const char *conf)
-{
-	memset(f, 0, sizeof(*f));
-	diags_init(&f->d);
-	f->site = site_load("examples/uxtely", &f->d);
-	if (f->site == NULL)
-		return -1;
-	f->srv = find_server(f->site, name);
-	if (f->srv == NULL)
-		return -1;
-	if (conf != NULL)
-		f->b = pf_bind_source(f->site, f->srv,
-		    source_new("test.conf", conf, strlen(conf)), &f->d);
-	else
-		f->b = pf_bind(f->site, f->srv, &f->d);
-	if (f->b == NULL) {
-		diags_print(&f->d, stderr);
-		return -1;
-	}
-	f->ctx = pf_eval_new(f->b);
-	return 0;
-}
-
-static void
-fx_close(struct fx *f)
-{
-	pf_eval_free(f->ctx);
-	pf_bound_free(f->b);
-	site_free(f->site);
-	diags_free(&f->d);
-}
-
-/* Evaluate a test spec at ${ms}; return the result. */
-static const struct pf_eval_result *
-run(struct fx *f, const char *spec, uint64_t ms)
-{
-	struct pf_test t;
-	char *err = NULL;
-
-	memset(&f->res, 0, sizeof(f->res));
-	if (pf_test_parse(spec, &t, &err) != 0) {
-		test_fail(__FILE__, __LINE__, "bad spec '%s': %s", spec, err);
-		free(err);
-		f->res.fate = PF_FATE_ERROR;
-		return &f->res;
-	}
-	pf_eval_packet(f->ctx, t.in_ifname[0] != '\0' ? t.in_ifname : NULL,
-	    t.out_member, &t.pkt, ms, &f->res);
-	return &f->res;
-}
 
 static char *
 addr_str(const struct ipaddr *a, char *buf)
@@ -126,16 +54,16 @@ rule_line(const struct pf_eval_stage *s)
    routed to xbridge, pass out quick on xbridge (rule 10, line 47). */
 TEST(pf_eval_seed_nginx_https)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	char buf[IPADDR_STRLEN];
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
 	    "192.0.2.155 port 443 flags S", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(r->out_ifname, "xbridge");
@@ -159,7 +87,7 @@ TEST(pf_eval_seed_nginx_https)
 	/* The SYN-ACK comes back through ngx_a: seen in on xbridge only
 	   (routed by the host), on the out state; out on xnic on the rdr
 	   state, whose wire key puts 192.0.2.155:443 back as the source. */
-	r = run(&f, "in on ngx_a tcp from 10.0.2.20 port 443 to "
+	r = pf_fx_run(&f, "in on ngx_a tcp from 10.0.2.20 port 443 to "
 	    "198.51.100.7 port 40000 flags SA", 10);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(r->out_ifname, "xnic");
@@ -175,26 +103,26 @@ TEST(pf_eval_seed_nginx_https)
 	CHECK_STR_EQ(addr_str(&r->final.dst, buf), "198.51.100.7");
 
 	/* The client's ACK now passes on the state, translated again. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
 	    "192.0.2.155 port 443 flags A", 20);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_STATE);
 	CHECK_STR_EQ(addr_str(&r->final.dst, buf), "10.0.2.20");
 	CHECK_INT_EQ(pf_eval_nstates(f.ctx), 2);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 TEST(pf_eval_seed_explain)
 {
-	struct fx f;
+	struct pf_fx f;
 	struct strbuf sb = { 0 };
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	pf_eval_explain(run(&f, "in on xnic tcp from 198.51.100.7 port "
+	pf_eval_explain(pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port "
 	    "40000 to 192.0.2.155 port 80 flags S", 0), &sb);
 #define SEED "examples/uxtely/common/etc/pf.conf"
 	CHECK_STR_EQ(strbuf_cstr(&sb),
@@ -204,14 +132,14 @@ TEST(pf_eval_seed_explain)
 	    "created\n"
 	    "verdict: pass, forwarded out of xbridge\n");
 	strbuf_free(&sb);
-	pf_eval_explain(run(&f, "in on xnic tcp from 198.51.100.7 port "
+	pf_eval_explain(pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port "
 	    "40001 to 192.0.2.155 port 22", 0), &sb);
 	CHECK_STR_EQ(strbuf_cstr(&sb),
 	    "in on xnic: block by rule 7 (" SEED ":41)\n"
 	    "verdict: block\n");
 #undef SEED
 	strbuf_free(&sb);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* SSH: refused from a client, rdr'd from <xpeers> on 2220/2230/2240. */
@@ -226,23 +154,23 @@ TEST(pf_eval_seed_ssh)
 		{ "2230", "10.0.2.30", 3, 34 },
 		{ "2240", "10.0.2.40", 4, 35 },
 	};
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	char spec[200], buf[IPADDR_STRLEN];
 	size_t i;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	/* Port 22 from a client: no rdr, only "block all" matches. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	/* 2220 from a client: the rdr wants <xpeers>. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
 	    "2220", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK(STAGE(r, 0)->xlate == NULL);
@@ -251,7 +179,7 @@ TEST(pf_eval_seed_ssh)
 		snprintf(spec, sizeof(spec), "in on xnic tcp from 203.0.113.10 "
 		    "port %zu to 192.0.2.155 port %s", 50000 + i,
 		    cases[i].port);
-		r = run(&f, spec, 0);
+		r = pf_fx_run(&f, spec, 0);
 		CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 		CHECK_STR_EQ(r->out_ifname, "xbridge");
 		CHECK(STAGE(r, 0)->xlate != NULL &&
@@ -266,47 +194,47 @@ TEST(pf_eval_seed_ssh)
 		CHECK_INT_EQ(rule_nr(STAGE(r, 1)), 27);
 		CHECK_INT_EQ(rule_line(STAGE(r, 1)), 65);
 	}
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* The quick blockers on xnic, antispoof, no-route and urpf-failed. */
 TEST(pf_eval_seed_blockers)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	/* <blocklist>: 198.51.100.66 and 203.0.113.200/29 (rule 2). */
-	r = run(&f, "in on xnic tcp from 198.51.100.66 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.66 to 192.0.2.155 port "
 	    "443", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 2);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 39);
-	r = run(&f, "in on xnic tcp from 203.0.113.207 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 203.0.113.207 to 192.0.2.155 port "
 	    "443", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 2);
-	r = run(&f, "in on xnic tcp from 203.0.113.208 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 203.0.113.208 to 192.0.2.155 port "
 	    "443", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	/* <martians> (rule 4): 10.0.0.0/8, 172.16.0.0/12. */
-	r = run(&f, "in on xnic tcp from 10.9.9.9 to 192.0.2.155 port 443",
+	r = pf_fx_run(&f, "in on xnic tcp from 10.9.9.9 to 192.0.2.155 port 443",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 4);
-	r = run(&f, "in on xnic udp from 172.31.0.1 to 192.0.2.155 port 53",
+	r = pf_fx_run(&f, "in on xnic udp from 172.31.0.1 to 192.0.2.155 port 53",
 	    0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 4);
 	/* antispoof: xnic's own address in on xnic (rule 1), xnic's
 	   network arriving on another interface (rule 0, line 38). */
-	r = run(&f, "in on xnic tcp from 192.0.2.155 to 192.0.2.155 port 443",
+	r = pf_fx_run(&f, "in on xnic tcp from 192.0.2.155 to 192.0.2.155 port 443",
 	    0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 1);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 38);
-	r = run(&f, "in on ngx_a tcp from 192.0.2.77 to 203.0.113.80 port "
+	r = pf_fx_run(&f, "in on ngx_a tcp from 192.0.2.77 to 203.0.113.80 port "
 	    "443", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_IN, "xbridge"));
@@ -315,53 +243,53 @@ TEST(pf_eval_seed_blockers)
 	/* urpf-failed (rule 6): with <martians> emptied (expire 0), a
 	   source routed via xbridge arriving on xnic. */
 	CHECK_INT_EQ(pf_eval_table_expire(f.ctx, "martians", 0, 0), 11);
-	r = run(&f, "in on xnic tcp from 10.0.2.99 to 192.0.2.155 port 443",
+	r = pf_fx_run(&f, "in on xnic tcp from 10.0.2.99 to 192.0.2.155 port 443",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 6);
-	fx_close(&f);
+	pf_fx_close(&f);
 
 	/* no-route (rule 5): without the default route. */
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	CHECK(f.b->nroutes > 0 && f.b->routes[f.b->nroutes - 1].dst.len == 0);
 	f.b->nroutes--;
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
 	    "443", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 5);
 	f.b->nroutes++;
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* A non-SYN packet without state does not match "flags S/SA keep state":
    "block all" decides. */
 TEST(pf_eval_seed_no_state_ack)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
 	    "192.0.2.155 port 443 flags A", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
 	    "192.0.2.155 port 443 flags SA", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	/* SYN with ECE and CWR still matches S/SA. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40000 to "
 	    "192.0.2.155 port 443 flags SEW", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 8);
 	CHECK_INT_EQ(pf_eval_nstates(f.ctx), 2);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* The spiped tunnels: bridged between ibridge's members, filtered in on
@@ -369,16 +297,16 @@ TEST(pf_eval_seed_no_state_ack)
    bridge (rules 16/17), out on the other member (that state). */
 TEST(pf_eval_seed_tunnels_a)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	/* a/pg_j PGC -> b/pg_j PGS 5434. */
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 port 40000 to "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 port 40000 to "
 	    "192.168.56.41 port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_STR_EQ(r->out_ifname, "inic");
@@ -396,7 +324,7 @@ TEST(pf_eval_seed_tunnels_a)
 	CHECK_INT_EQ(STAGE(r, 3)->how, PF_EVAL_BY_STATE);
 	CHECK_INT_EQ(STAGE(r, 3)->state_id, STAGE(r, 2)->state_id);
 	/* Its reply, all four passes on the two states. */
-	r = run(&f, "in on inic tcp from 192.168.56.41 port 5434 to "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.41 port 5434 to "
 	    "192.168.56.40 port 40000 flags SA out on ipg_a", 1);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(r->nstages, 4);
@@ -406,90 +334,90 @@ TEST(pf_eval_seed_tunnels_a)
 	CHECK_INT_EQ(STAGE(r, 3)->how, PF_EVAL_BY_STATE);
 	CHECK_INT_EQ(pf_eval_nstates(f.ctx), 2);
 	/* b/pg_j PGC -> a/pg_j PGS (rule 13, line 51). */
-	r = run(&f, "in on inic tcp from 192.168.56.41 to 192.168.56.40 port "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.41 to 192.168.56.40 port "
 	    "5434 out on ipg_a", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 13);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 51);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 2)), 16);
 	/* a/node_j N2P -> b/pg_j 5433 (rule 14, line 52; 17). */
-	r = run(&f, "in on inode_a tcp from 192.168.56.30 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on inode_a tcp from 192.168.56.30 to 192.168.56.41 "
 	    "port 5433 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 14);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 52);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 2)), 17);
 	/* b/node_j N2P -> a/pg_j 5433 (rule 15, line 53). */
-	r = run(&f, "in on inic tcp from 192.168.56.31 to 192.168.56.40 port "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.31 to 192.168.56.40 port "
 	    "5433 out on ipg_a", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 15);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 53);
 	/* Wrong ports and wrong addresses: block all, in on the member. */
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
 	    "port 5432 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(r->nstages, 1);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
-	r = run(&f, "in on inode_a tcp from 192.168.56.30 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on inode_a tcp from 192.168.56.30 to 192.168.56.41 "
 	    "port 5434 out on inic", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
-	r = run(&f, "in on ipg_a tcp from 192.168.56.30 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.30 to 192.168.56.41 "
 	    "port 5434 out on inic", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
-	r = run(&f, "in on inic tcp from 192.168.56.99 to 192.168.56.40 port "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.99 to 192.168.56.40 port "
 	    "5434 out on ipg_a", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	/* A bridged destination needs the member it leaves by. */
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
 	    "port 5434", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_ERROR);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* The same tunnels seen from server b, whose files swap the addresses. */
 TEST(pf_eval_seed_tunnels_b)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "b", NULL) != 0) {
+	if (pf_fx_open(&f, "b", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "in on ipg_a tcp from 192.168.56.41 to 192.168.56.40 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.41 to 192.168.56.40 "
 	    "port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 12);
-	r = run(&f, "in on inic tcp from 192.168.56.40 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.40 to 192.168.56.41 "
 	    "port 5434 out on ipg_a", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 13);
-	r = run(&f, "in on inode_a tcp from 192.168.56.31 to 192.168.56.40 "
+	r = pf_fx_run(&f, "in on inode_a tcp from 192.168.56.31 to 192.168.56.40 "
 	    "port 5433 out on inic", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 14);
-	r = run(&f, "in on inic tcp from 192.168.56.30 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on inic tcp from 192.168.56.30 to 192.168.56.41 "
 	    "port 5433 out on ipg_a", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 15);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	/* a's addresses are not b's. */
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 port 40500 to "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 port 40500 to "
 	    "192.168.56.41 port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	/* But the same connection as the one that came in on inic matches
 	   its floating state on ipg_a too. */
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
 	    "port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BRIDGED);
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_STATE);
 	/* nginx on b's own address. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.165 port 443",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.165 port 443",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 8);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 1)), 10);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* node_j's outbound traffic: in on xbridge, nat on xnic to (xnic:0). */
@@ -517,19 +445,19 @@ TEST(pf_eval_seed_node_outbound)
 		"tcp from 10.0.2.20 to 203.0.113.80 port 443",
 		"udp from 10.0.2.40 to 203.0.113.53 port 53",
 	};
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	char spec[200], buf[IPADDR_STRLEN];
 	size_t i;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		snprintf(spec, sizeof(spec), "in on node_a %s", ok[i].spec);
-		r = run(&f, spec, 0);
+		r = pf_fx_run(&f, spec, 0);
 		CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 		CHECK_STR_EQ(r->out_ifname, "xnic");
 		CHECK(stage_is(STAGE(r, 0), PF_DIR_IN, "xbridge"));
@@ -544,7 +472,7 @@ TEST(pf_eval_seed_node_outbound)
 		CHECK(r->final.sport >= 50001);
 	}
 	/* The DNS reply: on the nat state in on xnic, back to node_j. */
-	r = run(&f, "in on xnic udp from 203.0.113.53 port 53 to 192.0.2.155 "
+	r = pf_fx_run(&f, "in on xnic udp from 203.0.113.53 port 53 to 192.0.2.155 "
 	    "port 50001", 5);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(r->out_ifname, "xbridge");
@@ -554,26 +482,26 @@ TEST(pf_eval_seed_node_outbound)
 	CHECK_INT_EQ(r->final.dport, 5353);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		snprintf(spec, sizeof(spec), "in on node_a %s", refused[i]);
-		r = run(&f, spec, 0);
+		r = pf_fx_run(&f, spec, 0);
 		CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 		CHECK_INT_EQ(r->nstages, 1);
 		CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	}
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* The host's NTP on inic (rule 28, line 67), its reply on the state. */
 TEST(pf_eval_seed_ntp)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "out udp from 192.168.56.110 port 123 to 192.168.56.2 "
+	r = pf_fx_run(&f, "out udp from 192.168.56.110 port 123 to 192.168.56.2 "
 	    "port 123", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_SENT);
 	CHECK_STR_EQ(r->out_ifname, "inic");
@@ -581,36 +509,36 @@ TEST(pf_eval_seed_ntp)
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_OUT, "inic"));
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 28);
 	CHECK_INT_EQ(rule_line(STAGE(r, 0)), 67);
-	r = run(&f, "in on inic udp from 192.168.56.2 port 123 to "
+	r = pf_fx_run(&f, "in on inic udp from 192.168.56.2 port 123 to "
 	    "192.168.56.110 port 123", 100);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_IN, "inic"));
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_STATE);
 	/* Another server's NTP, or the host's DNS on inic: block all. */
-	r = run(&f, "out udp from 192.168.56.110 to 192.168.56.3 port 123",
+	r = pf_fx_run(&f, "out udp from 192.168.56.110 to 192.168.56.3 port 123",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 7);
 	/* An unsolicited packet to the host. */
-	r = run(&f, "in on inic udp from 192.168.56.2 port 123 to "
+	r = pf_fx_run(&f, "in on inic udp from 192.168.56.2 port 123 to "
 	    "192.168.56.110 port 124", 100);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* gateway_enable and the bridge sysctls are inputs of the model. */
 TEST(pf_eval_seed_sysctls)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	f.srv->gateway_enable = false;
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 443",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 443",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DROPPED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 8);
@@ -618,7 +546,7 @@ TEST(pf_eval_seed_sysctls)
 	/* Without member filtering the frame is seen on ibridge only, where
 	   nothing passes it in. */
 	f.srv->pfil_member = false;
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 to 192.168.56.41 "
 	    "port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_IN, "ibridge"));
@@ -627,20 +555,20 @@ TEST(pf_eval_seed_sysctls)
 	   rule of its own. */
 	f.srv->pfil_member = true;
 	f.srv->pfil_bridge = false;
-	r = run(&f, "in on ipg_a tcp from 192.168.56.40 port 41000 to "
+	r = pf_fx_run(&f, "in on ipg_a tcp from 192.168.56.40 port 41000 to "
 	    "192.168.56.41 port 5434 out on inic", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(r->nstages, 2);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 12);
 	CHECK(stage_is(STAGE(r, 1), PF_DIR_OUT, "inic"));
 	CHECK_INT_EQ(rule_nr(STAGE(r, 1)), 7);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* One handshake from ${client}:${sport} to a's nginx at ${ms}; return
    the fate of the client's final ACK. */
 static enum pf_eval_fate
-handshake(struct fx *f, const char *client, unsigned sport, unsigned dport,
+handshake(struct pf_fx *f, const char *client, unsigned sport, unsigned dport,
     uint64_t ms)
 {
 	char spec[200];
@@ -648,17 +576,17 @@ handshake(struct fx *f, const char *client, unsigned sport, unsigned dport,
 
 	snprintf(spec, sizeof(spec), "in on xnic tcp from %s port %u to "
 	    "192.0.2.155 port %u flags S", client, sport, dport);
-	r = run(f, spec, ms);
+	r = pf_fx_run(f, spec, ms);
 	if (r->fate != PF_FATE_FORWARDED)
 		return r->fate;
 	snprintf(spec, sizeof(spec), "in on ngx_a tcp from 10.0.2.20 port %u "
 	    "to %s port %u flags SA", dport, client, sport);
-	r = run(f, spec, ms);
+	r = pf_fx_run(f, spec, ms);
 	if (r->fate != PF_FATE_FORWARDED)
 		return r->fate;
 	snprintf(spec, sizeof(spec), "in on xnic tcp from %s port %u to "
 	    "192.0.2.155 port %u flags A", client, sport, dport);
-	return run(f, spec, ms)->fate;
+	return pf_fx_run(f, spec, ms)->fate;
 }
 
 static struct ipaddr
@@ -678,15 +606,15 @@ ip(const char *s)
  */
 TEST(pf_eval_seed_rate_limit)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	struct ipaddr c1 = ip("198.51.100.7");
 	unsigned i;
 	int ok = 0;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	for (i = 0; i < 100; i++)
@@ -707,11 +635,11 @@ TEST(pf_eval_seed_rate_limit)
 	CHECK_INT_EQ(pf_eval_nstates(f.ctx), 101);
 	/* An established connection of that source is now blocked by
 	   <ratelimit> (rule 3): its state is gone. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 40005 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40005 to "
 	    "192.0.2.155 port 443 flags A", 700);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 3);
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 41000 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 41000 to "
 	    "192.0.2.155 port 443", 800);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 3);
 	/* A second source has its own node. */
@@ -727,7 +655,7 @@ TEST(pf_eval_seed_rate_limit)
 	CHECK_INT_EQ(handshake(&f, "198.51.100.7", 42000, 443, 60000),
 	    PF_FATE_FORWARDED);
 	CHECK_INT_EQ(pf_eval_table_expire(f.ctx, "nosuch", 1, 0), -1);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /*
@@ -739,13 +667,13 @@ TEST(pf_eval_seed_rate_limit)
  */
 TEST(pf_eval_seed_rate_decay)
 {
-	struct fx f;
+	struct pf_fx f;
 	unsigned i;
 	int ok = 0;
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	CHECK_INT_EQ(handshake(&f, "198.51.100.7", 40000, 443, 0),
@@ -756,11 +684,11 @@ TEST(pf_eval_seed_rate_decay)
 	CHECK_INT_EQ(ok, 99);
 	CHECK_INT_EQ(handshake(&f, "198.51.100.7", 40100, 443, 9500),
 	    PF_FATE_BLOCKED);
-	fx_close(&f);
+	pf_fx_close(&f);
 
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	ok = 0;
@@ -773,12 +701,12 @@ TEST(pf_eval_seed_rate_decay)
 	CHECK_INT_EQ(ok, 150);
 	CHECK_INT_EQ(handshake(&f, "198.51.100.7", 42000, 443, 5000),
 	    PF_FATE_BLOCKED);
-	fx_close(&f);
+	pf_fx_close(&f);
 
 	/* port { 443 80 } is two rules, so two budgets per source. */
-	if (fx_open(&f, "a", NULL) != 0) {
+	if (pf_fx_open(&f, "a", NULL) != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	ok = 0;
@@ -789,47 +717,47 @@ TEST(pf_eval_seed_rate_decay)
 		    PF_FATE_FORWARDED;
 	}
 	CHECK_INT_EQ(ok, 200);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* The default: no rules pass everything, without state. */
 TEST(pf_eval_default_pass)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 
-	if (fx_open(&f, "a", "# nothing\n") != 0) {
+	if (pf_fx_open(&f, "a", "# nothing\n") != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22 "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22 "
 	    "flags A", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_DEFAULT);
 	CHECK(!STAGE(r, 0)->state_created);
-	r = run(&f, "in on xnic icmp echoreq from 198.51.100.7 to 10.0.2.20",
+	r = pf_fx_run(&f, "in on xnic icmp echoreq from 198.51.100.7 to 10.0.2.20",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(r->out_ifname, "xbridge");
 	CHECK_INT_EQ(pf_eval_nstates(f.ctx), 0);
-	r = run(&f, "in on ngx_a udp from 10.0.2.20 to 10.0.2.1 port 53", 0);
+	r = pf_fx_run(&f, "in on ngx_a udp from 10.0.2.20 to 10.0.2.1 port 53", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_IN, "xbridge"));
-	r = run(&f, "in on nosuch udp from 10.0.2.20 to 10.0.2.1 port 53", 0);
+	r = pf_fx_run(&f, "in on nosuch udp from 10.0.2.20 to 10.0.2.1 port 53", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_ERROR);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 /* Last match wins, quick stops; negated table entries; rdr with a port
    range; icmp types; states in both directions; if-bound states. */
 TEST(pf_eval_constructs)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	char buf[IPADDR_STRLEN];
 
-	if (fx_open(&f, "a",
+	if (pf_fx_open(&f, "a",
 	    "table <t> { 198.51.100.0/24 !198.51.100.128/25 198.51.100.200 }\n"
 	    "rdr on xnic proto tcp to port 8000:8009 -> 10.0.2.20 port 9000:*\n"
 	    "pass in on xnic proto tcp to port 22\n"
@@ -842,48 +770,48 @@ TEST(pf_eval_constructs)
 	    "pass in on xnic proto tcp from any to port 9005 keep state "
 	    "(if-bound)\n") != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
 	/* Last match: the block after the pass (rule 1). */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 22",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 1);
 	/* Quick: the first matching quick rule; <t> longest match. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 23",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 23",
 	    0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 2);
-	r = run(&f, "in on xnic tcp from 198.51.100.130 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.130 to 192.0.2.155 port "
 	    "23", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 3);
-	r = run(&f, "in on xnic tcp from 198.51.100.200 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.200 to 192.0.2.155 port "
 	    "23", 0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 2);
-	r = run(&f, "in on xnic tcp from 203.0.113.9 to 192.0.2.155 port 23",
+	r = pf_fx_run(&f, "in on xnic tcp from 203.0.113.9 to 192.0.2.155 port 23",
 	    0);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 3);
 	/* icmp types. */
-	r = run(&f, "in on xnic icmp echoreq from 198.51.100.7 to "
+	r = pf_fx_run(&f, "in on xnic icmp echoreq from 198.51.100.7 to "
 	    "192.0.2.155", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 5);
 	CHECK(STAGE(r, 0)->state_created);
 	/* The host's echo reply leaves on that state. */
-	r = run(&f, "out icmp echorep from 192.0.2.155 to 198.51.100.7", 0);
+	r = pf_fx_run(&f, "out icmp echorep from 192.0.2.155 to 198.51.100.7", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_SENT);
 	CHECK_STR_EQ(r->out_ifname, "xnic");
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_STATE);
 	/* An ICMP error is not a reply to the echo state. */
-	r = run(&f, "in on xnic icmp unreach code port-unr from 198.51.100.7 "
+	r = pf_fx_run(&f, "in on xnic icmp unreach code port-unr from 198.51.100.7 "
 	    "to 192.0.2.155", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 4);
 	/* rdr of a range: 8005 -> 9005, after which rule 7 (last) passes
 	   and binds its state to xnic. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 1234 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 1234 to "
 	    "192.0.2.155 port 8005", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(addr_str(&r->final.dst, buf), "10.0.2.20");
@@ -892,18 +820,18 @@ TEST(pf_eval_constructs)
 	/* Out on xbridge: no rule matches, default pass. */
 	CHECK_INT_EQ(STAGE(r, 1)->how, PF_EVAL_BY_DEFAULT);
 	/* 8009 -> 9009: blocked by rule 6. */
-	r = run(&f, "in on xnic tcp from 198.51.100.7 port 1234 to "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 1234 to "
 	    "192.0.2.155 port 8009", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 6);
 	/* The reply of 8005 leaves by xnic on the if-bound state. */
-	r = run(&f, "in on ngx_a tcp from 10.0.2.20 port 9005 to "
+	r = pf_fx_run(&f, "in on ngx_a tcp from 10.0.2.20 port 9005 to "
 	    "198.51.100.7 port 1234 flags SA", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
 	CHECK_STR_EQ(r->out_ifname, "xnic");
 	CHECK_INT_EQ(STAGE(r, 1)->how, PF_EVAL_BY_STATE);
 	CHECK_INT_EQ(r->final.sport, 8005);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
 
 TEST(pf_test_parse_specs)
@@ -991,42 +919,42 @@ TEST(pf_test_parse_specs)
 /* rdr pass skips the inbound filter only; block return; set skip. */
 TEST(pf_eval_rdr_pass_skip_return)
 {
-	struct fx f;
+	struct pf_fx f;
 	const struct pf_eval_result *r;
 	struct strbuf sb = { 0 };
 
-	if (fx_open(&f, "a",
+	if (pf_fx_open(&f, "a",
 	    "set skip on lo0\n"
 	    "rdr pass on xnic proto tcp to port 8080 -> 10.0.2.20 port 80\n"
 	    "block return in quick on xnic proto tcp to port 25\n"
 	    "block all\n") != 0) {
 		CHECK(!"site loads");
-		fx_close(&f);
+		pf_fx_close(&f);
 		return;
 	}
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port "
 	    "8080", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
 	CHECK_INT_EQ(r->nstages, 2);
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_XLATE_PASS);
 	CHECK(STAGE(r, 0)->state_created);
 	CHECK_INT_EQ(rule_nr(STAGE(r, 1)), 1);
-	r = run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 25",
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 to 192.0.2.155 port 25",
 	    0);
 	pf_eval_explain(r, &sb);
 	CHECK_STR_EQ(strbuf_cstr(&sb),
 	    "in on xnic: block by rule 0 (test.conf:3) (return)\n"
 	    "verdict: block\n");
 	strbuf_free(&sb);
-	r = run(&f, "in on lo0 udp from 127.0.0.1 to 127.0.0.1 port 53", 0);
+	r = pf_fx_run(&f, "in on lo0 udp from 127.0.0.1 to 127.0.0.1 port 53", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_SKIPPED);
 	/* The host to itself: out and in on lo0 (skipped). */
-	r = run(&f, "out udp from 192.0.2.155 to 10.0.2.1 port 53", 0);
+	r = pf_fx_run(&f, "out udp from 192.0.2.155 to 10.0.2.1 port 53", 0);
 	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
 	CHECK_INT_EQ(r->nstages, 2);
 	CHECK(stage_is(STAGE(r, 0), PF_DIR_OUT, "lo0"));
 	CHECK(stage_is(STAGE(r, 1), PF_DIR_IN, "lo0"));
 	CHECK_INT_EQ(STAGE(r, 1)->how, PF_EVAL_SKIPPED);
-	fx_close(&f);
+	pf_fx_close(&f);
 }
