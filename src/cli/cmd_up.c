@@ -35,18 +35,29 @@ now_ms(void)
 
 /*
  * Load ${dir} and plan it (only server ${host_server} on this host if not
- * NULL), printing the diagnostics; NULL on error.
+ * NULL), printing the diagnostics.  Store the plan in ${plan_out} and the
+ * site in ${ps_out} (both owned by the caller) and return 0; else return
+ * EXIT_USAGE if ${host_server} names no server of the site (a command-line
+ * error), EXIT_INVALID for any other error.
  */
-static struct plan *
-load_plan(const char *dir, const char *host_server, struct pf_site **ps_out)
+static int
+load_plan(const char *dir, const char *host_server, struct plan **plan_out,
+    struct pf_site **ps_out)
 {
+	const struct server *srv;
 	struct diags diags;
 	struct plan *plan;
 	struct pf_site *ps;
 
 	*ps_out = NULL;
+	*plan_out = NULL;
 	if ((ps = cli_load_site(dir, 0)) == NULL)
-		return NULL;
+		return EXIT_INVALID;
+	if (host_server != NULL &&
+	    cli_pick_server(ps->site, host_server, &srv) != 0) {
+		pf_site_free(ps);
+		return EXIT_USAGE;
+	}
 	diags_init(&diags);
 	plan = host_server != NULL ? plan_build_host(ps, host_server,
 	    &diags) : plan_build(ps, &diags);
@@ -54,10 +65,11 @@ load_plan(const char *dir, const char *host_server, struct pf_site **ps_out)
 	diags_free(&diags);
 	if (plan == NULL) {
 		pf_site_free(ps);
-		return NULL;
+		return EXIT_INVALID;
 	}
 	*ps_out = ps;
-	return plan;
+	*plan_out = plan;
+	return 0;
 }
 
 static bool
@@ -279,9 +291,10 @@ cmd_up(int argc, char **argv)
 	if (host && opts.server == NULL)
 		return cli_usage("up", CMD_UP_USAGE, "--host needs --server "
 		    "NAME: which server this host is");
-	if ((plan = load_plan(opts.site, host ? opts.server : NULL,
-	    &ps)) == NULL)
-		return EXIT_INVALID;
+	if ((rc = load_plan(opts.site, host ? opts.server : NULL, &plan,
+	    &ps)) != 0)
+		return rc;
+	rc = EXIT_INVALID;
 	/* Every program is found before anything starts. */
 	if (!opts.dry_run && !network_only &&
 	    load_procs(ps->site, no_services, &procs) != 0) {
@@ -400,21 +413,6 @@ out:
 	return rc;
 }
 
-/* The site's name when its files cannot be loaded: the base name. */
-static char *
-site_basename(const char *dir)
-{
-	char *copy = xstrdup(dir), *slash;
-
-	while ((slash = strrchr(copy, '/')) != NULL && slash[1] == '\0' &&
-	    slash != copy)
-		*slash = '\0';
-	slash = strrchr(copy, '/');
-	if (slash != NULL)
-		memmove(copy, slash + 1, strlen(slash + 1) + 1);
-	return copy;
-}
-
 int
 cmd_down(int argc, char **argv)
 {
@@ -427,18 +425,26 @@ cmd_down(int argc, char **argv)
 	char **names = NULL, *name, *host = NULL;
 	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
 	double t0 = now_ms();
+	const char *why;
 	int rc = EXIT_INVALID;
 	bool purge;
 
 	purge = take_flag(&argc, argv, "--purge");
 	if (cli_parse("down", CMD_DOWN_USAGE, 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
+	/* The state's name before anything: "/" or ".." name no site. */
+	if ((name = site_name_of(opts.site, &why)) == NULL)
+		return cli_usage("down", CMD_DOWN_USAGE, "%s: not a site "
+		    "directory: %s", opts.site, why);
 	/* A site broken since `up` must still come down: state suffices. */
 	diags_init(&diags);
 	if ((ps = pf_site_load(opts.site, &diags)) != NULL)
 		plan = plan_build(ps, &diags);
 	diags_free(&diags);
-	name = plan != NULL ? xstrdup(plan->site) : site_basename(opts.site);
+	if (plan != NULL) {
+		free(name);
+		name = xstrdup(plan->site);
+	}
 	if (state_lock(STATE_ROOT, name, &st, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
@@ -738,17 +744,23 @@ cmd_status(int argc, char **argv)
 	size_t i, nexist = 0;
 	bool up, ok = true, jails_ok;
 	char *text, *base, *host;
+	const char *why;
+	int rc;
 
 	if (cli_parse("status", CMD_STATUS_USAGE, CLI_JSON, argc, argv,
 	    &opts) != 0)
 		return EXIT_USAGE;
 	/* A server up on this host (--host) has its own plan. */
-	base = site_basename(opts.site);
+	if ((base = site_name_of(opts.site, &why)) == NULL)
+		return cli_usage("status", CMD_STATUS_USAGE, "%s: not a site "
+		    "directory: %s", opts.site, why);
 	host = undo_read_server(STATE_ROOT, base);
-	plan = load_plan(opts.site, host, &ps);
+	/* The server named by the undo log is not the command line's: an
+	   unknown one is an invalid state, not a usage error. */
+	rc = load_plan(opts.site, host, &plan, &ps);
 	free(base);
 	free(host);
-	if (plan == NULL)
+	if (rc != 0)
 		return EXIT_INVALID;
 	if (state_read(STATE_ROOT, plan->site, &st, &err) != 0) {
 		fprintf(stderr, "jailnet status: %s\n", err.msg);
@@ -777,14 +789,18 @@ cmd_status(int argc, char **argv)
 		nexist += exists;
 	}
 	jails = probe_jails(st, &jails_ok);
-	up = st->complete && nexist == plan->nns && ok && jails_ok;
+	sv = probe_processes(plan->site, st);
+	/* A site whose supervisor died is not up: nothing restarts its
+	   services, and their states in the file are stale. */
+	up = st->complete && nexist == plan->nns && ok && jails_ok &&
+	    (st->supervisor == 0 ||
+	    json_is_true(json_object_get(sv, "running")));
 	json_object_set_new(root, "site", json_string(plan->site));
 	json_object_set_new(root, "up", json_boolean(up));
 	json_object_set_new(root, "state", json_string(!st->exists ? "none" :
 	    st->complete ? "complete" : "incomplete"));
 	json_object_set_new(root, "namespaces", nss);
 	json_object_set_new(root, "jails", jails);
-	sv = probe_processes(plan->site, st);
 	json_object_set_new(root, "supervisor", sv);
 	if (opts.json) {
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -1,7 +1,9 @@
 /* site: the model's lookups, names and destructors (site_load.c builds it). */
 #include "model/site.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -379,4 +381,36 @@ site_free(struct site *site)
 	free(site->dir);
 	free(site->name);
 	free(site);
+}
+
+char *
+site_name_of(const char *dir, const char **why)
+{
+	char *real = realpath(dir, NULL), *name, *slash, *p;
+	size_t len;
+
+	name = xstrdup(real != NULL ? real : dir);
+	free(real);
+	len = strlen(name);
+	while (len > 1 && name[len - 1] == '/')
+		name[--len] = '\0';
+	if ((slash = strrchr(name, '/')) != NULL)
+		memmove(name, slash + 1, strlen(slash + 1) + 1);
+	*why = NULL;
+	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		*why = "the directory's name is empty, '.' or '..'";
+	else if (strlen(name) > SITE_NAME_MAX)
+		*why = "longer than 32 characters";
+	else if (!isalnum((unsigned char)name[0]))
+		*why = "it must begin with a letter or a digit";
+	for (p = name; *why == NULL && *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-')
+			*why = "only letters, digits, '.', '_' and '-'";
+	if (*why != NULL) {
+		free(name);
+		return NULL;
+	}
+	return name;
 }

@@ -263,6 +263,21 @@ struct site *site_load_partial(const char *dir, struct diags *diags);
  */
 void site_free(struct site *site);
 
+/* The longest site name: namespaces are named SITE-SERVER-JAIL. */
+#define SITE_NAME_MAX 32
+
+/**
+ * site_name_of(dir, why):
+ * The name of the site in directory ${dir}, which names its namespaces,
+ * /run/jailnet/NAME and /var/lib/jailnet/NAME: the last component of
+ * ${dir}'s real path, or of ${dir} as written when it does not resolve (a
+ * site directory removed since `up`).  Return it, owned by the caller; or
+ * NULL with ${why} set to a static reason when it cannot name a site:
+ * empty, ".", "..", longer than SITE_NAME_MAX, or not letters, digits,
+ * '.', '_' and '-' beginning with a letter or digit.
+ */
+char *site_name_of(const char *dir, const char **why);
+
 /**
  * site_server(site, name), server_iface(srv, name), server_jail(srv, name):
  * Return the server, interface or jail called ${name}, or NULL.

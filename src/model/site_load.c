@@ -17,13 +17,20 @@ site_load_partial(const char *dir, struct diags *diags)
 {
 	struct site *site = xcalloc(1, sizeof(*site));
 	size_t i, nerr, len = strlen(dir);
-	const char *base;
+	const char *why;
 
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
 	site->dir = xstrndup(dir, len);
-	base = strrchr(site->dir, '/');
-	site->name = xstrdup(base ? base + 1 : site->dir);
+	site->name = site_name_of(site->dir, &why);
+	if (site->name == NULL) {
+		struct source d = { site->dir, "", 0 };
+
+		diag_error(diags, loc_file(&d), "this directory cannot name a "
+		    "site (its namespaces and /run/jailnet/NAME): %s", why);
+		site_free(site);
+		return NULL;
+	}
 
 	/* The servers, their NICs and networks come from site.conf. */
 	if (site_conf_load(site, diags) != 0) {
