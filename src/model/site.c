@@ -414,3 +414,25 @@ site_name_of(const char *dir, const char **why)
 	}
 	return name;
 }
+
+bool
+site_hostname_ok(const char *name, const char *whose, struct loc at,
+    struct diags *diags)
+{
+	size_t len = strlen(name), i;
+
+	if (len == 0 || len > 64) {
+		diag_error(diags, at, "hostname of %s: Linux allows 1 to 64 "
+		    "bytes (sethostname); it has %zu", whose, len);
+		return false;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-' &&
+		    name[i] != '.' && name[i] != '_') {
+			diag_error(diags, at, "hostname of %s: only letters, "
+			    "digits, '-', '_' and '.'; byte %zu is not one",
+			    whose, i + 1);
+			return false;
+		}
+	return true;
+}

@@ -5,6 +5,8 @@
 #ifndef JAILNET_SITE_BUILD_H
 #define JAILNET_SITE_BUILD_H
 
+#include <stdbool.h>
+
 #include "conf/jailconf.h"
 #include "conf/rcconf.h"
 #include "model/site.h"
@@ -34,6 +36,16 @@ struct source *site_read_file(struct site *site, const struct fsview *view,
  */
 int site_eval_rcconf(struct site *site, const struct fsview *view,
     const char *path, struct rc_vars *vars, struct loc at,
+    struct diags *diags);
+
+/**
+ * site_hostname_ok(name, whose, at, diags):
+ * Whether ${name} can be a server's or jail's hostname on Linux: 1 to 64
+ * bytes (sethostname's limit) of letters, digits, '-', '_' and '.'.  If not,
+ * report an error at ${at} naming ${whose} ("server a") but never the
+ * hostname itself (it may hold control bytes), and return false.
+ */
+bool site_hostname_ok(const char *name, const char *whose, struct loc at,
     struct diags *diags);
 
 /**

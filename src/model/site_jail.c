@@ -333,9 +333,15 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 	    diags) != 0 && vars.n == 0)
 		goto out;
 	if ((v = rc_get(&vars, "hostname")) != NULL) {
-		free(j->hostname);
-		j->hostname = xstrdup(v->value.s);
-		j->hostname_loc = v->value_loc;
+		char *whose = xasprintf("jail %s of server %s", j->name,
+		    srv->name);
+
+		if (site_hostname_ok(v->value.s, whose, v->value_loc, diags)) {
+			free(j->hostname);
+			j->hostname = xstrdup(v->value.s);
+			j->hostname_loc = v->value_loc;
+		}
+		free(whose);
 	}
 	rc_apply_ifconfig(site, srv, ji, &vars, diags);
 	if ((v = rc_get(&vars, "defaultrouter")) != NULL &&
@@ -426,8 +432,14 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 			diag_warning(diags, at, "jailnet stops a jail's "
 			    "services itself; '%s' is not run", s);
 	}
-	if ((s = param_str(ps, "host.hostname", NULL, diags)) != NULL)
-		j->hostname = xstrdup(s);
+	if ((s = param_str(ps, "host.hostname", &at, diags)) != NULL) {
+		char *whose = xasprintf("jail %s of server %s", j->name,
+		    srv->name);
+
+		if (site_hostname_ok(s, whose, at, diags))
+			j->hostname = xstrdup(s);
+		free(whose);
+	}
 	if ((s = param_str(ps, "devfs_ruleset", &at, diags)) != NULL &&
 	    (parse_uint(s, 0, 65535, &ruleset) != 0 || ruleset != 4))
 		diag_warning(diags, at, "every jailnet jail gets the minimal "

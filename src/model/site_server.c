@@ -250,8 +250,13 @@ server_load_host(struct site *site, struct server *srv, struct diags *diags)
 	if (site_eval_rcconf(site, srv->view, "/etc/rc.conf", &vars,
 	    srv->loc, diags) != 0 && vars.n == 0)
 		goto out;
-	if ((v = rc_get(&vars, "hostname")) != NULL)
-		srv->hostname = xstrdup(v->value.s);
+	if ((v = rc_get(&vars, "hostname")) != NULL) {
+		char *whose = xasprintf("server %s", srv->name);
+
+		if (site_hostname_ok(v->value.s, whose, v->value_loc, diags))
+			srv->hostname = xstrdup(v->value.s);
+		free(whose);
+	}
 	create_clones(srv, &vars, diags);
 	apply_renames(srv, &vars, diags);
 	rc_apply_ifconfig(site, srv, NO_INDEX, &vars, diags);
