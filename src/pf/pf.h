@@ -538,15 +538,24 @@ int pf_table_file_parse(const struct source *src, struct pf_table_data *out,
 void pf_table_data_free(struct pf_table_data *td);
 
 /*
- * Name tables (pf_services.c): the part of FreeBSD's /etc/services and
+ * Name tables (pf_services.c): FreeBSD's /etc/services, the part of its
  * /etc/protocols, and of pfctl's ICMP and timeout names, that pf.conf
  * files use.
  */
 
 /**
+ * pf_service_lookup(name, proto):
+ * Return the port of the service ${name} (its first name or one of its
+ * aliases) for ${proto} ("tcp" or "udp"), as getservbyname(3) does, or -1
+ * if FreeBSD's /etc/services has no such line.
+ */
+int pf_service_lookup(const char *name, const char *proto);
+
+/**
  * pf_service_port(name):
- * Return the port of the service ${name} (tcp first, then udp, as pfctl
- * looks it up), or -1.
+ * Return the port of the service ${name}, looked up for tcp first, then
+ * for udp, as pfctl's getservice() does whatever the rule's protocol, or
+ * -1.
  */
 int pf_service_port(const char *name);
 

@@ -657,6 +657,16 @@ parse_port_item(struct pf_parser *p, void *arg)
 			    "operator");
 		b = a2;
 		loc = loc2;
+	} else if (range && a > b) {
+		/*
+		 * pfctl's "invalid port range" (its port_item): a:b matches
+		 * the ports from a to b, so none if a is above b.  A
+		 * redirection's port range is not a port_item and keeps
+		 * pfctl's arithmetic.
+		 */
+		return pf_error(p, loc, mloc, "invalid port range %u:%u: "
+		    "the first port is above the last, so no port matches",
+		    a, b);
 	} else {
 		op = range ? PF_PORT_RANGE : PF_PORT_EQ;
 	}

@@ -2,9 +2,11 @@
  * pf_services: the names pf.conf uses for ports, protocols, ICMP types and
  * codes, and state timeouts.
  *
- * The services and protocols are the commonly used part of FreeBSD's
- * /etc/services and /etc/protocols, in those files' order, so that a
- * reverse lookup finds the first name as getservbyport(3) does; ICMP names
+ * The services are the whole of FreeBSD's /etc/services (the table
+ * pf_services_table.c, generated from data/freebsd/services), searched in
+ * the file's order so that each lookup finds the first match as
+ * getservbyname(3) and getservbyport(3) do.  The protocols are the
+ * commonly used part of FreeBSD's /etc/protocols, in its order; ICMP names
  * and timeouts are pfctl's own.
  */
 #include <string.h>
@@ -12,138 +14,7 @@
 
 #include "lib/util.h"
 #include "pf/pf.h"
-
-#define TCP	0x01
-#define UDP	0x02
-#define BOTH	(TCP | UDP)
-
-struct service {
-	const char *name;
-	unsigned port;
-	unsigned protos;
-	const char *aliases;	/* separated by spaces, or NULL */
-};
-
-static const struct service services[] = {
-	{ "tcpmux", 1, BOTH, NULL },
-	{ "echo", 7, BOTH, NULL },
-	{ "discard", 9, BOTH, "sink null" },
-	{ "systat", 11, BOTH, "users" },
-	{ "daytime", 13, BOTH, NULL },
-	{ "qotd", 17, BOTH, "quote" },
-	{ "chargen", 19, BOTH, "ttytst source" },
-	{ "ftp-data", 20, BOTH, NULL },
-	{ "ftp", 21, BOTH, NULL },
-	{ "ssh", 22, BOTH, NULL },
-	{ "telnet", 23, BOTH, NULL },
-	{ "smtp", 25, BOTH, "mail" },
-	{ "time", 37, BOTH, "timserver" },
-	{ "nameserver", 42, BOTH, "name" },
-	{ "nicname", 43, BOTH, "whois" },
-	{ "tacacs", 49, BOTH, NULL },
-	{ "domain", 53, BOTH, NULL },
-	{ "bootps", 67, BOTH, "dhcps" },
-	{ "bootpc", 68, BOTH, "dhcpc" },
-	{ "tftp", 69, BOTH, NULL },
-	{ "gopher", 70, BOTH, NULL },
-	{ "finger", 79, BOTH, NULL },
-	{ "http", 80, BOTH, "www www-http" },
-	{ "kerberos-sec", 88, BOTH, "kerberos" },
-	{ "hostname", 101, BOTH, "hostnames" },
-	{ "pop2", 109, BOTH, "postoffice" },
-	{ "pop3", 110, BOTH, NULL },
-	{ "sunrpc", 111, BOTH, "rpcbind" },
-	{ "auth", 113, BOTH, "ident tap" },
-	{ "nntp", 119, BOTH, "usenet" },
-	{ "ntp", 123, BOTH, NULL },
-	{ "epmap", 135, BOTH, NULL },
-	{ "netbios-ns", 137, BOTH, NULL },
-	{ "netbios-dgm", 138, BOTH, NULL },
-	{ "netbios-ssn", 139, BOTH, NULL },
-	{ "imap", 143, BOTH, "imap2 imap4" },
-	{ "snmp", 161, BOTH, NULL },
-	{ "snmptrap", 162, BOTH, "snmp-trap" },
-	{ "bgp", 179, BOTH, NULL },
-	{ "irc", 194, BOTH, NULL },
-	{ "ldap", 389, BOTH, NULL },
-	{ "https", 443, BOTH, NULL },
-	{ "microsoft-ds", 445, BOTH, NULL },
-	{ "kpasswd", 464, BOTH, "kpasswd5" },
-	{ "smtps", 465, BOTH, NULL },
-	{ "urd", 465, TCP, NULL },
-	{ "submissions", 465, TCP, NULL },
-	{ "igmpv3lite", 465, UDP, NULL },
-	{ "isakmp", 500, BOTH, NULL },
-	{ "exec", 512, TCP, NULL },
-	{ "biff", 512, UDP, "comsat" },
-	{ "login", 513, TCP, NULL },
-	{ "who", 513, UDP, "whod" },
-	{ "shell", 514, TCP, "cmd" },
-	{ "syslog", 514, UDP, NULL },
-	{ "printer", 515, BOTH, "spooler" },
-	{ "efs", 520, TCP, NULL },
-	{ "router", 520, UDP, "route routed" },
-	{ "ripng", 521, BOTH, NULL },
-	{ "uucp", 540, BOTH, "uucpd" },
-	{ "klogin", 543, BOTH, NULL },
-	{ "kshell", 544, BOTH, "krcmd" },
-	{ "dhcpv6-client", 546, BOTH, NULL },
-	{ "dhcpv6-server", 547, BOTH, NULL },
-	{ "rtsp", 554, BOTH, NULL },
-	{ "nntps", 563, BOTH, "snntp" },
-	{ "submission", 587, BOTH, NULL },
-	{ "http-alt", 591, BOTH, NULL },
-	{ "ipp", 631, BOTH, "ipps" },
-	{ "ldaps", 636, BOTH, "sldap" },
-	{ "domain-s", 853, BOTH, NULL },
-	{ "rsync", 873, BOTH, NULL },
-	{ "rndc", 953, TCP, NULL },
-	{ "ftps-data", 989, BOTH, NULL },
-	{ "ftps", 990, BOTH, NULL },
-	{ "telnets", 992, BOTH, NULL },
-	{ "imaps", 993, BOTH, NULL },
-	{ "ircs", 994, BOTH, NULL },
-	{ "pop3s", 995, BOTH, "spop3" },
-	{ "socks", 1080, BOTH, NULL },
-	{ "openvpn", 1194, BOTH, NULL },
-	{ "ms-sql-s", 1433, BOTH, NULL },
-	{ "ms-sql-m", 1434, BOTH, NULL },
-	{ "l2f", 1701, BOTH, NULL },
-	{ "l2tp", 1701, BOTH, NULL },
-	{ "pptp", 1723, TCP, NULL },
-	{ "radius", 1812, UDP, NULL },
-	{ "radacct", 1813, UDP, NULL },
-	{ "ssdp", 1900, BOTH, NULL },
-	{ "nfsd", 2049, BOTH, "nfs" },
-	{ "cvspserver", 2401, BOTH, NULL },
-	{ "mysql", 3306, BOTH, NULL },
-	{ "ms-wbt-server", 3389, TCP, "rdp" },
-	{ "ms-wbt-server", 3389, UDP, NULL },
-	{ "svn", 3690, BOTH, NULL },
-	{ "sieve", 4190, BOTH, NULL },
-	{ "ipsec-nat-t", 4500, BOTH, NULL },
-	{ "vxlan", 4789, UDP, NULL },
-	{ "sip", 5060, BOTH, NULL },
-	{ "sip-tls", 5061, BOTH, NULL },
-	{ "xmpp-client", 5222, BOTH, NULL },
-	{ "xmpp-server", 5269, BOTH, NULL },
-	{ "mdns", 5353, BOTH, NULL },
-	{ "postgresql", 5432, BOTH, NULL },
-	{ "amqps", 5671, BOTH, NULL },
-	{ "amqp", 5672, BOTH, NULL },
-	{ "vnc-server", 5900, BOTH, NULL },
-	{ "couchdb", 5984, BOTH, NULL },
-	{ "x11", 6000, BOTH, NULL },
-	{ "ircd", 6667, TCP, NULL },
-	{ "ircs-u", 6697, TCP, NULL },
-	{ "http-alt", 8080, BOTH, NULL },
-	{ "puppet", 8140, TCP, NULL },
-	{ "ub-dns-control", 8953, TCP, NULL },
-	{ "jetdirect", 9100, TCP, NULL },
-	{ "git", 9418, BOTH, NULL },
-	{ "zabbix-agent", 10050, BOTH, NULL },
-	{ "zabbix-trapper", 10051, BOTH, NULL },
-};
+#include "pf/pf_services_table.h"
 
 /* Return true if ${name} is one of the space-separated ${words}. */
 static int
@@ -163,18 +34,30 @@ in_words(const char *name, const char *words)
 	return 0;
 }
 
-/* Return the port of ${name} for the protocols ${proto}, or -1. */
-static int
-service_lookup(const char *name, unsigned proto)
+/* The table's protocol named ${proto} ("tcp" or "udp"), or 0. */
+static enum pf_service_proto
+service_proto(const char *proto)
 {
-	size_t i;
+	if (strcmp(proto, "tcp") == 0)
+		return PF_SERVICE_TCP;
+	if (strcmp(proto, "udp") == 0)
+		return PF_SERVICE_UDP;
+	return 0;
+}
 
-	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
-		if ((services[i].protos & proto) == 0)
+int
+pf_service_lookup(const char *name, const char *proto)
+{
+	enum pf_service_proto want = service_proto(proto);
+	const struct pf_service_entry *e;
+	unsigned i;
+
+	for (i = 0; i < pf_service_table_len; i++) {
+		e = &pf_service_table[i];
+		if (e->proto != want)
 			continue;
-		if (strcmp(services[i].name, name) == 0 ||
-		    in_words(name, services[i].aliases))
-			return (int)services[i].port;
+		if (strcmp(e->name, name) == 0 || in_words(name, e->aliases))
+			return (int)e->port;
 	}
 	return -1;
 }
@@ -184,20 +67,21 @@ pf_service_port(const char *name)
 {
 	int port;
 
-	if ((port = service_lookup(name, TCP)) >= 0)
+	if ((port = pf_service_lookup(name, "tcp")) >= 0)
 		return port;
-	return service_lookup(name, UDP);
+	return pf_service_lookup(name, "udp");
 }
 
 const char *
 pf_service_name(unsigned port, const char *proto)
 {
-	unsigned mask = strcmp(proto, "tcp") == 0 ? TCP : UDP;
-	size_t i;
+	enum pf_service_proto want = service_proto(proto);
+	unsigned i;
 
-	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++)
-		if (services[i].port == port && (services[i].protos & mask))
-			return services[i].name;
+	for (i = 0; i < pf_service_table_len; i++)
+		if (pf_service_table[i].port == port &&
+		    pf_service_table[i].proto == want)
+			return pf_service_table[i].name;
 	return NULL;
 }
 

@@ -213,10 +213,11 @@ TEST(pf_lexing)
 		{ "pass proto { tcp, udp } to port { 1, 2 }\n",
 		  "pass proto tcp from any to any port = tcpmux flags S/SA "
 		  "keep state\n"
-		  "pass proto tcp from any to any port = 2 flags S/SA "
-		  "keep state\n"
+		  "pass proto tcp from any to any port = compressnet flags "
+		  "S/SA keep state\n"
 		  "pass proto udp from any to any port = tcpmux keep state\n"
-		  "pass proto udp from any to any port = 2 keep state\n" },
+		  "pass proto udp from any to any port = compressnet keep "
+		  "state\n" },
 		{ "", "" },
 		{ "\n\n# only comments\n", "" },
 	};
@@ -338,7 +339,7 @@ TEST(pf_ports)
 		  "keep state\n"
 		  "pass proto tcp from any to any port 80 <> 90 flags S/SA "
 		  "keep state\n"
-		  "pass proto tcp from any to any port = 5 flags S/SA keep "
+		  "pass proto tcp from any to any port = rje flags S/SA keep "
 		  "state\n" },
 		/* Names, in tcp then udp; printed per protocol. */
 		{ "pass proto { tcp udp } to port { www submission "
@@ -1035,7 +1036,9 @@ TEST(pf_services_lookup)
 	CHECK_INT_EQ(pf_service_port("domain"), 53);
 	CHECK_INT_EQ(pf_service_port("ntp"), 123);
 	CHECK_INT_EQ(pf_service_port("submission"), 587);
-	CHECK_INT_EQ(pf_service_port("submissions"), 465);
+	/* Not in the revision of the file that data/freebsd/ holds. */
+	CHECK_INT_EQ(pf_service_port("submissions"), -1);
+	CHECK_INT_EQ(pf_service_port("smtps"), 465);
 	CHECK_INT_EQ(pf_service_port("postgresql"), 5432);
 	CHECK_INT_EQ(pf_service_port("syslog"), 514);
 	CHECK_INT_EQ(pf_service_port("nope"), -1);
@@ -1052,6 +1055,49 @@ TEST(pf_services_lookup)
 	CHECK_INT_EQ(pf_timeout_lookup("src.track"), PF_TM_SRC_TRACK);
 	CHECK_STR_EQ(pf_timeout_name(PF_TM_TCP_ESTABLISHED),
 	    "tcp.established");
+}
+
+/*
+ * FreeBSD's /etc/services both ways, with its surprises: names outside the
+ * common ones, a name that is an alias for tcp and a first name for udp,
+ * ports named for one protocol only or differently for each, names that
+ * are not words.
+ */
+TEST(pf_services_freebsd_table)
+{
+	CHECK_INT_EQ(pf_service_lookup("pip", "tcp"), 321);
+	CHECK_INT_EQ(pf_service_lookup("msg-icp", "udp"), 29);
+	CHECK_INT_EQ(pf_service_lookup("hosts2-ns", "tcp"), 81);
+	/* An alias (the third field on) is a name too. */
+	CHECK_INT_EQ(pf_service_lookup("wais", "tcp"), 210);
+	CHECK_INT_EQ(pf_service_lookup("sink", "udp"), 9);
+	/* 3com-tsmux: an alias of pop3pw on tcp, its own line on udp. */
+	CHECK_INT_EQ(pf_service_lookup("3com-tsmux", "tcp"), 106);
+	CHECK_STR_EQ(pf_service_name(106, "tcp"), "pop3pw");
+	CHECK_STR_EQ(pf_service_name(106, "udp"), "3com-tsmux");
+	/* rplay is udp only: not found for tcp, found by pfctl's fallback. */
+	CHECK_INT_EQ(pf_service_lookup("rplay", "tcp"), -1);
+	CHECK_INT_EQ(pf_service_lookup("rplay", "udp"), 5555);
+	CHECK_INT_EQ(pf_service_port("rplay"), 5555);
+	CHECK(pf_service_name(5555, "tcp") == NULL);
+	CHECK_STR_EQ(pf_service_name(5555, "udp"), "rplay");
+	/* One port, two names: cadlock for tcp, ock for udp. */
+	CHECK_STR_EQ(pf_service_name(1000, "tcp"), "cadlock");
+	CHECK_STR_EQ(pf_service_name(1000, "udp"), "ock");
+	/* exec for tcp, biff (alias comsat) for udp. */
+	CHECK_STR_EQ(pf_service_name(512, "tcp"), "exec");
+	CHECK_INT_EQ(pf_service_lookup("comsat", "tcp"), -1);
+	CHECK_INT_EQ(pf_service_port("comsat"), 512);
+	/* Names that are not words, as the file spells them. */
+	CHECK_STR_EQ(pf_service_name(66, "tcp"), "sql*net");
+	CHECK_STR_EQ(pf_service_name(210, "udp"), "z39.50");
+	CHECK_INT_EQ(pf_service_lookup("914c/g", "tcp"), 211);
+	CHECK_INT_EQ(pf_service_lookup("9pfs", "tcp"), 564);
+	/* The last tcp line; ddp lines and unknown protocols are not read. */
+	CHECK_STR_EQ(pf_service_name(26208, "tcp"), "wnn6_DS");
+	CHECK_INT_EQ(pf_service_lookup("rtmp", "tcp"), -1);
+	CHECK_INT_EQ(pf_service_lookup("ssh", "sctp"), -1);
+	CHECK_INT_EQ(pf_service_lookup("nope", "udp"), -1);
 }
 
 /* Golden files. */
