@@ -644,7 +644,6 @@ TEST(pf_antispoof)
 		  "set block-policy return\n"
 		  "block drop in log on ! lo0 inet from lo0:network to any "
 		  "label \"spoof\"\n"
-		  "block drop in log inet from lo0 to any label \"spoof\"\n"
 		  "block drop in log on ! em0 inet from (em0:network) to any "
 		  "label \"spoof\"\n"
 		  "block drop in log inet from (em0) to any label \"spoof\"\n" },
@@ -660,6 +659,16 @@ TEST(pf_antispoof)
 	CHECK_INT_EQ(p.rs->rules[PF_RS_FILTER].v[0].src.kind, PF_ADDR_IFACE);
 	CHECK_INT_EQ(p.rs->rules[PF_RS_FILTER].v[0].src.ifmods,
 	    PF_IFMOD_NETWORK);
+	parsed_free(&p);
+	/* A loopback interface has only the first rule (its own addresses
+	   arrive on it); "lo" and "lo0x" are no loopback's names. */
+	parse_text(&p, "t.conf", "antispoof for { lo1 lo lo0x }\n");
+	CHECK_INT_EQ(p.rs->rules[PF_RS_FILTER].n, 5);
+	CHECK_INT_EQ(p.rs->rules[PF_RS_FILTER].v[0].origin,
+	    PF_ORIGIN_ANTISPOOF_NET);
+	CHECK_INT_EQ(p.rs->rules[PF_RS_FILTER].v[1].origin,
+	    PF_ORIGIN_ANTISPOOF_NET);
+	CHECK_STR_EQ(p.rs->rules[PF_RS_FILTER].v[1].ifspec.name, "lo");
 	parsed_free(&p);
 }
 
