@@ -31,7 +31,8 @@ struct pf_iface {
 	bool is_bridge;
 	size_t bridge;			/* index in pf_bound.ifaces of its
 					   bridge, or NO_INDEX */
-	bool is_loopback;		/* lo0: 127.0.0.1/8 */
+	bool is_loopback;		/* lo0: 127.0.0.1/8, ::1, fe80::1,
+					   then ifconfig_lo0's */
 	bool skip;			/* named by "set skip on" */
 };
 
