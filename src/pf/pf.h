@@ -474,6 +474,14 @@ void pf_addr_clear(struct pf_addr *a);
 void pf_print(const struct pf_ruleset *rs, struct strbuf *out);
 
 /**
+ * pf_print_with(rs, rule, arg, out):
+ * As pf_print(), but each rule is printed by rule(r, ${arg}, ${out}),
+ * which appends its lines, each ending in a newline.
+ */
+void pf_print_with(const struct pf_ruleset *rs, void (*rule)(const struct
+    pf_rule *, void *, struct strbuf *), void *arg, struct strbuf *out);
+
+/**
  * pf_print_rule(r, out):
  * Append ${r} as pfctl prints it, without a newline.
  */

@@ -649,3 +649,40 @@ pf_bound_is_local(const struct pf_bound *b, const struct ipaddr *a)
 				return true;
 	return false;
 }
+
+/* An antispoof rule as pfctl has it: one rule per address (see above). */
+static void
+print_bound_rule(const struct pf_rule *r, void *arg, struct strbuf *out)
+{
+	const struct pf_bound *b = arg;
+	struct ipprefix *pfx = NULL;
+	struct pf_rule one;
+	size_t i, n = 0;
+
+	if ((r->origin != PF_ORIGIN_ANTISPOOF_NET &&
+	    r->origin != PF_ORIGIN_ANTISPOOF_ADDR) ||
+	    r->src.kind != PF_ADDR_IFACE ||
+	    pf_addr_expand(b, &r->src, r->af, &pfx, &n) != 0) {
+		pf_print_rule(r, out);
+		strbuf_addc(out, '\n');
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		one = *r;
+		one.af = pfx[i].addr.family;
+		one.src.kind = PF_ADDR_PREFIX;
+		one.src.prefix = pfx[i];
+		one.src.name = NULL;
+		one.src.ifmods = 0;
+		one.src.mask = -1;
+		pf_print_rule(&one, out);
+		strbuf_addc(out, '\n');
+	}
+	free(pfx);
+}
+
+void
+pf_bound_print(const struct pf_bound *b, struct strbuf *out)
+{
+	pf_print_with(b->rs, print_bound_rule, (void *)b, out);
+}

@@ -141,6 +141,16 @@ int pf_addr_expand(const struct pf_bound *b, const struct pf_addr *a, int af,
     struct ipprefix **out, size_t *nout);
 
 /**
+ * pf_bound_print(b, out):
+ * Append ${b}'s ruleset to ${out} as pfctl -nv prints it on that server:
+ * as pf_print(), except that an antispoof rule for an interface (not
+ * "(IF)") is one line per network, or per address, of the interface, in
+ * its order, each with its family (pfctl expands them when it parses);
+ * an interface without addresses prints none.
+ */
+void pf_bound_print(const struct pf_bound *b, struct strbuf *out);
+
+/**
  * pf_route_lookup(b, dst):
  * Return the index in b->routes of the route the host would use for
  * ${dst} (longest prefix), or NO_INDEX if there is none (no-route).
