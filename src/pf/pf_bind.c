@@ -675,8 +675,12 @@ print_bound_rule(const struct pf_rule *r, void *arg, struct strbuf *out)
 		one.src.name = NULL;
 		one.src.ifmods = 0;
 		one.src.mask = -1;
+		if (r->label_macros != NULL)
+			one.label = pf_label_expand(&one, r->label_macros);
 		pf_print_rule(&one, out);
 		strbuf_addc(out, '\n');
+		if (one.label != r->label)
+			free(one.label);
 	}
 	free(pfx);
 }

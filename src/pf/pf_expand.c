@@ -64,6 +64,7 @@ pf_rule_copy(struct pf_rule *dst, const struct pf_rule *src)
 	pf_addr_copy(&dst->src, &src->src);
 	pf_addr_copy(&dst->dst, &src->dst);
 	dst->label = xstrdup(src->label);
+	dst->label_macros = xstrdup(src->label_macros);
 	dst->state.overload = xstrdup(src->state.overload);
 	dst->rpool.addrs = NULL;
 	if (src->rpool.naddrs > 0) {
@@ -84,6 +85,7 @@ pf_rule_clear(struct pf_rule *r)
 	pf_addr_clear(&r->src);
 	pf_addr_clear(&r->dst);
 	free(r->label);
+	free(r->label_macros);
 	free(r->state.overload);
 	for (i = 0; i < r->rpool.naddrs; i++)
 		pf_addr_clear(&r->rpool.addrs[i]);
@@ -400,26 +402,18 @@ label_port(const struct pf_port *pt, struct strbuf *out)
 	}
 }
 
-/*
- * Expand the macros of ${r}'s label as pfctl does, in its order: $if,
- * $srcaddr, $dstaddr, $srcport, $dstport, $proto, then $nr (the rule's
- * number, as it is loaded).  Return 0, or -1 after recording an error
- * if the result is longer than a label may be.
- */
-static int
-expand_label(struct pf_parser *p, struct pf_rule *r)
+char *
+pf_label_expand(const struct pf_rule *r, const char *tmpl)
 {
 	struct strbuf sb;
 	const char *name;
-	char *value;
+	char *label = xstrdup(tmpl), *value;
 	int i;
 	static const char *const macros[] = { "$if", "$srcaddr",
 	    "$dstaddr", "$srcport", "$dstport", "$proto", "$nr" };
 
-	if (r->label == NULL || strchr(r->label, '$') == NULL)
-		return 0;
 	for (i = 0; i < (int)(sizeof(macros) / sizeof(macros[0])); i++) {
-		if (strstr(r->label, macros[i]) == NULL)
+		if (strstr(label, macros[i]) == NULL)
 			continue;
 		memset(&sb, 0, sizeof(sb));
 		switch (i) {
@@ -450,9 +444,24 @@ expand_label(struct pf_parser *p, struct pf_rule *r)
 			break;
 		}
 		value = strbuf_steal(&sb);
-		label_replace(&r->label, macros[i], value);
+		label_replace(&label, macros[i], value);
 		free(value);
 	}
+	return label;
+}
+
+/*
+ * Expand the macros of ${r}'s label, keeping what was written in
+ * label_macros.  Return 0, or -1 after recording an error if the result
+ * is longer than a label may be.
+ */
+static int
+expand_label(struct pf_parser *p, struct pf_rule *r)
+{
+	if (r->label == NULL || strchr(r->label, '$') == NULL)
+		return 0;
+	r->label_macros = r->label;
+	r->label = pf_label_expand(r, r->label_macros);
 	if (strlen(r->label) > PF_LABEL_MAX)
 		return pf_error(p, r->label_loc, (struct loc){ 0 },
 		    "expand_label: label too long");
