@@ -38,7 +38,7 @@ struct pf_args {
 static int
 pf_show_rules(const struct pf_bound *pf, struct strbuf *out)
 {
-	pf_print(pf->rs, out);
+	pf_bound_print(pf, out);
 	return 0;
 }
 

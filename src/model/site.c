@@ -329,6 +329,7 @@ server_fini(struct server *srv)
 		free(srv->ifaces[i].linux_dev);
 	}
 	free(srv->ifaces);
+	free(srv->lo_addrs);
 	for (i = 0; i < srv->njails; i++)
 		jail_fini(&srv->jails[i]);
 	free(srv->jails);

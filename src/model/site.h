@@ -175,6 +175,12 @@ struct server {
 	char *hostname;
 	struct iface *ifaces;
 	size_t nifaces, ifcap;
+	struct iface_addr *lo_addrs;	/* lo0's addresses from ifconfig_lo0
+					   and ifconfig_lo0_aliasN, in
+					   rc.conf order (FreeBSD's own,
+					   127.0.0.1/8, ::1 and fe80::1, are
+					   implied: see pf_bind) */
+	size_t nlo_addrs;
 	struct jail *jails;		/* boot order */
 	size_t njails;
 	struct ipaddr defaultrouter;

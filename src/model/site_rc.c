@@ -194,6 +194,36 @@ ifconfig_target(struct server *srv, size_t jail, const struct rc_value *v,
 	return NULL;
 }
 
+/*
+ * Record the addresses of ifconfig_lo0 or ifconfig_lo0_aliasN, ${value},
+ * in ${srv}'s lo_addrs (an IPv4 address without a mask is classful, as
+ * for any interface; FreeBSD's default "inet 127.0.0.1" is /8).
+ */
+static void
+add_lo_addrs(struct server *srv, const struct ltext *value,
+    struct diags *diags)
+{
+	struct ifc_cmd cmd;
+	struct iface_addr *a;
+	size_t i;
+
+	memset(&cmd, 0, sizeof(cmd));
+	ifconfig_parse(value, &cmd, diags);
+	for (i = 0; i < cmd.n; i++) {
+		if (cmd.v[i].op != IFC_ADDR)
+			continue;
+		srv->lo_addrs = xrealloc(srv->lo_addrs, (srv->nlo_addrs + 1) *
+		    sizeof(*srv->lo_addrs));
+		a = &srv->lo_addrs[srv->nlo_addrs++];
+		a->prefix = cmd.v[i].prefix;
+		if (!cmd.v[i].prefix_given &&
+		    cmd.v[i].prefix.addr.family == AF_INET)
+			a->prefix.len = classful_len(&cmd.v[i].prefix.addr);
+		a->loc = cmd.v[i].loc;
+	}
+	ifc_cmd_free(&cmd);
+}
+
 int
 rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
     struct rc_vars *vars, struct diags *diags)
@@ -226,8 +256,12 @@ rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
 		ifname = xstrndup(v->name + 9, len);
 		v->used = 1;
 		if (strcmp(ifname, "lo0") == 0) {
-			/* Every namespace has its loopback, up, 127.0.0.1. */
+			/* Every namespace has its loopback, up, with
+			   FreeBSD's addresses; the host's rc.conf may add
+			   more (a jail's lo0 is its own). */
 			free(ifname);
+			if (jail == NO_INDEX)
+				add_lo_addrs(srv, &v->value, diags);
 			continue;
 		}
 		ifc = ifconfig_target(srv, jail, v, ifname, diags);

@@ -314,7 +314,9 @@ struct pf_rule {
 	struct pf_state_opts state;
 	int fragment;
 	int allow_opts;
-	char *label;		/* NULL if none */
+	char *label;		/* NULL if none; its macros expanded */
+	char *label_macros;	/* the label as written, if it had macros
+				   ($if, $srcaddr ...), else NULL */
 	struct loc label_loc;
 
 	struct pf_scrub_opts scrub;	/* scrub rules */
@@ -472,6 +474,25 @@ void pf_addr_clear(struct pf_addr *a);
  * interface addresses print as written ("xnic:network", "(xnic:0)").
  */
 void pf_print(const struct pf_ruleset *rs, struct strbuf *out);
+
+/**
+ * pf_label_expand(r, tmpl):
+ * Return the label ${tmpl} with its macros expanded for ${r}, as pfctl
+ * does, in its order: $if (the interface or "any"), $srcaddr, $dstaddr
+ * ("any", ADDR, ADDR/LEN, <table>, (if), no-route, urpf-failed, "?" for
+ * a range, "! " before a negated one), $srcport, $dstport (numbers,
+ * empty for none or a:b), $proto (its name, "ip" for none), $nr.  The
+ * string is the caller's, freed with free().
+ */
+char *pf_label_expand(const struct pf_rule *r, const char *tmpl);
+
+/**
+ * pf_print_with(rs, rule, arg, out):
+ * As pf_print(), but each rule is printed by rule(r, ${arg}, ${out}),
+ * which appends its lines, each ending in a newline.
+ */
+void pf_print_with(const struct pf_ruleset *rs, void (*rule)(const struct
+    pf_rule *, void *, struct strbuf *), void *arg, struct strbuf *out);
 
 /**
  * pf_print_rule(r, out):

@@ -30,7 +30,18 @@ add_iface(struct pf_bound *b, const char *name, size_t *cap)
 	return pi;
 }
 
-/* lo0 and the server's interfaces that no jail holds, in rc.conf order. */
+/*
+ * FreeBSD's lo0: 127.0.0.1 (rc.conf's default ifconfig_lo0), ::1 and
+ * fe80::1 (fe80::1%lo0, which the kernel gives every loopback).
+ */
+static const char *const lo0_addrs[3] = {
+	"127.0.0.1/8", "::1/128", "fe80::1/64"
+};
+
+/*
+ * lo0, with FreeBSD's addresses and then those rc.conf adds, and the
+ * server's interfaces that no jail holds, in rc.conf order.
+ */
 static void
 bind_ifaces(struct pf_bound *b, const struct server *srv)
 {
@@ -39,9 +50,17 @@ bind_ifaces(struct pf_bound *b, const struct server *srv)
 
 	pi = add_iface(b, "lo0", &cap);
 	pi->is_loopback = true;
-	pi->addrs = xcalloc(1, sizeof(*pi->addrs));
-	ipprefix_parse("127.0.0.1/8", &pi->addrs[0]);
-	pi->naddrs = 1;
+	pi->addrs = xcalloc(3 + srv->nlo_addrs, sizeof(*pi->addrs));
+	for (i = 0; i < 3; i++)
+		ipprefix_parse(lo0_addrs[i], &pi->addrs[pi->naddrs++]);
+	for (i = 0; i < srv->nlo_addrs; i++) {
+		for (j = 0; j < pi->naddrs; j++)
+			if (ipaddr_eq(&pi->addrs[j].addr,
+			    &srv->lo_addrs[i].prefix.addr))
+				break;
+		if (j == pi->naddrs)
+			pi->addrs[pi->naddrs++] = srv->lo_addrs[i].prefix;
+	}
 
 	map = xcalloc(srv->nifaces + 1, sizeof(*map));
 	for (i = 0; i < srv->nifaces; i++) {
@@ -629,4 +648,45 @@ pf_bound_is_local(const struct pf_bound *b, const struct ipaddr *a)
 			if (ipaddr_eq(&b->ifaces[i].addrs[j].addr, a))
 				return true;
 	return false;
+}
+
+/* An antispoof rule as pfctl has it: one rule per address (see above). */
+static void
+print_bound_rule(const struct pf_rule *r, void *arg, struct strbuf *out)
+{
+	const struct pf_bound *b = arg;
+	struct ipprefix *pfx = NULL;
+	struct pf_rule one;
+	size_t i, n = 0;
+
+	if ((r->origin != PF_ORIGIN_ANTISPOOF_NET &&
+	    r->origin != PF_ORIGIN_ANTISPOOF_ADDR) ||
+	    r->src.kind != PF_ADDR_IFACE ||
+	    pf_addr_expand(b, &r->src, r->af, &pfx, &n) != 0) {
+		pf_print_rule(r, out);
+		strbuf_addc(out, '\n');
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		one = *r;
+		one.af = pfx[i].addr.family;
+		one.src.kind = PF_ADDR_PREFIX;
+		one.src.prefix = pfx[i];
+		one.src.name = NULL;
+		one.src.ifmods = 0;
+		one.src.mask = -1;
+		if (r->label_macros != NULL)
+			one.label = pf_label_expand(&one, r->label_macros);
+		pf_print_rule(&one, out);
+		strbuf_addc(out, '\n');
+		if (one.label != r->label)
+			free(one.label);
+	}
+	free(pfx);
+}
+
+void
+pf_bound_print(const struct pf_bound *b, struct strbuf *out)
+{
+	pf_print_with(b->rs, print_bound_rule, (void *)b, out);
 }

@@ -31,7 +31,8 @@ struct pf_iface {
 	bool is_bridge;
 	size_t bridge;			/* index in pf_bound.ifaces of its
 					   bridge, or NO_INDEX */
-	bool is_loopback;		/* lo0: 127.0.0.1/8 */
+	bool is_loopback;		/* lo0: 127.0.0.1/8, ::1, fe80::1,
+					   then ifconfig_lo0's */
 	bool skip;			/* named by "set skip on" */
 };
 
@@ -138,6 +139,16 @@ const struct pf_bound_table *pf_bound_table(const struct pf_bound *b,
  */
 int pf_addr_expand(const struct pf_bound *b, const struct pf_addr *a, int af,
     struct ipprefix **out, size_t *nout);
+
+/**
+ * pf_bound_print(b, out):
+ * Append ${b}'s ruleset to ${out} as pfctl -nv prints it on that server:
+ * as pf_print(), except that an antispoof rule for an interface (not
+ * "(IF)") is one line per network, or per address, of the interface, in
+ * its order, each with its family (pfctl expands them when it parses);
+ * an interface without addresses prints none.
+ */
+void pf_bound_print(const struct pf_bound *b, struct strbuf *out);
 
 /**
  * pf_route_lookup(b, dst):

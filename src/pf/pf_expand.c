@@ -64,6 +64,7 @@ pf_rule_copy(struct pf_rule *dst, const struct pf_rule *src)
 	pf_addr_copy(&dst->src, &src->src);
 	pf_addr_copy(&dst->dst, &src->dst);
 	dst->label = xstrdup(src->label);
+	dst->label_macros = xstrdup(src->label_macros);
 	dst->state.overload = xstrdup(src->state.overload);
 	dst->rpool.addrs = NULL;
 	if (src->rpool.naddrs > 0) {
@@ -84,6 +85,7 @@ pf_rule_clear(struct pf_rule *r)
 	pf_addr_clear(&r->src);
 	pf_addr_clear(&r->dst);
 	free(r->label);
+	free(r->label_macros);
 	free(r->state.overload);
 	for (i = 0; i < r->rpool.naddrs; i++)
 		pf_addr_clear(&r->rpool.addrs[i]);
@@ -290,6 +292,182 @@ rule_consistent(struct pf_parser *p, const struct pf_rule *r,
 	return 0;
 }
 
+/* Label macros. */
+
+/* Replace every "$name" in ${label} (owned, reallocated) with ${value}. */
+static void
+label_replace(char **label, const char *name, const char *value)
+{
+	struct strbuf sb = { 0 };
+	const char *s = *label, *q;
+
+	if (strstr(s, name) == NULL)
+		return;
+	while ((q = strstr(s, name)) != NULL) {
+		strbuf_add(&sb, s, (size_t)(q - s));
+		strbuf_adds(&sb, value);
+		s = q + strlen(name);
+	}
+	strbuf_adds(&sb, s);
+	free(*label);
+	*label = strbuf_steal(&sb);
+}
+
+/*
+ * How pfctl writes an address in a label: "any" for any address (also
+ * 0/0, or when the rule has no family), ADDR or ADDR/LEN, "<table>",
+ * "(if)" without its modifiers, "no-route", "urpf-failed", "?" for a
+ * range; "! " before a negated one.  An interface used as an address
+ * (pfctl writes the address each expanded rule has) is written as it
+ * prints, its name with its modifiers: its addresses are bound later.
+ */
+static void
+label_addr(const struct pf_addr *a, int af, struct strbuf *out)
+{
+	char buf[IPADDR_STRLEN];
+	struct pf_addr plain;
+
+	if (a->neg)
+		strbuf_adds(out, "! ");
+	switch (a->kind) {
+	case PF_ADDR_ANY:
+		strbuf_adds(out, "any");
+		break;
+	case PF_ADDR_PREFIX:
+		if (!af || a->prefix.len == 0)
+			strbuf_adds(out, "any");
+		else if (a->prefix.len < ipaddr_bits(&a->prefix.addr))
+			strbuf_adds(out, ipprefix_format(&a->prefix, buf));
+		else
+			strbuf_adds(out, ipaddr_format(&a->prefix.addr, buf));
+		break;
+	case PF_ADDR_RANGE:
+		strbuf_adds(out, "?");
+		break;
+	case PF_ADDR_TABLE:
+		strbuf_addf(out, "<%s>", a->name);
+		break;
+	case PF_ADDR_IFACE:
+		plain = *a;
+		plain.neg = 0;
+		pf_print_addr(&plain, af, out);
+		break;
+	case PF_ADDR_DYNIFACE:
+		strbuf_addf(out, "(%s)", a->name);
+		break;
+	case PF_ADDR_NOROUTE:
+		strbuf_adds(out, "no-route");
+		break;
+	case PF_ADDR_URPF_FAILED:
+		strbuf_adds(out, "urpf-failed");
+		break;
+	}
+}
+
+/*
+ * How pfctl writes a port in a label: numbers, never names; nothing for
+ * no port and for a:b (pfctl's label code knows no such operator).
+ */
+static void
+label_port(const struct pf_port *pt, struct strbuf *out)
+{
+	switch (pt->op) {
+	case PF_PORT_NONE:
+	case PF_PORT_RANGE:
+		break;
+	case PF_PORT_EQ:
+		strbuf_addf(out, "%u", pt->a);
+		break;
+	case PF_PORT_NE:
+		strbuf_addf(out, "!=%u", pt->a);
+		break;
+	case PF_PORT_LT:
+		strbuf_addf(out, "<%u", pt->a);
+		break;
+	case PF_PORT_LE:
+		strbuf_addf(out, "<=%u", pt->a);
+		break;
+	case PF_PORT_GT:
+		strbuf_addf(out, ">%u", pt->a);
+		break;
+	case PF_PORT_GE:
+		strbuf_addf(out, ">=%u", pt->a);
+		break;
+	case PF_PORT_INSIDE:
+		strbuf_addf(out, "%u><%u", pt->a, pt->b);
+		break;
+	case PF_PORT_OUTSIDE:
+		strbuf_addf(out, "%u<>%u", pt->a, pt->b);
+		break;
+	}
+}
+
+char *
+pf_label_expand(const struct pf_rule *r, const char *tmpl)
+{
+	struct strbuf sb;
+	const char *name;
+	char *label = xstrdup(tmpl), *value;
+	int i;
+	static const char *const macros[] = { "$if", "$srcaddr",
+	    "$dstaddr", "$srcport", "$dstport", "$proto", "$nr" };
+
+	for (i = 0; i < (int)(sizeof(macros) / sizeof(macros[0])); i++) {
+		if (strstr(label, macros[i]) == NULL)
+			continue;
+		memset(&sb, 0, sizeof(sb));
+		switch (i) {
+		case 0:
+			strbuf_adds(&sb, r->ifspec.name != NULL ?
+			    r->ifspec.name : "any");
+			break;
+		case 1:
+			label_addr(&r->src, r->af, &sb);
+			break;
+		case 2:
+			label_addr(&r->dst, r->af, &sb);
+			break;
+		case 3:
+			label_port(&r->src_port, &sb);
+			break;
+		case 4:
+			label_port(&r->dst_port, &sb);
+			break;
+		case 5:
+			if ((name = pf_proto_name(r->proto)) != NULL)
+				strbuf_adds(&sb, name);
+			else
+				strbuf_addf(&sb, "%d", r->proto);
+			break;
+		default:
+			strbuf_addf(&sb, "%u", r->nr);
+			break;
+		}
+		value = strbuf_steal(&sb);
+		label_replace(&label, macros[i], value);
+		free(value);
+	}
+	return label;
+}
+
+/*
+ * Expand the macros of ${r}'s label, keeping what was written in
+ * label_macros.  Return 0, or -1 after recording an error if the result
+ * is longer than a label may be.
+ */
+static int
+expand_label(struct pf_parser *p, struct pf_rule *r)
+{
+	if (r->label == NULL || strchr(r->label, '$') == NULL)
+		return 0;
+	r->label_macros = r->label;
+	r->label = pf_label_expand(r, r->label_macros);
+	if (strlen(r->label) > PF_LABEL_MAX)
+		return pf_error(p, r->label_loc, (struct loc){ 0 },
+		    "expand_label: label too long");
+	return 0;
+}
+
 /* An element of a list, or the empty element of an empty list. */
 #define NTH(list, i, empty) ((list).n > 0 ? &(list).v[(i)] : (empty))
 #define COUNT(list) ((list).n > 0 ? (list).n : 1)
@@ -364,7 +542,8 @@ pf_expand(struct pf_parser *p, const struct pf_rule *tmpl,
 			    "icmp-type mismatch");
 		if (rule_consistent(p, &r, l) != 0)
 			return -1;
-		pf_add_rule(p, kind, &r);
+		if (expand_label(p, pf_add_rule(p, kind, &r)) != 0)
+			return -1;
 		added++;
 	}
 	if (added == 0)

@@ -797,6 +797,21 @@ parse_antispoof_if(struct pf_parser *p, void *arg)
 	return pf_expect_char(p, ')');
 }
 
+/*
+ * Return non-zero if ${name} is a loopback interface: FreeBSD's lo(4)
+ * clones, lo0, lo1 ...  (pfctl asks the interface's IFF_LOOPBACK flag).
+ */
+static int
+is_loopback(const char *name)
+{
+	size_t n;
+
+	if (strncmp(name, "lo", 2) != 0 || name[2] == '\0')
+		return 0;
+	n = strspn(name + 2, "0123456789");
+	return name[2 + n] == '\0';
+}
+
 /* antispoof logquick for IF | { IF ... } af [label "..."] */
 int
 pf_parse_antispoof(struct pf_parser *p)
@@ -841,8 +856,10 @@ pf_parse_antispoof(struct pf_parser *p)
 	r.dir = PF_DIR_IN;
 	for (i = 0; i < as.ifs.n; i++) {
 		/* block in on ! IF from IF:network, then block in from IF
-		   (pfctl leaves the second out for loopback interfaces). */
-		for (pass = 0; pass < 2; pass++) {
+		   (pfctl leaves the second out for loopback interfaces:
+		   their addresses arrive on them). */
+		for (pass = 0; pass < (is_loopback(as.ifs.v[i].name) ? 1 : 2);
+		    pass++) {
 			memset(&l, 0, sizeof(l));
 			if (pass == 0) {
 				struct pf_ifspec *j = VEC_PUSH(l.ifs.v,

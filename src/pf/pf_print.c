@@ -567,8 +567,24 @@ print_table(const struct pf_table *t, struct strbuf *out)
 	strbuf_addc(out, '\n');
 }
 
+/* The default of pf_print(): the rule as written, one line. */
+static void
+print_rule_line(const struct pf_rule *r, void *arg, struct strbuf *out)
+{
+	(void)arg;
+	pf_print_rule(r, out);
+	strbuf_addc(out, '\n');
+}
+
 void
 pf_print(const struct pf_ruleset *rs, struct strbuf *out)
+{
+	pf_print_with(rs, print_rule_line, NULL, out);
+}
+
+void
+pf_print_with(const struct pf_ruleset *rs, void (*rule)(const struct
+    pf_rule *, void *, struct strbuf *), void *arg, struct strbuf *out)
 {
 	const struct pf_macro *m;
 	size_t i, k;
@@ -590,8 +606,6 @@ pf_print(const struct pf_ruleset *rs, struct strbuf *out)
 		}
 	}
 	for (k = 0; k < PF_RS_COUNT; k++)
-		for (i = 0; i < rs->rules[k].n; i++) {
-			pf_print_rule(&rs->rules[k].v[i], out);
-			strbuf_addc(out, '\n');
-		}
+		for (i = 0; i < rs->rules[k].n; i++)
+			rule(&rs->rules[k].v[i], arg, out);
 }

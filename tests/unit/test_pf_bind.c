@@ -100,6 +100,18 @@ TEST(pf_bind_example_ifaces)
 	b = pf_site_bound(ps, site_server(site, "a"));
 	CHECK_STR_EQ(b->ifaces[0].name, "lo0");
 	CHECK(b->ifaces[0].is_loopback);
+	/* FreeBSD's lo0: 127.0.0.1/8, ::1, fe80::1 (fe80::1%lo0). */
+	pi = &b->ifaces[0];
+	CHECK_INT_EQ(pi->naddrs, 3);
+	if (pi->naddrs == 3) {
+		char buf[IPADDR_STRLEN];
+
+		CHECK_STR_EQ(ipprefix_format(&pi->addrs[0], buf),
+		    "127.0.0.1/8");
+		CHECK_STR_EQ(ipprefix_format(&pi->addrs[1], buf), "::1/128");
+		CHECK_STR_EQ(ipprefix_format(&pi->addrs[2], buf),
+		    "fe80::1/64");
+	}
 	CHECK(pf_bound_iface(b, "xnic") != NO_INDEX);
 	CHECK(pf_bound_iface(b, "ipg_a") != NO_INDEX);
 	CHECK(pf_bound_iface(b, "ipg_b") == NO_INDEX);	/* pg_j's */

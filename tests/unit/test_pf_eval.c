@@ -265,6 +265,36 @@ TEST(pf_eval_seed_blockers)
 	pf_fx_close(&f);
 }
 
+/* antispoof for lo0 is one rule, "block in on ! lo0 from lo0:network":
+   the host's packets to 127.0.0.1 pass in on lo0, and 127.0.0.1 arriving
+   on xnic is blocked. */
+TEST(pf_eval_antispoof_loopback)
+{
+	struct pf_fx f;
+	const struct pf_eval_result *r;
+
+	if (pf_fx_open(&f, "a", "antispoof quick for { lo0 xnic }\n") != 0) {
+		CHECK(!"site loads");
+		pf_fx_close(&f);
+		return;
+	}
+	CHECK_INT_EQ(f.b->rs->rules[PF_RS_FILTER].n, 3);
+	r = pf_fx_run(&f, "in on lo0 udp from 127.0.0.1 to 127.0.0.1 port 53", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_DELIVERED);
+	CHECK_INT_EQ(STAGE(r, 0)->how, PF_EVAL_BY_DEFAULT);
+	r = pf_fx_run(&f, "in on xnic udp from 127.0.0.1 to 192.0.2.155 port 53",
+	    0);
+	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
+	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 0);
+	CHECK_INT_EQ(STAGE(r, 0)->rule->origin, PF_ORIGIN_ANTISPOOF_NET);
+	/* xnic keeps both rules: its own address in on xnic (rule 2). */
+	r = pf_fx_run(&f, "in on xnic udp from 192.0.2.155 to 192.0.2.155 port "
+	    "53", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
+	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 2);
+	pf_fx_close(&f);
+}
+
 /* A non-SYN packet without state does not match "flags S/SA keep state":
    "block all" decides. */
 TEST(pf_eval_seed_no_state_ack)

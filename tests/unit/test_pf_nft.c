@@ -152,6 +152,22 @@ TEST(pf_nft_first_match_order)
 	free(got);
 }
 
+/* antispoof for lo0 compiles to its one rule: 127.0.0.0/8 from another
+   interface is dropped, 127.0.0.1 from lo itself is not. */
+TEST(pf_nft_antispoof_loopback)
+{
+	char *got;
+	int rc;
+
+	got = compile_a("antispoof for lo0\n", &rc);
+	CHECK_INT_EQ(rc, 0);
+	CHECK(strstr(got, "ip saddr 127.0.0.0/8 drop comment \"pf @0 line 1\"")
+	    != NULL);
+	CHECK(strstr(got, "ip saddr 127.0.0.1 drop") == NULL);
+	CHECK(strstr(got, "pf @1 ") == NULL);
+	free(got);
+}
+
 TEST(pf_nft_rate_limit)
 {
 	const char *text = "table <rl>\n"
