@@ -489,7 +489,8 @@ void pf_print_addr(const struct pf_addr *a, int af, struct strbuf *out);
 /*
  * Table files.
  *
- * A reader returns the file ${path} (an absolute FreeBSD path) as a new
+ * A reader returns the file ${path} (as written in pf.conf: the caller
+ * decides what a relative path is relative to) as a new
  * source owned by the caller, or NULL with errno's value in ${errnum}; it
  * has rc_reader's type, so fsview_read() (with a cast of its view) fits.
  */

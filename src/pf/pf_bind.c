@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "lib/util.h"
 
@@ -243,21 +245,108 @@ add_entry(struct pf_bound_table *t, const struct ipprefix *p, bool neg,
 	e->loc = loc;
 }
 
+/* A table file or /etc/hosts is read up to this size (pfctl has no bound
+   but memory; a site's files are not trusted to be small). */
+#define PF_FILE_MAX	(64u << 20)
+
+/*
+ * Read the file ${path} of ${view}: a regular file of at most PF_FILE_MAX
+ * bytes.  Return it, or NULL with ${errnum} set (EFBIG if too large,
+ * EINVAL for a path with "." or ".." parts, which would leave the view).
+ */
+static struct source *
+read_bounded(const struct fsview *view, const char *path, int *errnum)
+{
+	struct source *src;
+	struct stat st;
+	char *p;
+
+	if ((p = fsview_resolve(view, path, errnum)) == NULL)
+		return NULL;
+	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > PF_FILE_MAX) {
+		*errnum = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+		free(p);
+		return NULL;
+	}
+	src = source_read(p, p, errnum);
+	free(p);
+	if (src != NULL && src->len > PF_FILE_MAX) {
+		source_free(src);
+		*errnum = EFBIG;
+		return NULL;
+	}
+	return src;
+}
+
+char *
+pf_table_path(const struct server *srv, const char *path)
+{
+	const char *conf = srv->pf_rules, *slash;
+
+	if (path[0] == '/' || conf == NULL ||
+	    (slash = strrchr(conf, '/')) == NULL)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - conf), conf, path);
+}
+
 /* pf_reader over a server's view that remembers a failed read. */
 struct table_reader {
-	const struct fsview *view;
+	const struct server *srv;
 	bool failed;
+	int errnum;
+	char *path;		/* the path looked up, when it failed */
 };
 
 static struct source *
 table_reader(void *ctx, const char *path, int *errnum)
 {
 	struct table_reader *tr = ctx;
-	struct source *src = fsview_read(tr->view, path, errnum);
+	char *abs = pf_table_path(tr->srv, path);
+	struct source *src = read_bounded(tr->srv->view, abs, errnum);
 
-	if (src == NULL)
+	if (src == NULL) {
 		tr->failed = true;
+		tr->errnum = *errnum;
+		free(tr->path);
+		tr->path = abs;
+		return NULL;
+	}
+	free(abs);
 	return src;
+}
+
+/* Say where the table file of ${ti} was looked for, and why it failed. */
+static void
+note_table_file(struct binder *bd, const struct pf_table_init *ti,
+    const struct table_reader *tr)
+{
+	const struct fsview *view = bd->srv->view;
+	char *alt, *p;
+	int errnum;
+
+	if (tr->errnum == EFBIG)
+		diag_note(bd->diags, ti->loc, "a table file is read up to "
+		    "%u MiB", PF_FILE_MAX >> 20);
+	if (!str_eq(tr->path, ti->file))
+		diag_note(bd->diags, ti->loc, "a relative path is read from "
+		    "the directory of pf.conf: %s", tr->path);
+	diag_note(bd->diags, ti->loc, "looked up in server %s's view: %s, "
+	    "then %s", bd->srv->name, view->roots[0],
+	    view->nroots > 1 ? view->roots[1] : "nothing else");
+	/* pfctl run from / reads a relative path from there. */
+	if (ti->file[0] != '/' && tr->errnum == ENOENT) {
+		alt = xasprintf("/%s", ti->file);
+		errnum = 0;
+		p = fsview_resolve(view, alt, &errnum);
+		if (p != NULL)
+			diag_note(bd->diags, ti->loc, "%s exists: write "
+			    "file \"%s\" if that is the one meant (pfctl "
+			    "reads a relative path from its working "
+			    "directory)", alt, alt);
+		free(p);
+		free(alt);
+	}
 }
 
 /* Load table ${def}'s contents into ${t}, one file or list at a time so
@@ -266,7 +355,7 @@ static void
 load_table(struct binder *bd, const struct pf_table *def,
     struct pf_bound_table *t)
 {
-	struct table_reader tr = { bd->srv->view, false };
+	struct table_reader tr = { bd->srv, false, 0, NULL };
 	struct pf_table one;
 	struct pf_table_data td;
 	struct ipprefix *v;
@@ -280,12 +369,9 @@ load_table(struct binder *bd, const struct pf_table *def,
 		tr.failed = false;
 		pf_table_load(&one, table_reader, &tr, &td, bd->diags);
 		if (tr.failed)
-			diag_note(bd->diags, def->inits[k].loc, "looked up in "
-			    "server %s's view: %s, then %s", bd->srv->name,
-			    bd->srv->view->roots[0],
-			    bd->srv->view->nroots > 1 ?
-			    bd->srv->view->roots[1] : "nothing else");
+			note_table_file(bd, &def->inits[k], &tr);
 	}
+	free(tr.path);
 	for (i = 0; i < td.n; i++) {
 		const struct pf_addr *a = &td.v[i];
 

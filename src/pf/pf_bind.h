@@ -104,6 +104,17 @@ struct pf_bound *pf_bind_source(const struct site *site,
     const struct server *srv, struct source *src, struct diags *diags);
 
 /**
+ * pf_table_path(srv, path):
+ * Return the absolute path in ${srv}'s view (owned by the caller) of the
+ * table file written as ${path} in its pf.conf.  An absolute path is
+ * itself; a relative one is taken from the directory of pf.conf
+ * (srv->pf_rules, /etc for /etc/pf.conf): pfctl takes it from its working
+ * directory, which is / at boot, but a site is read as one server's files,
+ * and "ips_foo" beside pf.conf is what such a path means there.
+ */
+char *pf_table_path(const struct server *srv, const char *path);
+
+/**
  * pf_bound_free(b):
  * Free ${b}; does nothing if NULL.
  */

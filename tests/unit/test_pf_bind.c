@@ -322,6 +322,19 @@ TEST(pf_bind_errors)
 	    true, "OK");
 	check_bind("table <t> file \"/etc/nosuch\"\npass from <t>\n", false,
 	    "error: cannot load \"/etc/nosuch\"");
+	/* A relative path is read beside pf.conf, in /etc of the view. */
+	check_bind("table <t> file \"ips_stripe\"\npass from <t>\n", true,
+	    "OK");
+	check_bind("table <t> file \"nosuch\"\npass from <t>\n", false,
+	    "note: a relative path is read from the directory of pf.conf: "
+	    "/etc/nosuch");
+	check_bind("table <t> file \"etc/ips_stripe\"\npass from <t>\n", false,
+	    "note: /etc/ips_stripe exists: write file \"/etc/ips_stripe\"");
+	check_bind("table <t> file \"../etc/ips_stripe\"\npass from <t>\n",
+	    false, "cannot load \"../etc/ips_stripe\": a \".\" or \"..\" "
+	    "part is refused");
+	check_bind("table <t> file \"/etc\"\npass from <t>\n", false,
+	    "cannot load \"/etc\": Is a directory");
 	check_bind("pass from <undef>\n", true,
 	    "warning: table <undef> is not defined; pf creates it empty");
 	check_bind("pass keep state (max-src-conn 3, overload <bad>)\n", true,
@@ -329,6 +342,27 @@ TEST(pf_bind_errors)
 	check_bind("set skip on ynic\npass\n", true,
 	    "warning: set skip on ynic: no such interface on server a");
 	check_bind("pass on\n", false, "error:");
+}
+
+TEST(pf_table_path_relative_to_pf_conf)
+{
+	struct site *site = fixture_example();
+	const struct server *srv;
+	char *p;
+
+	if (site == NULL)
+		return;
+	srv = site_server(site, "a");
+	p = pf_table_path(srv, "/etc/ips_stripe");
+	CHECK_STR_EQ(p, "/etc/ips_stripe");
+	free(p);
+	p = pf_table_path(srv, "ips_stripe");
+	CHECK_STR_EQ(p, "/etc/ips_stripe");
+	free(p);
+	p = pf_table_path(srv, "etc/ips_stripe");
+	CHECK_STR_EQ(p, "/etc/etc/ips_stripe");
+	free(p);
+	site_free(site);
 }
 
 TEST(pf_bind_source_tables_and_skip)
