@@ -3,9 +3,11 @@
  */
 #include "pf/pf_bind.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@ struct binder {
 	const struct server *srv;
 	struct pf_bound *b;
 	struct diags *diags;
+	const char *hosts;	/* /etc/hosts, while pf.conf is parsed */
 };
 
 /* Interfaces. */
@@ -202,8 +205,8 @@ check_addr(struct binder *bd, const struct pf_addr *a, int af)
 		if (pf_bound_iface(bd->b, a->name) == NO_INDEX &&
 		    !str_eq(a->name, "self")) {
 			diag_note(bd->diags, a->loc, "%s is no interface of "
-			    "server %s, and jailnet looks up no host names",
-			    a->name, bd->srv->name);
+			    "server %s nor a name in its /etc/hosts (jailnet "
+			    "never asks the DNS)", a->name, bd->srv->name);
 			note_jail_iface(bd, a->name);
 			note_hint(bd, a->name, a->loc);
 		} else {
@@ -500,12 +503,117 @@ bind_skip(struct binder *bd)
 	}
 }
 
+/*
+ * Host names.  pfctl looks a name that is no interface up with
+ * getaddrinfo(3); jailnet reads only the server's own /etc/hosts in its
+ * view (never the DNS), or, if the site has none, FreeBSD's default one.
+ */
+static const char freebsd_hosts[] =
+    "::1\t\t\tlocalhost localhost.my.domain\n"
+    "127.0.0.1\t\tlocalhost localhost.my.domain\n";
+
+/* Whether the word of ${len} bytes at ${w} is ${name} (hosts(5) names
+   are matched without regard to case). */
+static bool
+word_is(const char *w, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(w, name, len) == 0;
+}
+
+/* pf_host_lookup over the hosts text of a binder: every address of a line
+   that names ${name}, in file order, each once. */
+static int
+hosts_lookup(void *ctx, const char *name, struct ipprefix **out,
+    size_t *nout)
+{
+	struct binder *bd = ctx;
+	const char *t = bd->hosts, *line, *end, *w;
+	struct ipprefix *v = NULL, pfx;
+	size_t n = 0, cap = 0, len, i;
+	char *addr;
+	bool ok;
+
+	/* An interface (the host's or a jail's) is bound as one. */
+	if (str_eq(name, "lo0") || server_iface(bd->srv, name) != NULL)
+		return -1;
+	for (line = t; line != NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		len = end ? (size_t)(end - line) : strlen(line);
+		if (end != NULL)
+			end++;
+		if (memchr(line, '#', len) != NULL)
+			len = (size_t)((const char *)memchr(line, '#', len) - line);
+		/* The address, then the names. */
+		w = line;
+		while (w < line + len && isspace((unsigned char)*w))
+			w++;
+		for (i = 0; w + i < line + len &&
+		    !isspace((unsigned char)w[i]); i++)
+			;
+		if (i == 0)
+			continue;
+		addr = xstrndup(w, i);
+		memset(&pfx, 0, sizeof(pfx));
+		ok = ipaddr_parse(addr, &pfx.addr) == 0;
+		free(addr);
+		if (!ok)
+			continue;
+		pfx.len = ipaddr_bits(&pfx.addr);
+		for (w += i;;) {
+			while (w < line + len && isspace((unsigned char)*w))
+				w++;
+			for (i = 0; w + i < line + len &&
+			    !isspace((unsigned char)w[i]); i++)
+				;
+			if (i == 0)
+				break;
+			if (word_is(w, i, name))
+				break;
+			w += i;
+		}
+		if (i == 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (ipaddr_eq(&v[i].addr, &pfx.addr))
+				break;
+		if (i == n)
+			*VEC_PUSH(v, n, cap) = pfx;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* Read the server's /etc/hosts into ${bd} (FreeBSD's default if the site
+   has none); return the source to keep, or NULL. */
+static struct source *
+read_hosts(struct binder *bd)
+{
+	struct source *hs;
+	int errnum = 0;
+
+	bd->hosts = freebsd_hosts;
+	if ((hs = read_bounded(bd->srv->view, "/etc/hosts", &errnum)) == NULL) {
+		if (errnum != ENOENT)
+			diag_warning(bd->diags, bd->srv->loc, "cannot read "
+			    "/etc/hosts of server %s: %s; host names in "
+			    "pf.conf are looked up in FreeBSD's default one",
+			    bd->srv->name, strerror(errnum));
+		return NULL;
+	}
+	bd->hosts = hs->text;
+	return hs;
+}
+
 struct pf_bound *
 pf_bind_source(const struct site *site, const struct server *srv,
     struct source *src, struct diags *diags)
 {
 	struct binder bd;
 	struct pf_bound *b = xcalloc(1, sizeof(*b));
+	struct source *hosts;
 	size_t i, nerr = diags->nerrors;
 
 	b->server = srv;
@@ -515,7 +623,10 @@ pf_bind_source(const struct site *site, const struct server *srv,
 	bd.b = b;
 	bd.diags = diags;
 
-	b->rs = pf_parse(src, diags);
+	hosts = read_hosts(&bd);
+	b->rs = pf_parse_names(src, hosts_lookup, &bd, diags);
+	source_free(hosts);
+	bd.hosts = NULL;
 	if (diags->nerrors != nerr)
 		goto fail;
 	bind_ifaces(b, srv);

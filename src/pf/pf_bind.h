@@ -80,8 +80,10 @@ struct pf_bound {
 
 /**
  * pf_bind(site, srv, diags):
- * Read ${srv}'s pf.conf (srv->pf_rules in its view), parse it, load its
- * tables and resolve it against the server.  Errors at their place in
+ * Read ${srv}'s pf.conf (srv->pf_rules in its view), parse it with the
+ * host names of its /etc/hosts (FreeBSD's default one if the view has
+ * none; never the DNS), load its tables and resolve it against the
+ * server.  Errors at their place in
  * pf.conf or the table files: an interface the server does not have ("on
  * ifx", "ifx:network", "(ifx:0)"; pfctl's "no IP address found for ifx"
  * when used as an address), a table file missing in the server's view, an
