@@ -405,7 +405,7 @@ table_file(const struct server *srv, const struct pf_bound *b,
 {
 	const struct pf_table_init *ti = NULL;
 	size_t i, nfiles = 0, ninline = 0, len;
-	char *path;
+	char *path, *abs;
 	int errnum = 0;
 
 	for (i = 0; i < t->def->ninits; i++) {
@@ -428,12 +428,16 @@ table_file(const struct server *srv, const struct pf_bound *b,
 		    t->name);
 		return NULL;
 	}
-	if ((path = fsview_resolve(srv->view, ti->file, &errnum)) == NULL) {
+	abs = pf_table_path(srv, ti->file);
+	path = fsview_resolve(srv->view, abs, &errnum);
+	if (path == NULL) {
 		fprintf(stderr, "jailnet pfctl: table <%s>: cannot find %s in "
-		    "server %s's view: %s\n", t->name, ti->file, srv->name,
+		    "server %s's view: %s\n", t->name, abs, srv->name,
 		    strerror(errnum));
+		free(abs);
 		return NULL;
 	}
+	free(abs);
 	len = strlen(srv->overlay);
 	if (strncmp(path, srv->overlay, len) != 0 || path[len] != '/') {
 		fprintf(stderr, "jailnet pfctl: table <%s> is loaded from "

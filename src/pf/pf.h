@@ -432,6 +432,27 @@ struct pf_ruleset {
  */
 struct pf_ruleset *pf_parse(const struct source *src, struct diags *diags);
 
+/*
+ * A host name lookup: if ${name} is a host name (not an interface) known
+ * to the caller, store its addresses (a new array, freed by the caller)
+ * in ${out} and their number (at least 1) in ${nout} and return 0;
+ * otherwise return -1 and leave ${name} to be bound as an interface.
+ */
+typedef int (*pf_host_lookup)(void *ctx, const char *name,
+    struct ipprefix **out, size_t *nout);
+
+/**
+ * pf_parse_names(src, lookup, ctx, diags):
+ * The same as pf_parse(), with host names resolved as pfctl's host() does
+ * at parse time: a word of an address, a table's list or a redirection
+ * pool that ${lookup}(${ctx}, ...) knows becomes the list of its
+ * addresses, in its order, each with the word's "!", "/len" and location,
+ * so that a rule expands into one rule per address.  A NULL ${lookup}
+ * resolves nothing (pf_parse()).
+ */
+struct pf_ruleset *pf_parse_names(const struct source *src,
+    pf_host_lookup lookup, void *ctx, struct diags *diags);
+
 /**
  * pf_ruleset_free(rs):
  * Free ${rs}; does nothing if NULL.
@@ -510,7 +531,8 @@ void pf_print_addr(const struct pf_addr *a, int af, struct strbuf *out);
 /*
  * Table files.
  *
- * A reader returns the file ${path} (an absolute FreeBSD path) as a new
+ * A reader returns the file ${path} (as written in pf.conf: the caller
+ * decides what a relative path is relative to) as a new
  * source owned by the caller, or NULL with errno's value in ${errnum}; it
  * has rc_reader's type, so fsview_read() (with a cast of its view) fits.
  */

@@ -3,10 +3,14 @@
  */
 #include "pf/pf_bind.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "lib/util.h"
 
@@ -16,6 +20,7 @@ struct binder {
 	const struct server *srv;
 	struct pf_bound *b;
 	struct diags *diags;
+	const char *hosts;	/* /etc/hosts, while pf.conf is parsed */
 };
 
 /* Interfaces. */
@@ -219,8 +224,8 @@ check_addr(struct binder *bd, const struct pf_addr *a, int af)
 		if (pf_bound_iface(bd->b, a->name) == NO_INDEX &&
 		    !str_eq(a->name, "self")) {
 			diag_note(bd->diags, a->loc, "%s is no interface of "
-			    "server %s, and jailnet looks up no host names",
-			    a->name, bd->srv->name);
+			    "server %s nor a name in its /etc/hosts (jailnet "
+			    "never asks the DNS)", a->name, bd->srv->name);
 			note_jail_iface(bd, a->name);
 			note_hint(bd, a->name, a->loc);
 		} else {
@@ -262,21 +267,108 @@ add_entry(struct pf_bound_table *t, const struct ipprefix *p, bool neg,
 	e->loc = loc;
 }
 
+/* A table file or /etc/hosts is read up to this size (pfctl has no bound
+   but memory; a site's files are not trusted to be small). */
+#define PF_FILE_MAX	(64u << 20)
+
+/*
+ * Read the file ${path} of ${view}: a regular file of at most PF_FILE_MAX
+ * bytes.  Return it, or NULL with ${errnum} set (EFBIG if too large,
+ * EINVAL for a path with "." or ".." parts, which would leave the view).
+ */
+static struct source *
+read_bounded(const struct fsview *view, const char *path, int *errnum)
+{
+	struct source *src;
+	struct stat st;
+	char *p;
+
+	if ((p = fsview_resolve(view, path, errnum)) == NULL)
+		return NULL;
+	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > PF_FILE_MAX) {
+		*errnum = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
+		free(p);
+		return NULL;
+	}
+	src = source_read(p, p, errnum);
+	free(p);
+	if (src != NULL && src->len > PF_FILE_MAX) {
+		source_free(src);
+		*errnum = EFBIG;
+		return NULL;
+	}
+	return src;
+}
+
+char *
+pf_table_path(const struct server *srv, const char *path)
+{
+	const char *conf = srv->pf_rules, *slash;
+
+	if (path[0] == '/' || conf == NULL ||
+	    (slash = strrchr(conf, '/')) == NULL)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - conf), conf, path);
+}
+
 /* pf_reader over a server's view that remembers a failed read. */
 struct table_reader {
-	const struct fsview *view;
+	const struct server *srv;
 	bool failed;
+	int errnum;
+	char *path;		/* the path looked up, when it failed */
 };
 
 static struct source *
 table_reader(void *ctx, const char *path, int *errnum)
 {
 	struct table_reader *tr = ctx;
-	struct source *src = fsview_read(tr->view, path, errnum);
+	char *abs = pf_table_path(tr->srv, path);
+	struct source *src = read_bounded(tr->srv->view, abs, errnum);
 
-	if (src == NULL)
+	if (src == NULL) {
 		tr->failed = true;
+		tr->errnum = *errnum;
+		free(tr->path);
+		tr->path = abs;
+		return NULL;
+	}
+	free(abs);
 	return src;
+}
+
+/* Say where the table file of ${ti} was looked for, and why it failed. */
+static void
+note_table_file(struct binder *bd, const struct pf_table_init *ti,
+    const struct table_reader *tr)
+{
+	const struct fsview *view = bd->srv->view;
+	char *alt, *p;
+	int errnum;
+
+	if (tr->errnum == EFBIG)
+		diag_note(bd->diags, ti->loc, "a table file is read up to "
+		    "%u MiB", PF_FILE_MAX >> 20);
+	if (!str_eq(tr->path, ti->file))
+		diag_note(bd->diags, ti->loc, "a relative path is read from "
+		    "the directory of pf.conf: %s", tr->path);
+	diag_note(bd->diags, ti->loc, "looked up in server %s's view: %s, "
+	    "then %s", bd->srv->name, view->roots[0],
+	    view->nroots > 1 ? view->roots[1] : "nothing else");
+	/* pfctl run from / reads a relative path from there. */
+	if (ti->file[0] != '/' && tr->errnum == ENOENT) {
+		alt = xasprintf("/%s", ti->file);
+		errnum = 0;
+		p = fsview_resolve(view, alt, &errnum);
+		if (p != NULL)
+			diag_note(bd->diags, ti->loc, "%s exists: write "
+			    "file \"%s\" if that is the one meant (pfctl "
+			    "reads a relative path from its working "
+			    "directory)", alt, alt);
+		free(p);
+		free(alt);
+	}
 }
 
 /* Load table ${def}'s contents into ${t}, one file or list at a time so
@@ -285,7 +377,7 @@ static void
 load_table(struct binder *bd, const struct pf_table *def,
     struct pf_bound_table *t)
 {
-	struct table_reader tr = { bd->srv->view, false };
+	struct table_reader tr = { bd->srv, false, 0, NULL };
 	struct pf_table one;
 	struct pf_table_data td;
 	struct ipprefix *v;
@@ -299,12 +391,9 @@ load_table(struct binder *bd, const struct pf_table *def,
 		tr.failed = false;
 		pf_table_load(&one, table_reader, &tr, &td, bd->diags);
 		if (tr.failed)
-			diag_note(bd->diags, def->inits[k].loc, "looked up in "
-			    "server %s's view: %s, then %s", bd->srv->name,
-			    bd->srv->view->roots[0],
-			    bd->srv->view->nroots > 1 ?
-			    bd->srv->view->roots[1] : "nothing else");
+			note_table_file(bd, &def->inits[k], &tr);
 	}
+	free(tr.path);
 	for (i = 0; i < td.n; i++) {
 		const struct pf_addr *a = &td.v[i];
 
@@ -433,12 +522,117 @@ bind_skip(struct binder *bd)
 	}
 }
 
+/*
+ * Host names.  pfctl looks a name that is no interface up with
+ * getaddrinfo(3); jailnet reads only the server's own /etc/hosts in its
+ * view (never the DNS), or, if the site has none, FreeBSD's default one.
+ */
+static const char freebsd_hosts[] =
+    "::1\t\t\tlocalhost localhost.my.domain\n"
+    "127.0.0.1\t\tlocalhost localhost.my.domain\n";
+
+/* Whether the word of ${len} bytes at ${w} is ${name} (hosts(5) names
+   are matched without regard to case). */
+static bool
+word_is(const char *w, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(w, name, len) == 0;
+}
+
+/* pf_host_lookup over the hosts text of a binder: every address of a line
+   that names ${name}, in file order, each once. */
+static int
+hosts_lookup(void *ctx, const char *name, struct ipprefix **out,
+    size_t *nout)
+{
+	struct binder *bd = ctx;
+	const char *t = bd->hosts, *line, *end, *w;
+	struct ipprefix *v = NULL, pfx;
+	size_t n = 0, cap = 0, len, i;
+	char *addr;
+	bool ok;
+
+	/* An interface (the host's or a jail's) is bound as one. */
+	if (str_eq(name, "lo0") || server_iface(bd->srv, name) != NULL)
+		return -1;
+	for (line = t; line != NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		len = end ? (size_t)(end - line) : strlen(line);
+		if (end != NULL)
+			end++;
+		if (memchr(line, '#', len) != NULL)
+			len = (size_t)((const char *)memchr(line, '#', len) - line);
+		/* The address, then the names. */
+		w = line;
+		while (w < line + len && isspace((unsigned char)*w))
+			w++;
+		for (i = 0; w + i < line + len &&
+		    !isspace((unsigned char)w[i]); i++)
+			;
+		if (i == 0)
+			continue;
+		addr = xstrndup(w, i);
+		memset(&pfx, 0, sizeof(pfx));
+		ok = ipaddr_parse(addr, &pfx.addr) == 0;
+		free(addr);
+		if (!ok)
+			continue;
+		pfx.len = ipaddr_bits(&pfx.addr);
+		for (w += i;;) {
+			while (w < line + len && isspace((unsigned char)*w))
+				w++;
+			for (i = 0; w + i < line + len &&
+			    !isspace((unsigned char)w[i]); i++)
+				;
+			if (i == 0)
+				break;
+			if (word_is(w, i, name))
+				break;
+			w += i;
+		}
+		if (i == 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (ipaddr_eq(&v[i].addr, &pfx.addr))
+				break;
+		if (i == n)
+			*VEC_PUSH(v, n, cap) = pfx;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* Read the server's /etc/hosts into ${bd} (FreeBSD's default if the site
+   has none); return the source to keep, or NULL. */
+static struct source *
+read_hosts(struct binder *bd)
+{
+	struct source *hs;
+	int errnum = 0;
+
+	bd->hosts = freebsd_hosts;
+	if ((hs = read_bounded(bd->srv->view, "/etc/hosts", &errnum)) == NULL) {
+		if (errnum != ENOENT)
+			diag_warning(bd->diags, bd->srv->loc, "cannot read "
+			    "/etc/hosts of server %s: %s; host names in "
+			    "pf.conf are looked up in FreeBSD's default one",
+			    bd->srv->name, strerror(errnum));
+		return NULL;
+	}
+	bd->hosts = hs->text;
+	return hs;
+}
+
 struct pf_bound *
 pf_bind_source(const struct site *site, const struct server *srv,
     struct source *src, struct diags *diags)
 {
 	struct binder bd;
 	struct pf_bound *b = xcalloc(1, sizeof(*b));
+	struct source *hosts;
 	size_t i, nerr = diags->nerrors;
 
 	b->server = srv;
@@ -448,7 +642,10 @@ pf_bind_source(const struct site *site, const struct server *srv,
 	bd.b = b;
 	bd.diags = diags;
 
-	b->rs = pf_parse(src, diags);
+	hosts = read_hosts(&bd);
+	b->rs = pf_parse_names(src, hosts_lookup, &bd, diags);
+	source_free(hosts);
+	bd.hosts = NULL;
 	if (diags->nerrors != nerr)
 		goto fail;
 	bind_ifaces(b, srv);

@@ -81,8 +81,10 @@ struct pf_bound {
 
 /**
  * pf_bind(site, srv, diags):
- * Read ${srv}'s pf.conf (srv->pf_rules in its view), parse it, load its
- * tables and resolve it against the server.  Errors at their place in
+ * Read ${srv}'s pf.conf (srv->pf_rules in its view), parse it with the
+ * host names of its /etc/hosts (FreeBSD's default one if the view has
+ * none; never the DNS), load its tables and resolve it against the
+ * server.  Errors at their place in
  * pf.conf or the table files: an interface the server does not have ("on
  * ifx", "ifx:network", "(ifx:0)"; pfctl's "no IP address found for ifx"
  * when used as an address), a table file missing in the server's view, an
@@ -103,6 +105,17 @@ struct pf_bound *pf_bind(const struct site *site, const struct server *srv,
  */
 struct pf_bound *pf_bind_source(const struct site *site,
     const struct server *srv, struct source *src, struct diags *diags);
+
+/**
+ * pf_table_path(srv, path):
+ * Return the absolute path in ${srv}'s view (owned by the caller) of the
+ * table file written as ${path} in its pf.conf.  An absolute path is
+ * itself; a relative one is taken from the directory of pf.conf
+ * (srv->pf_rules, /etc for /etc/pf.conf): pfctl takes it from its working
+ * directory, which is / at boot, but a site is read as one server's files,
+ * and "ips_foo" beside pf.conf is what such a path means there.
+ */
+char *pf_table_path(const struct server *srv, const char *path);
 
 /**
  * pf_bound_free(b):

@@ -984,11 +984,20 @@ mark_floating(struct pf_ruleset *rs, int if_bound)
 struct pf_ruleset *
 pf_parse(const struct source *src, struct diags *diags)
 {
+	return pf_parse_names(src, NULL, NULL, diags);
+}
+
+struct pf_ruleset *
+pf_parse_names(const struct source *src, pf_host_lookup lookup, void *ctx,
+    struct diags *diags)
+{
 	struct snapshot snap;
 	struct pf_parser p;
 	size_t i;
 
 	memset(&p, 0, sizeof(p));
+	p.lookup = lookup;
+	p.lookup_ctx = ctx;
 	p.rs = xcalloc(1, sizeof(*p.rs));
 	p.rs->src = src;
 	p.diags = diags;

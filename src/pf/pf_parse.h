@@ -68,6 +68,8 @@ struct pf_parser {
 	int if_bound;		/* set state-policy if-bound */
 	size_t *macro_map;	/* lexer macro index -> rs->macros index */
 	size_t nmacro_map, macro_mapcap;
+	pf_host_lookup lookup;	/* host names, or NULL */
+	void *lookup_ctx;
 };
 
 /* The lists of a rule statement, expanded into one rule per combination. */
@@ -214,6 +216,8 @@ int pf_take_number(struct pf_parser *p, long long min, long long max,
  * pf_parse_address(text, out, aton): a literal address or prefix (see
  * pf_parse_host.c), no diagnostics; 0 or -1.
  * pf_host_from_text(p, text, allow_mask, out): pfctl's host() on a word.
+ * pf_host_names(p, l, i): put the addresses of ${l}->v[${i}] in its place
+ * if it is a host name the parser's lookup knows (see pf_parse_names()).
  */
 int pf_valid_name(const char *name, int digit);
 int pf_parse_interface(struct pf_parser *p, struct pf_iflist *out);
@@ -231,6 +235,7 @@ int pf_parse_flags(struct pf_parser *p, uint8_t *flags, uint8_t *flagset);
 int pf_parse_address(const char *text, struct ipprefix *out, int *aton);
 int pf_host_from_text(struct pf_parser *p, const char *text, int allow_mask,
     struct pf_addr *out);
+void pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i);
 
 /*
  * pf_parse_rule.c: filter rules and the parts rules share.  A statement

@@ -476,6 +476,49 @@ pf_parse_host(struct pf_parser *p, struct pf_addr *out)
 	return 0;
 }
 
+/*
+ * If ${l}->v[${i}] is a host name that the parser's lookup knows, put its
+ * addresses in its place, as pfctl's host() does, each with the name's
+ * "!", "/len" and location.
+ */
+void
+pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i)
+{
+	struct pf_addr a = l->v[i], *e;
+	struct ipprefix *v;
+	size_t j, n;
+
+	if (p->lookup == NULL || a.kind != PF_ADDR_IFACE || a.ifmods != 0 ||
+	    str_eq(a.name, "self") ||
+	    p->lookup(p->lookup_ctx, a.name, &v, &n) != 0)
+		return;
+	if (n == 0) {
+		free(v);
+		return;
+	}
+	for (j = 1; j < n; j++)
+		VEC_PUSH(l->v, l->n, l->cap);
+	memmove(&l->v[i + n], &l->v[i + 1],
+	    (l->n - n - i) * sizeof(*l->v));
+	for (j = 0; j < n; j++) {
+		e = &l->v[i + j];
+		memset(e, 0, sizeof(*e));
+		e->kind = PF_ADDR_PREFIX;
+		e->neg = a.neg;
+		e->prefix = v[j];
+		e->prefix.len = ipaddr_bits(&v[j].addr);
+		if (a.mask >= 0 && (unsigned)a.mask <= e->prefix.len) {
+			e->prefix.len = (unsigned)a.mask;
+			e->prefix = ipprefix_network(&e->prefix);
+		}
+		e->mask = -1;
+		e->loc = a.loc;
+		e->macro_loc = a.macro_loc;
+	}
+	free(a.name);
+	free(v);
+}
+
 /* xhost: ["!"] host | ["!"] no-route | ["!"] urpf-failed. */
 static int
 parse_xhost(struct pf_parser *p, struct pf_addrlist *out)
@@ -500,6 +543,7 @@ parse_xhost(struct pf_parser *p, struct pf_addrlist *out)
 	}
 	if (a->neg)
 		a->loc = join_loc(bang, a->loc);
+	pf_host_names(p, out, out->n - 1);
 	return 0;
 }
 

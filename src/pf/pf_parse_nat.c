@@ -129,7 +129,10 @@ parse_pool_host(struct pf_parser *p, void *arg)
 {
 	struct pf_addrlist *pool = arg;
 
-	return pf_parse_host(p, VEC_PUSH(pool->v, pool->n, pool->cap));
+	if (pf_parse_host(p, VEC_PUSH(pool->v, pool->n, pool->cap)) != 0)
+		return -1;
+	pf_host_names(p, pool, pool->n - 1);
+	return 0;
 }
 
 /* -> host | -> { host [,] ... }, then [port portstar] if ${port}. */

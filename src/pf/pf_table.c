@@ -3,6 +3,7 @@
  * their files (read as pfctl's pfr_buf_load() reads them).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,7 +122,9 @@ pf_table_load(const struct pf_table *table, pf_reader read, void *ctx,
 		}
 		if ((src = read(ctx, ti->file, &errnum)) == NULL) {
 			diag_error(diags, ti->loc, "cannot load \"%s\": %s",
-			    ti->file, strerror(errnum));
+			    ti->file, errnum == EINVAL ? "a \".\" or \"..\" "
+			    "part is refused (it could leave the site)" :
+			    strerror(errnum));
 			rc = -1;
 			continue;
 		}

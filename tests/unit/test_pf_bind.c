@@ -334,6 +334,27 @@ TEST(pf_bind_errors)
 	    true, "OK");
 	check_bind("table <t> file \"/etc/nosuch\"\npass from <t>\n", false,
 	    "error: cannot load \"/etc/nosuch\"");
+	/* A relative path is read beside pf.conf, in /etc of the view. */
+	check_bind("table <t> file \"ips_stripe\"\npass from <t>\n", true,
+	    "OK");
+	check_bind("table <t> file \"nosuch\"\npass from <t>\n", false,
+	    "note: a relative path is read from the directory of pf.conf: "
+	    "/etc/nosuch");
+	check_bind("table <t> file \"etc/ips_stripe\"\npass from <t>\n", false,
+	    "note: /etc/ips_stripe exists: write file \"/etc/ips_stripe\"");
+	check_bind("table <t> file \"../etc/ips_stripe\"\npass from <t>\n",
+	    false, "cannot load \"../etc/ips_stripe\": a \".\" or \"..\" "
+	    "part is refused");
+	check_bind("table <t> file \"/etc\"\npass from <t>\n", false,
+	    "cannot load \"/etc\": Is a directory");
+	/* Host names come from the server's /etc/hosts (FreeBSD's default
+	   here: the example has none), one rule per address. */
+	check_bind("pass from localhost\n", true, "OK");
+	check_bind("pass from nosuchhost\n", false,
+	    "pf.conf:1:11: error: no IP address found for nosuchhost");
+	check_bind("pass from nosuchhost\n", false,
+	    "note: nosuchhost is no interface of server a nor a name in its "
+	    "/etc/hosts (jailnet never asks the DNS)");
 	check_bind("pass from <undef>\n", true,
 	    "warning: table <undef> is not defined; pf creates it empty");
 	check_bind("pass keep state (max-src-conn 3, overload <bad>)\n", true,
@@ -341,6 +362,75 @@ TEST(pf_bind_errors)
 	check_bind("set skip on ynic\npass\n", true,
 	    "warning: set skip on ynic: no such interface on server a");
 	check_bind("pass on\n", false, "error:");
+}
+
+/* The rules and tables pf.conf ${text} gives on server a, as printed. */
+static char *
+printed(const char *text)
+{
+	struct site *site = fixture_example();
+	struct source *src = source_new("pf.conf", text, strlen(text));
+	struct strbuf sb = { 0 };
+	struct pf_bound *b;
+	struct diags d;
+
+	if (site == NULL)
+		return xstrdup("NO SITE");
+	diags_init(&d);
+	b = pf_bind_source(site, site_server(site, "a"), src, &d);
+	if (b != NULL)
+		pf_print(b->rs, &sb);
+	else
+		strbuf_adds(&sb, "ERROR");
+	pf_bound_free(b);
+	diags_free(&d);
+	site_free(site);
+	return sb.s ? strbuf_steal(&sb) : xstrdup("");
+}
+
+TEST(pf_bind_host_names)
+{
+	char *s;
+
+	s = printed("pass in from localhost to any\n");
+	CHECK_STR_EQ(s, "pass in inet6 from ::1 to any flags S/SA "
+	    "keep state\npass in inet from 127.0.0.1 to any flags S/SA "
+	    "keep state\n");
+	free(s);
+	/* An inet rule keeps the IPv4 address only; "/len" and "!" apply
+	   to each address; a table holds them all. */
+	s = printed("table <t> { localhost }\n"
+	    "block in inet from ! localhost/8 to <t>\n");
+	CHECK(strstr(s, "table <t> { ::1 127.0.0.1 }\n") != NULL);
+	CHECK(strstr(s, "block drop in inet from ! 127.0.0.0/8 to <t>\n") !=
+	    NULL);
+	CHECK(strstr(s, "::1 to") == NULL);
+	free(s);
+	/* An interface name is never a host name. */
+	s = printed("pass in from xnic\n");
+	CHECK(strstr(s, "from xnic") != NULL);
+	free(s);
+}
+
+TEST(pf_table_path_relative_to_pf_conf)
+{
+	struct site *site = fixture_example();
+	const struct server *srv;
+	char *p;
+
+	if (site == NULL)
+		return;
+	srv = site_server(site, "a");
+	p = pf_table_path(srv, "/etc/ips_stripe");
+	CHECK_STR_EQ(p, "/etc/ips_stripe");
+	free(p);
+	p = pf_table_path(srv, "ips_stripe");
+	CHECK_STR_EQ(p, "/etc/ips_stripe");
+	free(p);
+	p = pf_table_path(srv, "etc/ips_stripe");
+	CHECK_STR_EQ(p, "/etc/etc/ips_stripe");
+	free(p);
+	site_free(site);
 }
 
 TEST(pf_bind_source_tables_and_skip)
