@@ -32,6 +32,8 @@ openssl
 graphviz
 bind9-dnsutils
 wrk
+debhelper
+lintian
 "
 
 missing=

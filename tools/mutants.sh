@@ -249,6 +249,8 @@ substitute() {
 # The build: the project's packages, the objects of src/ and tests/unit/.
 pkgs=$(sed -n 's/^PKGS *[:+]= *//p' Makefile | tr '\n' ' ')
 MUT_CFLAGS="-std=c11 -D_GNU_SOURCE -O0 -w -I$tmp/tree/src $(pkg-config --cflags $pkgs)"
+# main.c's version, as the Makefile passes it (one word: no blank in VERSION).
+MUT_CFLAGS="$MUT_CFLAGS -DJAILNET_VERSION=\"$(cat VERSION)\""
 libs="$(pkg-config --libs $pkgs) -lresolv"
 export MUT_CFLAGS
 

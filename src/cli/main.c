@@ -15,6 +15,11 @@
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
 
+/* The Makefile passes the version from the file VERSION, its one place. */
+#ifndef JAILNET_VERSION
+#error "JAILNET_VERSION must be defined (the Makefile reads it from VERSION)"
+#endif
+
 struct command {
 	const char *name;
 	const char *usage;
@@ -43,7 +48,9 @@ usage(FILE *f)
 	fprintf(f, "usage:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  jailnet %s\n", commands[i].usage);
-	fprintf(f, "  jailnet help\n\nSee jailnet(8): man ./doc/jailnet.8\n");
+	fprintf(f, "  jailnet help\n  jailnet --version\n\n"
+	    "See jailnet(8): man jailnet, or man ./doc/jailnet.8 in the "
+	    "source tree\n");
 }
 
 int
@@ -63,6 +70,15 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		if (argc > 2) {
+			fprintf(stderr, "jailnet: %s takes no argument\n",
+			    argv[1]);
+			return EXIT_USAGE;
+		}
+		printf("jailnet %s\n", JAILNET_VERSION);
 		return 0;
 	}
 	for (i = 0; i < NCOMMANDS; i++) {

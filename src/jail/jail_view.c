@@ -69,6 +69,25 @@ project_of(const char *exe)
 	return b != NULL && b != exe ? xstrndup(exe, (size_t)(b - exe)) : NULL;
 }
 
+char *
+jail_view_helpers(const char *bindir)
+{
+	static const char *const beside[] = { "libexec", "../libexec/jailnet" };
+	struct stat sb;
+	char *p, *abs;
+	size_t i;
+
+	for (i = 0; i < NELEM(beside); i++) {
+		p = xasprintf("%s/%s", bindir, beside[i]);
+		abs = realpath(p, NULL);
+		free(p);
+		if (abs != NULL && stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode))
+			return abs;
+		free(abs);
+	}
+	return NULL;
+}
+
 struct jail_view *
 jail_view_new(const char *data_root, const char *site, const char *server,
     const char *name, const struct fsview *tree, const char *site_dir)
@@ -103,11 +122,7 @@ jail_view_new(const char *data_root, const char *site, const char *server,
 			*VEC_PUSH(v->hide, v->nhide, hcap) = p;
 		p = strrchr(exe, '/');
 		*p = '\0';
-		p = xasprintf("%s/libexec", exe);
-		if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			v->libexec = p;
-		else
-			free(p);
+		v->libexec = jail_view_helpers(exe);
 	}
 	return v;
 }

@@ -23,10 +23,12 @@
  * On top of that root: /usr, /opt (and /bin, /sbin, /lib* where they are
  * directories rather than links into /usr) are read-only, as a thin
  * FreeBSD jail's base is; /etc, /var and the rest write into (a).  The
- * directory `libexec` beside the running jailnet binary, if there is one,
- * appears read-only at /usr/local/libexec/jailnet.  /proc is a new proc of
- * the jail's pid namespace (its sys, sysrq-trigger, irq and bus
- * read-only), /sys a read-only sysfs (its network part is the
+ * directory of jailnet's helpers, if there is one, appears read-only at
+ * /usr/local/libexec/jailnet: `libexec` beside the running binary (the
+ * build tree's build/libexec), else `../libexec/jailnet` from the binary's
+ * directory (where `make install` puts them: PREFIX/libexec/jailnet).
+ * /proc is a new proc of the jail's pid namespace (its sys, sysrq-trigger,
+ * irq and bus read-only), /sys a read-only sysfs (its network part is the
  * jail's), /dev a tmpfs with null, zero, full, random, urandom and tty
  * (bound from the host's), a new devpts at /dev/pts and a tmpfs at
  * /dev/shm; /tmp and /run are new tmpfs mounts (emptied by `down`).
@@ -51,7 +53,7 @@
 /* Where a jail's in-jail path search looks, in order. */
 #define JAIL_VIEW_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Where the libexec directory beside jailnet appears in a jail. */
+/* Where the directory of jailnet's helpers appears in a jail. */
 #define JAIL_VIEW_LIBEXEC "/usr/local/libexec/jailnet"
 
 struct jail_view {
@@ -64,6 +66,16 @@ struct jail_view {
 	size_t nhide;
 	char *libexec;		/* shown at JAIL_VIEW_LIBEXEC, or NULL */
 };
+
+/**
+ * jail_view_helpers(bindir):
+ * Return the directory of the helpers (uxapp) of a jailnet binary that is in
+ * the directory ${bindir}: BINDIR/libexec in a build tree (build/jailnet
+ * beside build/libexec), else BINDIR/../libexec/jailnet as `make install`
+ * lays them out (PREFIX/sbin/jailnet, PREFIX/libexec/jailnet).  The path is
+ * absolute and real, owned by the caller; NULL if neither is a directory.
+ */
+char *jail_view_helpers(const char *bindir);
 
 /**
  * jail_view_new(data_root, site, server, name, tree, site_dir):

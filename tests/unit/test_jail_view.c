@@ -184,3 +184,53 @@ TEST(jail_view_resolve_layers)
 	free(t1);
 	free(t2);
 }
+
+/*
+ * jail_view_helpers(): the helpers are found beside the binary in a build
+ * tree (build/libexec) and in the installed layout (PREFIX/sbin/jailnet,
+ * PREFIX/libexec/jailnet); the build tree's wins; neither is NULL.
+ */
+TEST(jail_view_helpers_build_and_installed)
+{
+	char tmpl[] = "/tmp/jnm-helpers.XXXXXX";
+	char *made = mkdtemp(tmpl), *root, *p, *want, *got;
+
+	CHECK(made != NULL);
+	if (made == NULL || (root = realpath(made, NULL)) == NULL)
+		return;
+	put(root, "/build/libexec/uxapp", 0755);
+	put(root, "/usr/sbin/jailnet", 0755);
+	put(root, "/usr/libexec/jailnet/uxapp", 0755);
+	put(root, "/bare/bin/jailnet", 0755);
+
+	p = xasprintf("%s/build", root);
+	want = xasprintf("%s/build/libexec", root);
+	got = jail_view_helpers(p);
+	CHECK_STR_EQ(got, want);
+	free(got);
+	free(want);
+	free(p);
+
+	p = xasprintf("%s/usr/sbin", root);
+	want = xasprintf("%s/usr/libexec/jailnet", root);
+	got = jail_view_helpers(p);
+	CHECK_STR_EQ(got, want);
+	free(got);
+	free(want);
+
+	/* A libexec beside the binary comes first. */
+	put(root, "/usr/sbin/libexec/uxapp", 0755);
+	want = xasprintf("%s/usr/sbin/libexec", root);
+	got = jail_view_helpers(p);
+	CHECK_STR_EQ(got, want);
+	free(got);
+	free(want);
+	free(p);
+
+	p = xasprintf("%s/bare/bin", root);
+	CHECK(jail_view_helpers(p) == NULL);
+	free(p);
+
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(root);
+}
