@@ -10,6 +10,7 @@
 #include "lib/util.h"
 #include "jail/jail_init.h"
 #include "cli/cli.h"
+#include "cli/cmd_bundle.h"
 #include "cli/cmd_dns.h"
 #include "cli/cmd_exec.h"
 #include "cli/cmd_pf.h"
@@ -37,6 +38,7 @@ static const struct command commands[] = {
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
 	{ "dns", CMD_DNS_USAGE, cmd_dns },
 	{ "health", CMD_HEALTH_USAGE, cmd_health },
+	{ "bundle", CMD_BUNDLE_USAGE, cmd_bundle },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

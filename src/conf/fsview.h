@@ -59,4 +59,45 @@ char *fsview_resolve(const struct fsview *view, const char *path, int *errnum);
 struct source *fsview_read(const struct fsview *view, const char *path,
     int *errnum);
 
+/* What an entry of a view's tree is. */
+enum fsview_kind {
+	FSVIEW_DIR,
+	FSVIEW_FILE,
+	FSVIEW_LINK,
+};
+
+/* One entry of the tree a view shows (fsview_list()). */
+struct fsview_entry {
+	char *path;		/* in the view: "/etc", "/etc/rc.conf" */
+	char *source;		/* on disk, in the first root that holds it */
+	enum fsview_kind kind;
+	unsigned mode;		/* the source's permission bits (07777) */
+};
+
+/**
+ * fsview_list(view, entries, nentries, why):
+ * List every entry of the tree below the / of ${view}, as fsview_resolve()
+ * finds each path (the first root holding it wins), parents before their
+ * children and the names of a directory in strcmp() order.  A directory
+ * held by several roots is one entry with the first one's mode, and lists
+ * the names of all of them.  Symbolic links are entries of their own and
+ * never followed; the roots themselves (and the view's prefix in them)
+ * are, as fsview_resolve() does.  A root without the prefix adds nothing.
+ * Store the array in ${entries} and its length in ${nentries}, owned by
+ * the caller and freed with fsview_entries_free(), and return 0.
+ * Return -1 with a message naming the path in ${why} (owned by the caller;
+ * nothing stored in ${entries}) if a directory cannot be read, an entry
+ * is neither a regular file, a directory nor a link, or a file or link
+ * of one root hides a non-empty directory of a later one (fsview_resolve()
+ * shows the directory's entries through it, which no real tree can).
+ */
+int fsview_list(const struct fsview *view, struct fsview_entry **entries,
+    size_t *nentries, char **why);
+
+/**
+ * fsview_entries_free(entries, n):
+ * Free the ${n} ${entries} of fsview_list() and the array; NULL does nothing.
+ */
+void fsview_entries_free(struct fsview_entry *entries, size_t n);
+
 #endif

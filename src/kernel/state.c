@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,21 +340,10 @@ state_find_init(const struct state *st, bool host, const char *server,
 	return NULL;
 }
 
-static int
-purge_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) != 0 ? -1 : 0;
-	return unlink(path) != 0 ? -1 : 0;
-}
-
 int
 state_purge_data(const char *root, const char *site, struct nl_error *err)
 {
 	char *dir;
-	struct stat sb;
 	int rc = 0;
 
 	if (*site == '\0' || strcmp(site, ".") == 0 ||
@@ -365,8 +353,7 @@ state_purge_data(const char *root, const char *site, struct nl_error *err)
 		return -1;
 	}
 	dir = xasprintf("%s/%s", root, site);
-	if (lstat(dir, &sb) == 0 && nftw(dir, purge_one, 16,
-	    FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0) {
+	if (remove_tree(dir) != 0) {
 		nl_error_set(err, errno, "remove %s", dir);
 		rc = -1;
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -261,6 +262,27 @@ make_dir(const char *path, unsigned mode)
 	if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST)
 		return -1;
 	return 0;
+}
+
+/* nftw()'s step of remove_tree(): children first, links not followed. */
+static int
+remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) != 0 ? -1 : 0;
+	return unlink(path) != 0 ? -1 : 0;
+}
+
+int
+remove_tree(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 bool

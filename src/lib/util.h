@@ -131,6 +131,15 @@ void block_lifecycle_signals(sigset_t *set);
 int make_dir(const char *path, unsigned mode);
 
 /**
+ * remove_tree(path):
+ * Remove ${path} and, if it is a directory, everything below it, never
+ * following a symbolic link nor crossing into another mount.  A missing
+ * ${path} is not an error.  Return 0, or -1 with errno set (what could be
+ * removed before the failure is gone).
+ */
+int remove_tree(const char *path);
+
+/**
  * str_eq(a, b):
  * Return true if the strings ${a} and ${b} are equal; NULL equals only NULL.
  */
