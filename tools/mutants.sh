@@ -149,6 +149,14 @@ mutants() {
 	m fsview-dotdot-allowed src/conf/fsview.c \
 	    "(n == 2 && p[0] == '.' && p[1] == '.'))" '0)' \
 	    unit:fsview
+	# A server's bundle: the same first-wins tree, with the files' modes.
+	m bundle-common-wins src/conf/fsview.c \
+	    'p = in_root(ls, k, path);' \
+	    'p = in_root(ls, ls->view->nroots - 1 - k, path);' \
+	    unit:fsview_list script:bundle
+	m bundle-modes-dropped src/cli/cmd_bundle.c \
+	    'fchmod(out, (mode_t)mode)' 'fchmod(out, (mode_t)(mode & 0) | 0644)' \
+	    script:bundle
 	# A jail's view of the host, and the supervisor.
 	m view-host-dirs-shown src/jail/jail_view.c \
 	    'rc = mask_whiteout(p, err);' 'rc = 0;' \

@@ -141,3 +141,79 @@ TEST(fsview_overlay_first_wins)
 	free(common);
 	free(jail);
 }
+
+/*
+ * fsview_list(): the tree of a view is every path as fsview_resolve()
+ * finds it (the overlay's file over the common one, a directory held by
+ * both listed once with the overlay's mode and the names of both), parents
+ * first, names sorted; links are entries, not followed; a file hiding a
+ * non-empty directory of a later root is refused, an empty one is not.
+ */
+TEST(fsview_list_merges_in_order)
+{
+	char tmpl[] = "/tmp/jnm-fslist.XXXXXX";
+	char *root = mkdtemp(tmpl), *over, *common, *why, *p;
+	const char *roots[2];
+	struct fsview_entry *e;
+	struct strbuf got = { 0 };
+	struct fsview *v;
+	size_t n, i;
+	mode_t umask_was;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	umask_was = umask(022);		/* the modes below are 0644, 0755 */
+	over = xasprintf("%s/over", root);
+	common = xasprintf("%s/common", root);
+	mkdir(over, 0755);
+	mkdir(common, 0755);
+	write_at(over, "/etc/inic", "a\n");
+	write_at(common, "/etc/inic", "common\n");
+	write_at(common, "/etc/rc.conf", "x\n");
+	write_at(common, "/jails/j/etc/rc.conf", "y\n");
+	p = xasprintf("%s/etc", over);
+	chmod(p, 0750);
+	free(p);
+	p = xasprintf("%s/etc/link", common);
+	CHECK(symlink("/nonexistent-jnm", p) == 0);
+	free(p);
+	p = xasprintf("%s/empty", common);
+	mkdir(p, 0755);
+	free(p);
+	write_at(over, "/empty", "file over an empty directory\n");
+	roots[0] = over;
+	roots[1] = common;
+	v = fsview_new(roots, 2);
+	CHECK_INT_EQ(fsview_list(v, &e, &n, &why), 0);
+	for (i = 0; i < n; i++)
+		strbuf_addf(&got, "%d %o %s %s\n", (int)e[i].kind, e[i].mode,
+		    e[i].path, str_has_prefix(e[i].source, over) ? "over" :
+		    str_has_prefix(e[i].source, common) ? "common" : "?");
+	CHECK_STR_EQ(strbuf_cstr(&got),
+	    "1 644 /empty over\n"
+	    "0 750 /etc over\n"
+	    "1 644 /etc/inic over\n"
+	    "2 777 /etc/link common\n"
+	    "1 644 /etc/rc.conf common\n"
+	    "0 755 /jails common\n"
+	    "0 755 /jails/j common\n"
+	    "0 755 /jails/j/etc common\n"
+	    "1 644 /jails/j/etc/rc.conf common\n");
+	strbuf_free(&got);
+	fsview_entries_free(e, n);
+
+	/* A file of the overlay over a directory with entries: refused. */
+	write_at(common, "/jails/x/y", "z\n");
+	write_at(over, "/jails/x", "file\n");
+	CHECK_INT_EQ(fsview_list(v, &e, &n, &why), -1);
+	CHECK(e == NULL && n == 0);
+	CHECK(why != NULL && strstr(why, "/over/jails/x hides the directory ") != NULL);
+	free(why);
+
+	fsview_free(v);
+	CHECK_INT_EQ(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(over);
+	free(common);
+	umask(umask_was);
+}
