@@ -104,6 +104,9 @@ struct rc_vars {
 	size_t nfiles, filescap;
 };
 
+/* The longest expanded value, in bytes (and pieces of located text). */
+#define RCCONF_VALUE_MAX (64 * 1024)
+
 /**
  * rcconf_eval(conf, read, ctx, vars, diags):
  * Expand every assignment of ${conf} in order into ${vars} (which must be
@@ -113,7 +116,8 @@ struct rc_vars {
  * substitution reads the file with ${read}(${ctx}, ...) and drops trailing
  * newlines, as sh does; a missing or unreadable file is an error at the
  * backtick naming the path and the reason.  ${name} of a name not assigned
- * before is an error.  An assignment whose expansion failed is still stored,
+ * before is an error, and so is a value that would grow past
+ * RCCONF_VALUE_MAX bytes (at the segment that makes it).  An assignment whose expansion failed is still stored,
  * with what could be expanded and incomplete = 1, so that later uses of it
  * are not reported again.  Return 0 if no error was recorded, -1 otherwise.
  */

@@ -356,7 +356,7 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 	load_pipes(site, srv, ji, &vars, diags);
 	rc_enabled_services(site, &vars, &j->services, &j->nservices, diags);
 	where = xasprintf("jail %s", j->name);
-	rc_report_unused(&vars, jail_rc_unimplemented,
+	rc_report_unused(site, &vars, jail_rc_unimplemented,
 	    NELEM(jail_rc_unimplemented), where, diags);
 	free(where);
 out:

@@ -282,7 +282,7 @@ server_load_host(struct site *site, struct server *srv, struct diags *diags)
 	}
 	rc_enabled_services(site, &vars, &srv->services, &srv->nservices,
 	    diags);
-	rc_report_unused(&vars, host_unimplemented,
+	rc_report_unused(site, &vars, host_unimplemented,
 	    sizeof(host_unimplemented) / sizeof(*host_unimplemented), "host",
 	    diags);
 out:
