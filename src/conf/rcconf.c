@@ -1129,6 +1129,19 @@ eval_assign(const struct rc_assign *a, rc_reader read, void *ctx,
 	return rc;
 }
 
+/* Whether the value of ${a} uses the variable ${name}. */
+static int
+refers_to(const struct rc_assign *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsegs; i++)
+		if (a->segs[i].kind == RC_SEG_VAR &&
+		    strcmp(a->segs[i].text, name) == 0)
+			return 1;
+	return 0;
+}
+
 int
 rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
     struct rc_vars *vars, struct diags *diags)
@@ -1144,7 +1157,8 @@ rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
 		memset(&lt, 0, sizeof(lt));
 		incomplete = eval_assign(a, read, ctx, vars, &lt, diags) != 0;
 		if ((var = rc_vars_get(vars, a->name)) != NULL) {
-			if (var->name_loc.src == conf->src) {
+			if (var->name_loc.src == conf->src &&
+			    !refers_to(a, a->name)) {
 				diag_warning(diags, a->name_loc, "'%s' is "
 				    "assigned again; the earlier value is "
 				    "replaced", a->name);

@@ -112,7 +112,8 @@ struct rc_vars {
  * Expand every assignment of ${conf} in order into ${vars} (which must be
  * zeroed or hold earlier files' variables: rc.conf files read in sequence
  * see each other's values).  A later assignment replaces an earlier value of
- * the same name, with a warning if both are in the same file.  A file
+ * the same name, with a warning if both are in the same file (unless the
+ * new value uses the old one: a="$a more").  A file
  * substitution reads the file with ${read}(${ctx}, ...) and drops trailing
  * newlines, as sh does; a missing or unreadable file is an error at the
  * backtick naming the path and the reason.  ${name} of a name not assigned

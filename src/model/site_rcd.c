@@ -39,8 +39,9 @@ const struct rcd_service rcd_table[] = {
 	{ "zfs", NULL, NULL, "the jails' files are directories of the site, "
 	    "not ZFS datasets" },
 	{ "zfsd", NULL, NULL, "there are no ZFS pools to watch" },
-	{ "clear_tmp", NULL, NULL, "each jail's /tmp starts empty under "
-	    "jailnet (down --purge clears what it wrote)" },
+	{ "clear_tmp", NULL, NULL, "what a jail writes in /tmp is kept "
+	    "with its other writes under /var/lib/jailnet, which down --purge "
+	    "clears" },
 	{ "mixer", NULL, NULL, "there is no sound device" },
 	{ "moused", NULL, NULL, "there is no console mouse" },
 	{ "powerd", NULL, NULL, "CPU power is the real machine's business" },
