@@ -6,7 +6,7 @@
 # lines the file comments out (#kld_list="", #ifconfig_em0_name="net0")
 # are knobs it documents without a default, listed after the others with
 # a NULL value.  Lines inside the file's shell code are indented and are
-# not knobs.  tests/layout.test checks that the committed table is this
+# not knobs.  tests/check_golden.test checks that the committed table is this
 # script's output.
 #
 #	sh tools/gen-rc-knobs.sh >src/conf/rc_knobs_table.c
