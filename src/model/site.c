@@ -73,6 +73,17 @@ rc_get(struct rc_vars *vars, const char *name)
 	return v;
 }
 
+int
+site_word_in(const char *word, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(word, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 jc_one_value(const struct jc_resolved *p, struct diags *diags)
 {

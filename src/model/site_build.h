@@ -163,6 +163,15 @@ void rc_report_unused(const struct site *site, const struct rc_vars *vars,
  */
 struct rc_value *rc_get(struct rc_vars *vars, const char *name);
 
+/* The number of elements of the array ${a}. */
+#define NELEM(a) (sizeof(a) / sizeof(*(a)))
+
+/**
+ * site_word_in(word, list, n):
+ * Return 1 if ${word} is one of the ${n} strings of ${list}, 0 otherwise.
+ */
+int site_word_in(const char *word, const char *const *list, size_t n);
+
 /**
  * jc_one_value(p, what, diags):
  * Return the single value of parameter ${p} as a string, or NULL with an

@@ -351,18 +351,6 @@ service_index(struct site *site, const char *name,
 	return site->nservices++;
 }
 
-static int
-in_list(const char *name, const char *const *list, size_t n)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (strcmp(name, list[k]) == 0)
-			return 1;
-	return 0;
-}
-
-#define NELEM(a) (sizeof(a) / sizeof(*(a)))
 
 int
 rc_enabled_services(struct site *site, struct rc_vars *vars,
@@ -383,7 +371,7 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 		    strlen(v->name) <= 7)
 			continue;
 		svc = xstrndup(v->name, strlen(v->name) - 7);
-		if (in_list(svc, builtin_enables, NELEM(builtin_enables))) {
+		if (site_word_in(svc, builtin_enables, NELEM(builtin_enables))) {
 			free(svc);
 			continue;	/* read by its own consumer */
 		}
@@ -409,7 +397,7 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 				    "nothing to run in a simulation: %s",
 				    v->name, rcd->why);
 		} else if (k == NO_INDEX && rcd == NULL &&
-		    in_list(svc, unimplemented_enables,
+		    site_word_in(svc, unimplemented_enables,
 		    NELEM(unimplemented_enables))) {
 			if (yes)
 				diag_warning(diags, v->name_loc, "'%s' is not "
@@ -468,7 +456,7 @@ rc_report_unused(const struct site *site, const struct rc_vars *vars,
 		if ((rcd = rcd_find(v->name)) != NULL && rcd->command == NULL) {
 			diag_remark(diags, v->name_loc, "'%s': nothing to do "
 			    "in a simulation: %s", v->name, rcd->why);
-		} else if (in_list(v->name, known, nknown) ||
+		} else if (site_word_in(v->name, known, nknown) ||
 		    rc_knob_find(v->name) != NULL) {
 			diag_warning(diags, v->name_loc,
 			    "'%s' is not implemented by jailnet for the %s; "
