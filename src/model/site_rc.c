@@ -371,7 +371,8 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 		    strlen(v->name) <= 7)
 			continue;
 		svc = xstrndup(v->name, strlen(v->name) - 7);
-		if (site_word_in(svc, builtin_enables, NELEM(builtin_enables))) {
+		if (site_word_in(svc, builtin_enables,
+		    NELEM(builtin_enables))) {
 			free(svc);
 			continue;	/* read by its own consumer */
 		}
