@@ -54,7 +54,16 @@ cli_load_site(const char *dir, int remarks)
 
 	diags_init(&diags);
 	ps = pf_site_load(dir, &diags);
-	diags_print_remarks(&diags, stderr, remarks);
+	if (remarks) {
+		diags_print(&diags, stderr);
+	} else {
+		/* Warnings are check's to list; the others say they exist. */
+		diags_print_errors(&diags, stderr);
+		if (diags.nwarnings > 0)
+			fprintf(stderr, "%zu warning%s: jailnet check %s lists "
+			    "them\n", diags.nwarnings,
+			    diags.nwarnings == 1 ? "" : "s", dir);
+	}
 	diags_free(&diags);
 	return ps;
 }

@@ -54,10 +54,11 @@ const char *cli_option_value(const char *cmd, const char *usage, int argc,
 
 /**
  * cli_load_site(dir, remarks):
- * Load the site ${dir}, printing every diagnostic to stderr, the remarks
- * (what jailnet will do differently from FreeBSD) only if ${remarks} is
- * non-zero: `check` says them (`up` says the same in its plan), commands
- * that only read do not.
+ * Load the site ${dir} and print its diagnostics to stderr: all of them if
+ * ${remarks} is non-zero (`check`); otherwise the errors with their notes
+ * and, if there are warnings, one line "N warnings: jailnet check DIR
+ * lists them" (the remarks, what jailnet does differently from FreeBSD,
+ * are check's too; `up` says the same in its plan).
  * Return the model with every server's pf.conf bound (pf_site.h, owned by
  * the caller), or NULL if it has errors.
  */

@@ -55,6 +55,7 @@ static void parse_vlan(struct ifc_parser *, const struct ifc_keyword *);
 static void parse_number(struct ifc_parser *, const struct ifc_keyword *);
 static void parse_text(struct ifc_parser *, const struct ifc_keyword *);
 static void parse_mac(struct ifc_parser *, const struct ifc_keyword *);
+static void parse_broadcast(struct ifc_parser *, const struct ifc_keyword *);
 static void parse_alias(struct ifc_parser *, const struct ifc_keyword *);
 static void parse_addr_option(struct ifc_parser *,
     const struct ifc_keyword *);
@@ -79,10 +80,10 @@ static const struct ifc_keyword keywords[] = {
 	    "a VLAN number (1 to 4094)", "VLAN number", 1, 4094 },
 	{ "mtu", IFC_MTU, parse_number, "an MTU (68 to 65535)", "MTU", 68,
 	    65535 },
-	{ "description", IFC_DESCRIPTION, parse_text, "a text (one word)",
+	{ "description", IFC_DESCRIPTION, parse_text, "a text", NULL, 0, 0 },
+	{ "descr", IFC_DESCRIPTION, parse_text, "a text", NULL, 0, 0 },
+	{ "broadcast", IFC_BROADCAST, parse_broadcast, "an IPv4 address",
 	    NULL, 0, 0 },
-	{ "descr", IFC_DESCRIPTION, parse_text, "a text (one word)", NULL, 0,
-	    0 },
 	{ "ether", IFC_ETHER, parse_mac, "a MAC address", NULL, 0, 0 },
 	{ "lladdr", IFC_ETHER, parse_mac, "a MAC address", NULL, 0, 0 },
 };
@@ -106,7 +107,6 @@ static const struct ifc_unsupported rc_words[] = {
 static const struct ifc_unsupported ifconfig_words[] = {
 	{ "-alias", 0, NULL }, { "delete", 0, NULL },
 	{ "-vlanhwtag", 0, NULL }, { "-vlandev", 0, NULL },
-	{ "-description", 0, NULL }, { "-descr", 0, NULL },
 	{ "arp", 0, NULL }, { "-arp", 0, NULL },
 	{ "staticarp", 0, NULL }, { "-staticarp", 0, NULL },
 	{ "promisc", 0, NULL }, { "-promisc", 0, NULL },
@@ -115,20 +115,6 @@ static const struct ifc_unsupported ifconfig_words[] = {
 	{ "link0", 0, NULL }, { "-link0", 0, NULL },
 	{ "link1", 0, NULL }, { "-link1", 0, NULL },
 	{ "link2", 0, NULL }, { "-link2", 0, NULL },
-	{ "rxcsum", 0, NULL }, { "-rxcsum", 0, NULL },
-	{ "txcsum", 0, NULL }, { "-txcsum", 0, NULL },
-	{ "rxcsum6", 0, NULL }, { "-rxcsum6", 0, NULL },
-	{ "txcsum6", 0, NULL }, { "-txcsum6", 0, NULL },
-	{ "tso", 0, NULL }, { "-tso", 0, NULL },
-	{ "tso4", 0, NULL }, { "-tso4", 0, NULL },
-	{ "tso6", 0, NULL }, { "-tso6", 0, NULL },
-	{ "lro", 0, NULL }, { "-lro", 0, NULL },
-	{ "vlanmtu", 0, NULL }, { "-vlanmtu", 0, NULL },
-	{ "vlanhwfilter", 0, NULL }, { "-vlanhwfilter", 0, NULL },
-	{ "vlanhwtso", 0, NULL }, { "-vlanhwtso", 0, NULL },
-	{ "vlanhwcsum", 0, NULL }, { "-vlanhwcsum", 0, NULL },
-	{ "polling", 0, NULL }, { "-polling", 0, NULL },
-	{ "wol", 0, NULL }, { "-wol", 0, NULL },
 	{ "create", 0, NULL }, { "destroy", 0, NULL },
 	{ "plumb", 0, NULL }, { "unplumb", 0, NULL },
 	{ "auto_linklocal", 0, NULL }, { "-auto_linklocal", 0, NULL },
@@ -144,9 +130,7 @@ static const struct ifc_unsupported ifconfig_words[] = {
 	{ "-autoconf", 0, NULL }, { "eui64", 0, NULL },
 	{ "-tunnel", 0, NULL }, { "flush", 0, NULL },
 	{ "flushall", 0, NULL }, { "-vnet", 1, NULL },
-	{ "broadcast", 1, NULL }, { "metric", 1, NULL },
-	{ "media", 1, NULL }, { "mediaopt", 1, NULL },
-	{ "-mediaopt", 1, NULL }, { "mode", 1, NULL },
+	{ "mode", 1, NULL },
 	{ "inst", 1, NULL }, { "fib", 1, NULL },
 	{ "tunnelfib", 1, NULL }, { "group", 1, NULL },
 	{ "-group", 1, NULL }, { "vnet", 1, NULL },
@@ -177,7 +161,39 @@ static const struct ifc_unsupported ifconfig_words[] = {
 	{ "static", 2, NULL }, { "tunnel", 2, NULL },
 };
 
+/*
+ * Words FreeBSD's ifconfig accepts that change nothing in the simulation:
+ * accepted with their arguments stepped over, and a remark (the why) where
+ * Linux differs in a way someone might look for.  The offload switches set
+ * what the network card computes; the simulated interfaces have no card,
+ * and the packets are the same either way.
+ */
+static const char media_why[] = "the simulated interfaces have no media to "
+    "choose; ignored";
+
+static const struct ifc_unsupported ifconfig_noops[] = {
+	{ "-description", 0, NULL }, { "-descr", 0, NULL },
+	{ "rxcsum", 0, NULL }, { "-rxcsum", 0, NULL },
+	{ "txcsum", 0, NULL }, { "-txcsum", 0, NULL },
+	{ "rxcsum6", 0, NULL }, { "-rxcsum6", 0, NULL },
+	{ "txcsum6", 0, NULL }, { "-txcsum6", 0, NULL },
+	{ "tso", 0, NULL }, { "-tso", 0, NULL },
+	{ "tso4", 0, NULL }, { "-tso4", 0, NULL },
+	{ "tso6", 0, NULL }, { "-tso6", 0, NULL },
+	{ "lro", 0, NULL }, { "-lro", 0, NULL },
+	{ "vlanmtu", 0, NULL }, { "-vlanmtu", 0, NULL },
+	{ "vlanhwfilter", 0, NULL }, { "-vlanhwfilter", 0, NULL },
+	{ "vlanhwtso", 0, NULL }, { "-vlanhwtso", 0, NULL },
+	{ "vlanhwcsum", 0, NULL }, { "-vlanhwcsum", 0, NULL },
+	{ "polling", 0, NULL }, { "-polling", 0, NULL },
+	{ "wol", 0, NULL }, { "-wol", 0, NULL },
+	{ "metric", 1, "Linux interfaces have no metric; ignored" },
+	{ "media", 1, media_why }, { "mediaopt", 1, media_why },
+	{ "-mediaopt", 1, media_why },
+};
+
 #define NRC_WORDS (sizeof(rc_words) / sizeof(rc_words[0]))
+#define NIFCONFIG_NOOPS (sizeof(ifconfig_noops) / sizeof(ifconfig_noops[0]))
 #define NIFCONFIG_WORDS (sizeof(ifconfig_words) / sizeof(ifconfig_words[0]))
 
 /* inet6 words that are settings of the family rather than addresses. */
@@ -202,6 +218,18 @@ find_keyword(const char *word)
 	for (i = 0; i < NKEYWORDS; i++) {
 		if (str_eq(keywords[i].word, word))
 			return &keywords[i];
+	}
+	return NULL;
+}
+
+static const struct ifc_unsupported *
+find_noop(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < NIFCONFIG_NOOPS; i++) {
+		if (str_eq(ifconfig_noops[i].word, word))
+			return &ifconfig_noops[i];
 	}
 	return NULL;
 }
@@ -321,7 +349,7 @@ parse_addr(struct ifc_parser *p, size_t t, int family, struct ifc_word *w)
 {
 	const struct ifc_token *tok = &p->tok[t];
 	const char *slash = strchr(tok->s, '/'), *fam_name;
-	size_t alen = slash ? (size_t)(slash - tok->s) : tok->len;
+	size_t alen = slash ? (size_t)(slash - tok->s) : strlen(tok->s);
 	char *addr = xstrndup(tok->s, alen);
 	unsigned long len;
 	int rc;
@@ -606,6 +634,26 @@ parse_text(struct ifc_parser *p, const struct ifc_keyword *kw)
 	w->arg_loc = tok_loc(p, arg);
 }
 
+static void
+parse_broadcast(struct ifc_parser *p, const struct ifc_keyword *kw)
+{
+	struct ifc_word *w;
+	struct ipaddr a;
+	size_t t = p->i - 1, arg;
+
+	if ((arg = take_arg(p, t, kw->what, 1)) == t)
+		return;
+	if (ipaddr_parse(p->tok[arg].s, &a) != 0 || a.family != AF_INET) {
+		tok_error(p, arg, "bad broadcast address '%s': expected an "
+		    "IPv4 address", p->tok[arg].s);
+		return;
+	}
+	w = add_word(p, kw->op, t, arg);
+	w->prefix.addr = a;
+	w->prefix.len = 32;
+	w->arg_loc = tok_loc(p, arg);
+}
+
 /*
  * Parse the MAC address ${s} (six groups of one or two hex digits separated
  * by ':') into ${mac}.  Return 0, or -1 if it is not one.
@@ -691,7 +739,8 @@ unknown_word(struct ifc_parser *p, size_t t)
 	 * Only words within two letters of its length can be within the
 	 * distance closest_word() accepts; leave the others out, it is slow.
 	 */
-	words = xcalloc(NKEYWORDS + NIFCONFIG_WORDS, sizeof(*words));
+	words = xcalloc(NKEYWORDS + NIFCONFIG_WORDS + NIFCONFIG_NOOPS,
+	    sizeof(*words));
 	for (i = 0; i < NKEYWORDS; i++) {
 		if (len_near(keywords[i].word, len))
 			words[n++] = keywords[i].word;
@@ -699,6 +748,10 @@ unknown_word(struct ifc_parser *p, size_t t)
 	for (i = 0; i < NIFCONFIG_WORDS; i++) {
 		if (len_near(ifconfig_words[i].word, len))
 			words[n++] = ifconfig_words[i].word;
+	}
+	for (i = 0; i < NIFCONFIG_NOOPS; i++) {
+		if (len_near(ifconfig_noops[i].word, len))
+			words[n++] = ifconfig_noops[i].word;
 	}
 	/* ifconfig words are lower case: "UP" is meant as "up". */
 	lower = xstrdup(p->tok[t].s);
@@ -717,6 +770,7 @@ unknown_word(struct ifc_parser *p, size_t t)
 	/* What follows up to the next known word is its argument. */
 	while (p->i < p->ntok && find_keyword(p->tok[p->i].s) == NULL &&
 	    find_unsupported(p->tok[p->i].s) == NULL &&
+	    find_noop(p->tok[p->i].s) == NULL &&
 	    !looks_like_address(p->tok[p->i].s))
 		p->i++;
 }
@@ -735,6 +789,15 @@ parse_word(struct ifc_parser *p)
 	}
 	if ((kw = find_keyword(p->tok[t].s)) != NULL) {
 		kw->parse(p, kw);
+		return;
+	}
+	if ((un = find_noop(p->tok[t].s)) != NULL) {
+		if (un->why != NULL)
+			diag_remark(p->diags, tok_loc(p, t), "'%s': %s",
+			    p->tok[t].s, un->why);
+		for (n = 0; n < un->nargs && p->i < p->ntok &&
+		    find_keyword(p->tok[p->i].s) == NULL; n++)
+			p->i++;
 		return;
 	}
 	if ((un = find_unsupported(p->tok[t].s)) != NULL) {
@@ -764,6 +827,8 @@ ifconfig_parse(const struct ltext *value, struct ifc_cmd *cmd,
 	struct ifc_token *tok;
 	size_t i = 0, start, ntokcap = 0, nerrors = diags->nerrors;
 	const char *s = value->s ? value->s : "";
+	struct strbuf word;
+	char quote;
 
 	memset(&p, 0, sizeof(p));
 	p.value = value;
@@ -774,12 +839,32 @@ ifconfig_parse(const struct ltext *value, struct ifc_cmd *cmd,
 			i++;
 		if (i == value->len)
 			break;
-		for (start = i; i < value->len && !is_space(s[i]); i++)
-			;
+		/*
+		 * rc.d/netif runs "eval ifconfig IF $value": quotes in the
+		 * value group words (description "uplink to a") and go.
+		 */
+		word = (struct strbuf){ 0 };
+		strbuf_add(&word, "", 0);
+		for (start = i; i < value->len && !is_space(s[i]); i++) {
+			if (s[i] != '"' && s[i] != '\'') {
+				strbuf_add(&word, s + i, 1);
+				continue;
+			}
+			quote = s[i];
+			for (i++; i < value->len && s[i] != quote; i++)
+				strbuf_add(&word, s + i, 1);
+			if (i == value->len) {
+				diag_error(diags, value_loc(&p, start,
+				    i - start), "unterminated %s quote in "
+				    "ifconfig words", quote == '"' ? "double" :
+				    "single");
+				break;
+			}
+		}
 		tok = VEC_PUSH(p.tok, p.ntok, ntokcap);
 		tok->off = start;
 		tok->len = i - start;
-		tok->s = xstrndup(s + start, i - start);
+		tok->s = word.s;
 	}
 	while (p.i < p.ntok)
 		parse_word(&p);

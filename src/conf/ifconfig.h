@@ -26,12 +26,14 @@ enum ifc_op {
 	IFC_MTU,	/* mtu N */
 	IFC_DESCRIPTION,/* description TEXT */
 	IFC_ETHER,	/* ether|lladdr MAC */
+	IFC_BROADCAST,	/* broadcast A: prefix.addr is A */
 };
 
 struct ifc_word {
 	enum ifc_op op;
 	struct loc loc;		/* from the op's first word to its last */
-	struct ipprefix prefix;	/* IFC_ADDR; len defaulted as below */
+	struct ipprefix prefix;	/* IFC_ADDR (len defaulted as below),
+				   IFC_BROADCAST */
 	int prefix_given;	/* IFC_ADDR: 0 if no length or mask was given */
 	int alias;		/* IFC_ADDR: "alias" followed */
 	unsigned long num;	/* IFC_VLAN, IFC_VLANHWTAG, IFC_MTU */
@@ -52,9 +54,12 @@ struct ifc_cmd {
  * included) and parse them into ${cmd} (zeroed by the caller), locating each
  * word through ${value}.  An address without length or mask gets the full
  * length (/32, /128) and prefix_given = 0; the caller decides what that
- * means.  Unknown words, missing or bad arguments are errors; words that
- * FreeBSD accepts but jailnet does not implement (DHCP, SYNCDHCP, NOAUTO,
- * WPA, -vlanhwtag ...) are errors that say so.  Return 0 if no error was
+ * means.  Quotes group words as rc.d's eval does (description "to a" is
+ * one argument).  Unknown words, missing or bad arguments are errors;
+ * words that FreeBSD accepts but jailnet does not implement (DHCP,
+ * SYNCDHCP, NOAUTO, WPA, -vlanhwtag ...) are errors that say so; words
+ * that change nothing here (-rxcsum, tso, metric N, media M ...) are
+ * accepted and dropped, with a remark where Linux differs (metric, media).  Return 0 if no error was
  * recorded, -1 otherwise (${cmd} then holds the words that parsed).
  */
 int ifconfig_parse(const struct ltext *value, struct ifc_cmd *cmd,

@@ -1005,7 +1005,11 @@ rc_vars_get(const struct rc_vars *vars, const char *name)
 	return NULL;
 }
 
-/* Append the located text of ${from} to ${lt}, keeping its origins. */
+/*
+ * Append the located text of ${from} to ${lt}, keeping its origins.  Empty
+ * pieces locate no byte and are left out: a="$a$a" on an empty value would
+ * otherwise double the pieces at each step with no text to show for it.
+ */
 static void
 ltext_append(struct ltext *lt, const struct ltext *from)
 {
@@ -1016,9 +1020,32 @@ ltext_append(struct ltext *lt, const struct ltext *from)
 		p = &from->pieces[i];
 		end = i + 1 < from->npieces ? from->pieces[i + 1].off :
 		    from->len;
-		ltext_add(lt, from->s + p->off, end - p->off, p->loc,
-		    p->verbatim);
+		if (end > p->off)
+			ltext_add(lt, from->s + p->off, end - p->off, p->loc,
+			    p->verbatim);
 	}
+}
+
+/*
+ * Whether ${len} more bytes in ${npieces} pieces keep the value of ${a}
+ * in ${lt} within RCCONF_VALUE_MAX.  If not, record an error at ${at}
+ * (unless ${diags} is NULL):
+ * a value that doubles itself (a="$a$a" forty times) would otherwise
+ * take all memory and time.
+ */
+static int
+value_fits(const struct rc_assign *a, const struct ltext *lt, size_t len,
+    size_t npieces, struct loc at, struct diags *diags)
+{
+	if (len <= RCCONF_VALUE_MAX - lt->len &&
+	    npieces <= RCCONF_VALUE_MAX - lt->npieces)
+		return 1;
+	if (diags == NULL)
+		return 0;
+	diag_error(diags, at, "the value of '%s' grows past %u KiB here; "
+	    "rc.conf values are limited to that", a->name,
+	    RCCONF_VALUE_MAX / 1024);
+	return 0;
 }
 
 /*
@@ -1026,7 +1053,8 @@ ltext_append(struct ltext *lt, const struct ltext *from)
  * recording why the file cannot be read.
  */
 static int
-eval_cat(const struct rc_seg *seg, rc_reader read, void *ctx,
+eval_cat(const struct rc_assign *a, const struct rc_seg *seg,
+    rc_reader read, void *ctx,
     struct rc_vars *vars, struct ltext *lt, struct diags *diags)
 {
 	struct source *file;
@@ -1043,6 +1071,8 @@ eval_cat(const struct rc_seg *seg, rc_reader read, void *ctx,
 	n = file->len;
 	while (n > 0 && file->text[n - 1] == '\n')
 		n--;
+	if (!value_fits(a, lt, n, 1, seg->loc, diags))
+		return -1;
 	ltext_add(lt, file->text, n, loc_at(file, 0, n), 1);
 	return 0;
 }
@@ -1066,6 +1096,9 @@ eval_assign(const struct rc_assign *a, rc_reader read, void *ctx,
 		seg = &a->segs[i];
 		switch (seg->kind) {
 		case RC_SEG_TEXT:
+			if (!value_fits(a, lt, strlen(seg->text), 1, seg->loc,
+			    diags))
+				return -1;
 			ltext_add(lt, seg->text, strlen(seg->text), seg->loc,
 			    seg->verbatim);
 			break;
@@ -1078,15 +1111,35 @@ eval_assign(const struct rc_assign *a, rc_reader read, void *ctx,
 			}
 			if (var->incomplete)
 				rc = -1;
+			/* A value already cut was reported where it was. */
+			if (var->incomplete && !value_fits(a, lt,
+			    var->value.len, var->value.npieces, seg->loc, NULL))
+				return -1;
+			if (!value_fits(a, lt, var->value.len,
+			    var->value.npieces, seg->loc, diags))
+				return -1;
 			ltext_append(lt, &var->value);
 			break;
 		case RC_SEG_CAT:
-			if (eval_cat(seg, read, ctx, vars, lt, diags) != 0)
+			if (eval_cat(a, seg, read, ctx, vars, lt, diags) != 0)
 				rc = -1;
 			break;
 		}
 	}
 	return rc;
+}
+
+/* Whether the value of ${a} uses the variable ${name}. */
+static int
+refers_to(const struct rc_assign *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsegs; i++)
+		if (a->segs[i].kind == RC_SEG_VAR &&
+		    strcmp(a->segs[i].text, name) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -1104,7 +1157,8 @@ rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
 		memset(&lt, 0, sizeof(lt));
 		incomplete = eval_assign(a, read, ctx, vars, &lt, diags) != 0;
 		if ((var = rc_vars_get(vars, a->name)) != NULL) {
-			if (var->name_loc.src == conf->src) {
+			if (var->name_loc.src == conf->src &&
+			    !refers_to(a, a->name)) {
 				diag_warning(diags, a->name_loc, "'%s' is "
 				    "assigned again; the earlier value is "
 				    "replaced", a->name);

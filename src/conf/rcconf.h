@@ -104,16 +104,21 @@ struct rc_vars {
 	size_t nfiles, filescap;
 };
 
+/* The longest expanded value, in bytes (and pieces of located text). */
+#define RCCONF_VALUE_MAX (64 * 1024)
+
 /**
  * rcconf_eval(conf, read, ctx, vars, diags):
  * Expand every assignment of ${conf} in order into ${vars} (which must be
  * zeroed or hold earlier files' variables: rc.conf files read in sequence
  * see each other's values).  A later assignment replaces an earlier value of
- * the same name, with a warning if both are in the same file.  A file
+ * the same name, with a warning if both are in the same file (unless the
+ * new value uses the old one: a="$a more").  A file
  * substitution reads the file with ${read}(${ctx}, ...) and drops trailing
  * newlines, as sh does; a missing or unreadable file is an error at the
  * backtick naming the path and the reason.  ${name} of a name not assigned
- * before is an error.  An assignment whose expansion failed is still stored,
+ * before is an error, and so is a value that would grow past
+ * RCCONF_VALUE_MAX bytes (at the segment that makes it).  An assignment whose expansion failed is still stored,
  * with what could be expanded and incomplete = 1, so that later uses of it
  * are not reported again.  Return 0 if no error was recorded, -1 otherwise.
  */

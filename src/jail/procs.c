@@ -202,8 +202,10 @@ add_service(struct proc_list *list, const struct site *site,
 
 	if (split_service(svc, &argv, &argc, diags) != 0)
 		return -1;
+	/* A built-in is said where this jail enables it. */
 	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,
-	    svc->command_loc);
+	    svc->package != NULL ? es->loc : svc->command_loc);
+	p->package = svc->package;
 	p->argv = argv;
 	p->argc = argc;
 	return 0;
@@ -290,6 +292,12 @@ procs_resolve(struct proc_list *list, struct diags *diags)
 			    p->jail, cmd, strchr(cmd, '/') != NULL ?
 			    " or not executable in its view" :
 			    " in its view's " JAIL_VIEW_PATH);
+			if (p->package != NULL)
+				diag_note(diags, p->loc, "jailnet's built-in "
+				    "%s is Debian's package %s: apt-get "
+				    "install %s, or give site.conf a service "
+				    "%s block", p->name, p->package,
+				    p->package, p->name);
 			rc = -1;
 		}
 	}

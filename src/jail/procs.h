@@ -20,7 +20,7 @@
 
 enum proc_kind {
 	PROC_PIPE,		/* a spiped pipe */
-	PROC_SERVICE,		/* an enabled service of site.conf */
+	PROC_SERVICE,		/* an enabled service: site.conf's or built in */
 };
 
 struct proc_spec {
@@ -39,7 +39,10 @@ struct proc_spec {
 	struct jail_view *view;	/* the files it sees */
 	long init_pid;		/* its jail's init (jail_init_bind_procs()), */
 	unsigned long long init_start;	/* ... 0 until known */
-	struct loc loc;		/* the pipe, or the service's command */
+	struct loc loc;		/* the pipe, the service's command, or the
+				   NAME_enable of a built-in service */
+	const char *package;	/* a built-in service: the Debian package
+				   of its program (static), else NULL */
 };
 
 struct proc_list {
@@ -88,7 +91,8 @@ int procs_build(const struct site *site, bool services,
  * executable of that name in JAIL_VIEW_PATH), and store its path in the
  * view in its ${path}.  Record in ${diags}, for each one not found or not
  * executable, an error naming the service or pipe, the jail and the
- * command.  Return 0, or -1 if any is missing.
+ * command, with a note naming the Debian package of a built-in service.
+ * Return 0, or -1 if any is missing.
  */
 int procs_resolve(struct proc_list *list, struct diags *diags);
 

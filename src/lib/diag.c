@@ -347,25 +347,46 @@ diags_print(const struct diags *d, FILE *f)
 	diags_print_remarks(d, f, 1);
 }
 
+static void
+print_one(FILE *f, const struct diag *dg)
+{
+	if (dg->file == NULL)
+		fprintf(f, "jailnet: ");
+	else if (dg->line == 0)
+		fprintf(f, "%s: ", dg->file);
+	else
+		fprintf(f, "%s:%u:%u: ", dg->file, dg->line, dg->col);
+	fprintf(f, "%s: %s\n", severity_name(dg->severity), dg->msg);
+	if (dg->line_text != NULL)
+		print_caret(f, dg);
+}
+
 void
 diags_print_remarks(const struct diags *d, FILE *f, int remarks)
 {
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!d->v[i].remark || remarks)
+			print_one(f, &d->v[i]);
+}
+
+void
+diags_print_errors(const struct diags *d, FILE *f)
+{
 	const struct diag *dg;
+	int in_error = 0;
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		dg = &d->v[i];
-		if (dg->remark && !remarks)
+		/* A note goes with the error or warning before it. */
+		if (dg->severity != DIAG_NOTE)
+			in_error = dg->severity == DIAG_ERROR;
+		else if (dg->remark)
 			continue;
-		if (dg->file == NULL)
-			fprintf(f, "jailnet: ");
-		else if (dg->line == 0)
-			fprintf(f, "%s: ", dg->file);
-		else
-			fprintf(f, "%s:%u:%u: ", dg->file, dg->line, dg->col);
-		fprintf(f, "%s: %s\n", severity_name(dg->severity), dg->msg);
-		if (dg->line_text != NULL)
-			print_caret(f, dg);
+		if (in_error)
+			print_one(f, dg);
 	}
 }
 

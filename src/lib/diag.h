@@ -212,6 +212,14 @@ void diags_print(const struct diags *d, FILE *f);
 void diags_print_remarks(const struct diags *d, FILE *f, int remarks);
 
 /**
+ * diags_print_errors(d, f):
+ * Print the errors of ${d} to ${f} as diags_print() does, each with its
+ * notes; leave out the warnings, their notes and the remarks (a command
+ * other than check says how many warnings there are instead).
+ */
+void diags_print_errors(const struct diags *d, FILE *f);
+
+/**
  * diags_has_errors(d):
  * Return non-zero if ${d} holds at least one error.
  */

@@ -63,22 +63,6 @@ site_eval_rcconf(struct site *site, const struct fsview *view,
 	return rc == 0 && diags->nerrors == nerr ? 0 : -1;
 }
 
-int
-rc_yesno(const char *value)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		if (strcasecmp(value, yes[i]) == 0)
-			return 1;
-		if (strcasecmp(value, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
 struct rc_value *
 rc_get(struct rc_vars *vars, const char *name)
 {
@@ -89,29 +73,15 @@ rc_get(struct rc_vars *vars, const char *name)
 	return v;
 }
 
-void
-rc_report_unused(const struct rc_vars *vars, const char *const *known,
-    size_t nknown, const char *where, struct diags *diags)
+int
+site_word_in(const char *word, const char *const *list, size_t n)
 {
-	const struct rc_value *v;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < vars->n; i++) {
-		v = &vars->v[i];
-		if (v->used)
-			continue;
-		for (k = 0; k < nknown; k++)
-			if (strcmp(v->name, known[k]) == 0)
-				break;
-		if (k < nknown)
-			diag_warning(diags, v->name_loc,
-			    "'%s' is not implemented by jailnet for the %s; "
-			    "ignored", v->name, where);
-		else
-			diag_warning(diags, v->name_loc,
-			    "unknown rc.conf knob '%s' for the %s; ignored",
-			    v->name, where);
-	}
+	for (i = 0; i < n; i++)
+		if (strcmp(word, list[i]) == 0)
+			return 1;
+	return 0;
 }
 
 const char *

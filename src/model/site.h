@@ -57,9 +57,13 @@ struct outside_host {
 /* The Linux command that stands for an rc.conf service (NAME_enable). */
 struct service {
 	char *name;
-	struct loc loc;
+	struct loc loc;			/* its block in site.conf; a built-in:
+					   the NAME_enable that added it */
 	char *command;
-	struct loc command_loc;
+	struct loc command_loc;		/* a built-in: as loc */
+	const char *package;		/* a built-in (no block in site.conf):
+					   the Debian package of its program;
+					   NULL otherwise */
 };
 
 struct dns_record {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "conf/jailconf.h"
+#include "conf/rc_knobs.h"
 #include "conf/rcconf.h"
 #include "model/site.h"
 
@@ -94,12 +95,27 @@ int server_load_jails(struct site *site, struct server *srv,
  */
 int site_check(struct site *site, struct diags *diags);
 
-/**
- * rc_yesno(value):
- * Return 1 for YES/TRUE/ON/1, 0 for NO/FALSE/OFF/0 (any case, as rc's
- * checkyesno), -1 for anything else.
+/*
+ * An rc.d service jailnet knows by name (site_rcd.c): the Debian command
+ * line that stands for it and the package that holds the program, or why a
+ * simulation runs nothing for it.
  */
-int rc_yesno(const char *value);
+struct rcd_service {
+	const char *name;	/* NAME_enable; for a knob without _enable
+				   (update_motd), the knob */
+	const char *command;	/* NULL: nothing to run */
+	const char *package;	/* the Debian package of the program */
+	const char *why;	/* command == NULL: why */
+};
+
+extern const struct rcd_service rcd_table[];
+extern const size_t rcd_table_len;
+
+/**
+ * rcd_find(name):
+ * Return the built-in service ${name}, or NULL.
+ */
+const struct rcd_service *rcd_find(const char *name);
 
 /**
  * rc_apply_ifconfig(site, srv, jail, vars, diags):
@@ -113,29 +129,48 @@ int rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
 /**
  * rc_enabled_services(site, vars, out, nout, diags):
  * Collect the NAME_enable=YES of ${vars} that are services (not the knobs
- * jailnet handles itself) into a new array ${out} of ${nout} entries; a
- * service with no command in site.conf is an error.  Marks them used, and
- * every other NAME_enable but a NO whose NAME is neither a service of
- * site.conf nor a knob jailnet knows: rc_report_unused() warns about that
+ * jailnet handles itself) into a new array ${out} of ${nout} entries.  The
+ * command is site.conf's service NAME, else the built-in of rcd_table
+ * (added to ${site}->services the first time it is enabled); a built-in
+ * with nothing to run is a remark saying why, and a service with neither
+ * is an error.  A knob that is neither and is set to FreeBSD's default
+ * (moused_nondefault_enable="YES") changes nothing and says nothing.  Marks them used, and every other
+ * NAME_enable but a NO whose NAME is neither a service of site.conf, nor
+ * built in, nor a knob jailnet knows: rc_report_unused() warns about that
  * one.  Return 0, or -1 on error.
  */
 int rc_enabled_services(struct site *site, struct rc_vars *vars,
     struct enabled_service **out, size_t *nout, struct diags *diags);
 
 /**
- * rc_report_unused(vars, known, nknown, where, diags):
- * Warn about each variable of ${vars} no consumer used: "not implemented by
- * jailnet" if its name is in ${known}, "unknown rc.conf knob" otherwise.
- * ${where} names the file's role ("host", "jail pg_j").
+ * rc_report_unused(site, vars, known, nknown, where, diags):
+ * Report each variable of ${vars} no consumer used: nothing if it is a
+ * knob of FreeBSD's /etc/defaults/rc.conf set to its default (it changes
+ * nothing); a remark saying why if it is a knob of rcd_table that a
+ * simulation has no use for (update_motd); a warning "not implemented by
+ * jailnet" if it is in ${known} or a FreeBSD knob; otherwise a warning
+ * "unknown rc.conf knob", with the closest name among those and the
+ * NAME_enable of ${site}'s and the built-in services as a hint.  ${where}
+ * names the file's role ("host", "jail pg_j").
  */
-void rc_report_unused(const struct rc_vars *vars, const char *const *known,
-    size_t nknown, const char *where, struct diags *diags);
+void rc_report_unused(const struct site *site, const struct rc_vars *vars,
+    const char *const *known, size_t nknown, const char *where,
+    struct diags *diags);
 
 /**
  * rc_get(vars, name):
  * Return the expanded value of ${name} in ${vars}, marking it used, or NULL.
  */
 struct rc_value *rc_get(struct rc_vars *vars, const char *name);
+
+/* The number of elements of the array ${a}. */
+#define NELEM(a) (sizeof(a) / sizeof(*(a)))
+
+/**
+ * site_word_in(word, list, n):
+ * Return 1 if ${word} is one of the ${n} strings of ${list}, 0 otherwise.
+ */
+int site_word_in(const char *word, const char *const *list, size_t n);
 
 /**
  * jc_one_value(p, what, diags):

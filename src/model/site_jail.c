@@ -44,18 +44,6 @@ static const char *const jail_rc_unimplemented[] = {
 	"cron_flags", "ipv6_defaultrouter",
 };
 
-#define NELEM(a) (sizeof(a) / sizeof(*(a)))
-
-static int
-word_in(const char *w, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(w, list[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* Warn once per written parameter that jailnet does not take. */
 static void
@@ -66,14 +54,14 @@ check_param_names(const struct jc_param *ps, size_t n, struct diags *diags)
 
 	for (i = 0; i < n; i++) {
 		name = ps[i].name;
-		if (ps[i].is_var || word_in(name, jail_params,
+		if (ps[i].is_var || site_word_in(name, jail_params,
 		    NELEM(jail_params)))
 			continue;
 		/* "nopersist;" is the false form of a boolean. */
-		if (str_has_prefix(name, "no") && word_in(name + 2,
+		if (str_has_prefix(name, "no") && site_word_in(name + 2,
 		    jail_params, NELEM(jail_params)))
 			continue;
-		if (word_in(name, jail_unimplemented,
+		if (site_word_in(name, jail_unimplemented,
 		    NELEM(jail_unimplemented)) || str_has_prefix(name,
 		    "allow.")) {
 			diag_warning(diags, ps[i].loc, "jail parameter '%s' "
@@ -356,7 +344,7 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 	load_pipes(site, srv, ji, &vars, diags);
 	rc_enabled_services(site, &vars, &j->services, &j->nservices, diags);
 	where = xasprintf("jail %s", j->name);
-	rc_report_unused(&vars, jail_rc_unimplemented,
+	rc_report_unused(site, &vars, jail_rc_unimplemented,
 	    NELEM(jail_rc_unimplemented), where, diags);
 	free(where);
 out:

@@ -2,6 +2,8 @@
  * What host and jail rc.conf files share: ifconfig_IF values and
  * NAME_enable services.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,15 +15,16 @@
 /*
  * NAME_enable knobs that are not services with a Linux command: jailnet does
  * them itself, or knows them and does not do them (reported when YES).
+ * The services it runs by name, or knows a simulation has no use for, are
+ * rcd_table's (site_rcd.c).
  */
 static const char *const builtin_enables[] = {
 	"jail", "pf", "gateway", "spiped",
 };
 static const char *const unimplemented_enables[] = {
 	"pflog", "ipv6_gateway", "sendmail", "sendmail_submit",
-	"sendmail_outbound", "sendmail_msp_queue", "clear_tmp", "zfs",
-	"moused", "powerd", "growfs", "ntpdate", "firewall", "local_unbound",
-	"fsck_y", "dumpon", "syslogd", "cron",
+	"sendmail_outbound", "sendmail_msp_queue", "firewall",
+	"local_unbound",
 };
 
 /* The classful length FreeBSD's ifconfig assumes for a bare IPv4 address. */
@@ -69,11 +72,45 @@ add_member(struct server *srv, struct iface *bridge, const struct ifc_word *w,
 	m->member_loc = w->arg_loc;
 }
 
+/*
+ * "broadcast ${w}" after the address ${a} (NULL if none came before): the
+ * kernel is given the usual broadcast of each IPv4 subnet, as FreeBSD's
+ * ifconfig computes it; another one is said not to be used.
+ */
+static void
+check_broadcast(const struct iface_addr *a, const struct ifc_word *w,
+    struct diags *diags)
+{
+	char want[IPADDR_STRLEN], got[IPADDR_STRLEN];
+	struct ipaddr brd;
+	unsigned i;
+
+	ipaddr_format(&w->prefix.addr, got);
+	if (a == NULL) {
+		diag_remark(diags, w->loc, "'broadcast %s' follows no IPv4 "
+		    "address; ignored", got);
+		return;
+	}
+	brd = a->prefix.addr;
+	for (i = a->prefix.len; i < 32; i++)
+		brd.bytes[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	if (a->prefix.len >= 31 || !ipaddr_eq(&brd, &w->prefix.addr)) {
+		if (a->prefix.len < 31)
+			ipaddr_format(&brd, want);
+		else
+			snprintf(want, sizeof(want), "none");
+		diag_remark(diags, w->loc, "'broadcast %s' is not the usual "
+		    "one of its subnet; jailnet gives the kernel %s",
+		    got, want);
+	}
+}
+
 /* Apply the parsed words ${cmd} to ${ifc}. */
 static void
 apply_words(struct server *srv, struct iface *ifc, const struct ifc_cmd *cmd,
     struct diags *diags)
 {
+	const struct iface_addr *last_inet = NULL;
 	const struct ifc_word *w;
 	struct iface_addr *a;
 	size_t i;
@@ -96,6 +133,11 @@ apply_words(struct server *srv, struct iface *ifc, const struct ifc_cmd *cmd,
 			    AF_INET)
 				a->prefix.len = classful_len(&w->prefix.addr);
 			a->loc = w->loc;
+			last_inet = a->prefix.addr.family == AF_INET ? a :
+			    last_inet;
+			break;
+		case IFC_BROADCAST:
+			check_broadcast(last_inet, w, diags);
 			break;
 		case IFC_UP:
 			ifc->up = true;
@@ -281,11 +323,41 @@ rc_apply_ifconfig(struct site *site, struct server *srv, size_t jail,
 	return diags->nerrors == nerr ? 0 : -1;
 }
 
+/*
+ * Return the index in ${site}->services of the service ${name}: its block
+ * in site.conf, else the built-in ${rcd} (added on first use, located at
+ * ${at}), else NO_INDEX.
+ */
+static size_t
+service_index(struct site *site, const char *name,
+    const struct rcd_service *rcd, struct loc at)
+{
+	struct service *svc;
+	size_t k;
+
+	for (k = 0; k < site->nservices; k++)
+		if (strcmp(site->services[k].name, name) == 0)
+			return k;
+	if (rcd == NULL || rcd->command == NULL)
+		return NO_INDEX;
+	site->services = xrealloc(site->services, (site->nservices + 1) *
+	    sizeof(*site->services));
+	svc = &site->services[site->nservices];
+	memset(svc, 0, sizeof(*svc));
+	svc->name = xstrdup(name);
+	svc->loc = svc->command_loc = at;
+	svc->command = xstrdup(rcd->command);
+	svc->package = rcd->package;
+	return site->nservices++;
+}
+
+
 int
 rc_enabled_services(struct site *site, struct rc_vars *vars,
     struct enabled_service **out, size_t *nout, struct diags *diags)
 {
 	size_t nerr = diags->nerrors, i, k, cap = 0;
+	const struct rcd_service *rcd;
 	struct enabled_service *es;
 	struct rc_value *v;
 	char *svc;
@@ -299,49 +371,51 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 		    strlen(v->name) <= 7)
 			continue;
 		svc = xstrndup(v->name, strlen(v->name) - 7);
-		for (k = 0; k < sizeof(builtin_enables) /
-		    sizeof(*builtin_enables); k++)
-			if (strcmp(svc, builtin_enables[k]) == 0)
-				break;
-		if (k < sizeof(builtin_enables) / sizeof(*builtin_enables)) {
+		if (site_word_in(svc, builtin_enables,
+		    NELEM(builtin_enables))) {
 			free(svc);
 			continue;	/* read by its own consumer */
 		}
 		v->used = 1;
-		if ((yes = rc_yesno(v->value.s)) < 0) {
-			diag_error(diags, ltext_loc(&v->value, 0,
-			    v->value.len), "'%s' must be YES or NO, not "
-			    "'%s'", v->name, v->value.s);
+		rcd = rcd_find(svc);
+		k = service_index(site, svc, NULL, v->name_loc);
+		if (k == NO_INDEX && (rcd == NULL || rcd->command == NULL) &&
+		    rc_knob_is_default(v->name, v->value.s)) {
+			/* As on any FreeBSD: nothing to run or to say. */
 			free(svc);
 			continue;
 		}
-		for (k = 0; k < sizeof(unimplemented_enables) /
-		    sizeof(*unimplemented_enables); k++)
-			if (strcmp(svc, unimplemented_enables[k]) == 0)
-				break;
-		if (k < sizeof(unimplemented_enables) /
-		    sizeof(*unimplemented_enables)) {
+		if ((yes = rc_yesno(v->value.s)) < 0) {
+			diag_error(diags, ltext_loc(&v->value, 0,
+			    v->value.len), "'%s' must be YES or NO, not '%s'",
+			    v->name, v->value.s);
+			free(svc);
+			continue;
+		}
+		if (k == NO_INDEX && rcd != NULL && rcd->command == NULL) {
+			if (yes)
+				diag_remark(diags, v->name_loc, "'%s': "
+				    "nothing to run in a simulation: %s",
+				    v->name, rcd->why);
+		} else if (k == NO_INDEX && rcd == NULL &&
+		    site_word_in(svc, unimplemented_enables,
+		    NELEM(unimplemented_enables))) {
 			if (yes)
 				diag_warning(diags, v->name_loc, "'%s' is not "
 				    "implemented by jailnet; ignored",
 				    v->name);
-			free(svc);
-			continue;
-		}
-		for (k = 0; k < site->nservices; k++)
-			if (strcmp(site->services[k].name, svc) == 0)
-				break;
-		if (!yes && k == site->nservices) {
+		} else if (!yes && k == NO_INDEX && rcd == NULL) {
 			/*
 			 * NO for a name that is neither a service of
 			 * site.conf nor one of the services above (a typo,
 			 * or a knob like moused_nondefault_enable): left
-			 * for rc_report_unused() to warn about, as it does
-			 * about any other knob no one reads.
+			 * for rc_report_unused() to report, as it does any
+			 * other knob no one reads.
 			 */
 			v->used = 0;
 		} else if (yes) {
-			if (k == site->nservices) {
+			k = service_index(site, svc, rcd, v->name_loc);
+			if (k == NO_INDEX) {
 				diag_error(diags, v->name_loc, "service '%s' "
 				    "is enabled, but site.conf has no Linux "
 				    "command for it", svc);
@@ -357,4 +431,52 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 		free(svc);
 	}
 	return diags->nerrors == nerr ? 0 : -1;
+}
+
+void
+rc_report_unused(const struct site *site, const struct rc_vars *vars,
+    const char *const *known, size_t nknown, const char *where,
+    struct diags *diags)
+{
+	const struct rcd_service *rcd;
+	const struct rc_value *v;
+	const char **names, *hint;
+	size_t i, k, n = 0;
+
+	/* The hints: NAME_enable of every service jailnet can run. */
+	names = xcalloc(site->nservices + rcd_table_len + nknown + 1,
+	    sizeof(*names));
+	for (k = 0; k < site->nservices; k++)
+		names[n++] = xasprintf("%s_enable", site->services[k].name);
+	for (k = 0; k < rcd_table_len; k++)
+		names[n++] = xasprintf("%s_enable", rcd_table[k].name);
+	for (i = 0; i < vars->n; i++) {
+		v = &vars->v[i];
+		if (v->used || rc_knob_is_default(v->name, v->value.s))
+			continue;
+		if ((rcd = rcd_find(v->name)) != NULL && rcd->command == NULL) {
+			diag_remark(diags, v->name_loc, "'%s': nothing to do "
+			    "in a simulation: %s", v->name, rcd->why);
+		} else if (site_word_in(v->name, known, nknown) ||
+		    rc_knob_find(v->name) != NULL) {
+			diag_warning(diags, v->name_loc,
+			    "'%s' is not implemented by jailnet for the %s; "
+			    "ignored", v->name, where);
+		} else {
+			for (k = 0; k < nknown; k++)
+				names[n + k] = known[k];
+			hint = rc_knob_hint(v->name, names, n + nknown);
+			if (hint != NULL)
+				diag_warning(diags, v->name_loc, "unknown "
+				    "rc.conf knob '%s' for the %s; did you "
+				    "mean '%s'?", v->name, where, hint);
+			else
+				diag_warning(diags, v->name_loc, "unknown "
+				    "rc.conf knob '%s' for the %s; ignored",
+				    v->name, where);
+		}
+	}
+	for (k = 0; k < n; k++)
+		free((char *)names[k]);
+	free(names);
 }

@@ -282,7 +282,12 @@ server_load_host(struct site *site, struct server *srv, struct diags *diags)
 	}
 	rc_enabled_services(site, &vars, &srv->services, &srv->nservices,
 	    diags);
-	rc_report_unused(&vars, host_unimplemented,
+	for (i = 0; i < srv->nservices; i++)
+		diag_remark(diags, srv->services[i].loc, "service '%s' of the "
+		    "host is not started: jailnet runs the services of the "
+		    "jails and of the outside hosts, not those of a server "
+		    "itself", site->services[srv->services[i].service].name);
+	rc_report_unused(site, &vars, host_unimplemented,
 	    sizeof(host_unimplemented) / sizeof(*host_unimplemented), "host",
 	    diags);
 out:

@@ -266,10 +266,66 @@ TEST(ifconfig_unsupported)
 	EXPECT_ERROR("inet6 -ifdisabled up", "v:1:1:17: error: 'inet6 "
 	    "-ifdisabled' is not supported by jailnet");
 	/* The argument of an unsupported word is not read as a word. */
-	EXPECT_ERROR("inet 10.0.0.1/24 broadcast 10.0.0.255 up", "v:1:18:9: "
-	    "error: 'broadcast' is an ifconfig word jailnet does not support");
+	EXPECT_ERROR("inet 10.0.0.1/24 mode 11g up", "v:1:18:4: "
+	    "error: 'mode' is an ifconfig word jailnet does not support");
 	EXPECT_ERROR("stp inic up", "v:1:1:3: error: 'stp' is an ifconfig "
 	    "word jailnet does not support");
+}
+
+/*
+ * Words FreeBSD accepts that change nothing in a simulation: no error, no
+ * word, a remark only where Linux differs.
+ */
+TEST(ifconfig_no_effect_words)
+{
+	struct fixture fx;
+
+	fx_parse(&fx, "inet 10.0.0.1/24 -rxcsum -txcsum tso -lro vlanhwfilter "
+	    "-wol polling -description up");
+	CHECK_INT_EQ(fx.rc, 0);
+	CHECK_INT_EQ(fx.d.n, 0);
+	CHECK_INT_EQ(fx.cmd.n, 2);
+	CHECK_INT_EQ(fx.cmd.v[0].op, IFC_ADDR);
+	CHECK_INT_EQ(fx.cmd.v[1].op, IFC_UP);
+	fx_free(&fx);
+
+	fx_parse(&fx, "metric 5 media 1000baseT mediaopt full-duplex up");
+	CHECK_INT_EQ(fx.rc, 0);
+	CHECK_INT_EQ(fx.d.nerrors + fx.d.nwarnings, 0);
+	CHECK_INT_EQ(fx.d.n, 3);
+	CHECK_STR_EQ(dstr(&fx.d, 0), "v:1:1:6: note: 'metric': Linux "
+	    "interfaces have no metric; ignored");
+	CHECK_STR_EQ(dstr(&fx.d, 1), "v:1:10:5: note: 'media': the simulated "
+	    "interfaces have no media to choose; ignored");
+	CHECK_INT_EQ(fx.cmd.n, 1);
+	CHECK_INT_EQ(fx.cmd.v[0].op, IFC_UP);
+	fx_free(&fx);
+}
+
+/* broadcast ADDR is a word with its address; quotes group words. */
+TEST(ifconfig_broadcast_and_quotes)
+{
+	struct fixture fx;
+	const struct ifc_word *w;
+
+	fx_parse(&fx, "inet 10.0.0.1/24 broadcast 10.0.0.255 mtu 1400 "
+	    "description \"uplink to a\" descr 'b c'");
+	CHECK_INT_EQ(fx.rc, 0);
+	CHECK_INT_EQ(fx.d.n, 0);
+	CHECK_INT_EQ(fx.cmd.n, 5);
+	w = &fx.cmd.v[1];
+	CHECK_INT_EQ(w->op, IFC_BROADCAST);
+	CHECK_STR_EQ(pstr(&w->prefix), "10.0.0.255/32");
+	CHECK_STR_EQ(lstr(w->loc), "v:1:18:20");
+	CHECK_STR_EQ(lstr(w->arg_loc), "v:1:28:10");
+	CHECK_INT_EQ(fx.cmd.v[2].op, IFC_MTU);
+	CHECK_INT_EQ(fx.cmd.v[2].num, 1400);
+	w = &fx.cmd.v[3];
+	CHECK_INT_EQ(w->op, IFC_DESCRIPTION);
+	CHECK_STR_EQ(w->arg, "uplink to a");
+	CHECK_STR_EQ(lstr(w->arg_loc), "v:1:60:13");
+	CHECK_STR_EQ(fx.cmd.v[4].arg, "b c");
+	fx_free(&fx);
 }
 
 TEST(ifconfig_unknown_words)
@@ -309,7 +365,16 @@ TEST(ifconfig_missing_arguments)
 	EXPECT_ERROR("mtu up", "v:1:1:3: error: 'mtu' needs an MTU (68 to "
 	    "65535)");
 	EXPECT_ERROR("description", "v:1:1:11: error: 'description' needs a "
-	    "text (one word)");
+	    "text");
+	EXPECT_ERROR("broadcast", "v:1:1:9: error: 'broadcast' needs an IPv4 "
+	    "address");
+	EXPECT_ERROR("broadcast up", "v:1:1:9: error: 'broadcast' needs an "
+	    "IPv4 address");
+	EXPECT_ERROR("inet6 2001:db8::1/64 broadcast 2001:db8::ff",
+	    "v:1:32:12: error: bad broadcast address '2001:db8::ff': "
+	    "expected an IPv4 address");
+	EXPECT_ERROR("description \"to a", "v:1:13:5: error: unterminated "
+	    "double quote in ifconfig words");
 	EXPECT_ERROR("ether", "v:1:1:5: error: 'ether' needs a MAC address");
 	EXPECT_ERROR("inet 10.0.0.1 netmask", "v:1:15:7: error: 'netmask' "
 	    "needs a mask (255.255.255.0 or 0xffffff00)");

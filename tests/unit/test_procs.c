@@ -163,6 +163,59 @@ TEST(procs_resolve_missing)
 	site_free(site);
 }
 
+/*
+ * A built-in service (site.conf has no block for it) whose program is
+ * missing: the error is at the jail's NAME_enable, with a note naming the
+ * Debian package.  The example's nginx is made one.
+ */
+TEST(procs_resolve_builtin_package)
+{
+	struct proc_list list = { 0 };
+	struct site *site = fixture_example();
+	struct service *svc = NULL;
+	struct diags d;
+	size_t i, nerr = 0, nnotes = 0;
+
+	if (site == NULL)
+		return;
+	for (i = 0; i < site->nservices; i++)
+		if (strcmp(site->services[i].name, "nginx") == 0)
+			svc = &site->services[i];
+	CHECK(svc != NULL);
+	if (svc == NULL) {
+		site_free(site);
+		return;
+	}
+	free(svc->command);
+	svc->command = xstrdup("/nonexistent/nginx -g 'daemon off;'");
+	svc->package = "nginx";
+	diags_init(&d);
+	CHECK_INT_EQ(procs_build(site, true, &list, &d), 0);
+	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
+	/* nginx_j on a and on b (node's uxapp may be missing too here). */
+	for (i = 0; i < d.n; i++) {
+		if (strstr(d.v[i].msg, "nginx") == NULL)
+			continue;
+		if (d.v[i].severity == DIAG_ERROR) {
+			nerr++;
+			CHECK(str_has_suffix(d.v[i].file,
+			    "common/jails/nginx_j/etc/rc.conf"));
+			CHECK(d.v[i].line_text != NULL && strcmp(
+			    d.v[i].line_text, "nginx_enable=\"YES\"") == 0);
+		} else if (d.v[i].severity == DIAG_NOTE) {
+			nnotes++;
+			CHECK_STR_EQ(d.v[i].msg, "jailnet's built-in nginx is "
+			    "Debian's package nginx: apt-get install nginx, or "
+			    "give site.conf a service nginx block");
+		}
+	}
+	CHECK_INT_EQ(nerr, 2);
+	CHECK_INT_EQ(nnotes, 2);
+	diags_free(&d);
+	procs_free(&list);
+	site_free(site);
+}
+
 TEST(procs_netns_names)
 {
 	char *a = procs_netns_name("s", "a", "pg_j"), *b =

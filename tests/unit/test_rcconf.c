@@ -847,13 +847,13 @@ TEST(rcconf_eval_reassign)
 	memset(&vars, 0, sizeof(vars));
 	CHECK_INT_EQ(eval_text(&fx, "a=1\nb=2\n  a=3\na=\"${a}4\"\n", &vars),
 	    0);
-	CHECK_INT_EQ(fx.d.nwarnings, 2);
+	/* a="${a}4" extends the value it replaces: no warning for it. */
+	CHECK_INT_EQ(fx.d.nwarnings, 1);
 	CHECK_STR_EQ(dstr(&fx.d, 0), "rc.conf:3:3:1: warning: 'a' is assigned "
 	    "again; the earlier value is replaced");
 	CHECK_STR_EQ(dstr(&fx.d, 1), "rc.conf:1:1:1: note: the earlier value "
 	    "was assigned here");
-	CHECK_STR_EQ(dstr(&fx.d, 3), "rc.conf:3:3:1: note: the earlier value "
-	    "was assigned here");
+	CHECK_STR_EQ(dstr(&fx.d, 2), "(none)");
 	CHECK_STR_EQ(value_of(&vars, "a"), "34");
 	CHECK_INT_EQ(vars.n, 2);
 	CHECK_STR_EQ(vars.v[0].name, "a");
@@ -877,4 +877,37 @@ TEST(rcconf_free_null)
 	memset(&vars, 0, sizeof(vars));
 	rc_vars_free(&vars);
 	CHECK(vars.v == NULL);
+}
+
+/* A value that doubles itself is stopped at RCCONF_VALUE_MAX, located. */
+TEST(rcconf_eval_value_bound)
+{
+	struct rc_vars vars;
+	struct fixture fx;
+	struct strbuf text = { 0 };
+	const struct rc_value *v;
+	int i;
+
+	memset(&vars, 0, sizeof(vars));
+	strbuf_adds(&text, "a=x\n");
+	for (i = 0; i < 40; i++)
+		strbuf_adds(&text, "a=\"$a$a\"\n");
+	strbuf_adds(&text, "e=\"\"\n");
+	for (i = 0; i < 40; i++)
+		strbuf_adds(&text, "e=\"$e$e\"\n");
+	CHECK_INT_EQ(eval_text(&fx, strbuf_cstr(&text), &vars), -1);
+	/* The 16th doubling (line 17) reaches the bound (its 2^16 pieces). */
+	CHECK_INT_EQ(fx.d.nerrors, 1);
+	CHECK_INT_EQ(fx.d.nwarnings, 0);
+	CHECK_STR_EQ(dstr(&fx.d, 0), "rc.conf:17:6:2: error: the value of 'a' "
+	    "grows past 64 KiB here; rc.conf values are limited to that");
+	v = rc_vars_get(&vars, "a");
+	CHECK(v != NULL && v->incomplete && v->value.len <= RCCONF_VALUE_MAX);
+	/* An empty value doubled keeps one piece, not 2^40. */
+	v = rc_vars_get(&vars, "e");
+	CHECK(v != NULL && !v->incomplete && v->value.len == 0 &&
+	    v->value.npieces < 4);
+	rc_vars_free(&vars);
+	fx_free(&fx);
+	strbuf_free(&text);
 }
