@@ -1,8 +1,9 @@
 /*
  * pf_eval: the path of a packet through a server, and its explanation.
- * Rule matching is in pf_eval_match.c; tables, states and source nodes in
- * pf_eval_state.c.  The seams point one way: this file uses both, matching
- * uses the states, the states use neither.
+ * Rule matching is in pf_eval_match.c, the rules resolved for the server
+ * in pf_eval_rules.c; tables, states and source nodes in pf_eval_state.c.
+ * The seams point one way: this file uses all three, matching uses the
+ * rules and the states, the rules the tables, the states none.
  */
 #include "pf/pf_eval.h"
 
@@ -15,7 +16,61 @@
 #include "lib/util.h"
 #include "pf/pf_eval_int.h"
 
+/* The context. */
+
+struct pf_eval *
+pf_eval_new(const struct pf_bound *b)
+{
+	struct pf_eval *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->b = b;
+	eval_state_init(ctx);
+	eval_rules_init(ctx);
+	return ctx;
+}
+
+void
+pf_eval_reset(struct pf_eval *ctx)
+{
+	eval_state_reset(ctx);
+}
+
+void
+pf_eval_free(struct pf_eval *ctx)
+{
+	if (ctx == NULL)
+		return;
+	eval_rules_free(ctx);
+	eval_state_free(ctx);
+	free(ctx);
+}
+
 /* The path through the server. */
+
+/* Copy interface ${i}'s name into ${out} (PF_EVAL_IFNAMSIZ bytes). */
+static void
+ifname_copy(const struct pf_eval *ctx, size_t i, char *out)
+{
+	size_t n = ctx->ifnamelen[i];
+
+	if (n >= PF_EVAL_IFNAMSIZ)
+		n = PF_EVAL_IFNAMSIZ - 1;
+	memcpy(out, ctx->b->ifaces[i].name, n);
+	out[n] = '\0';
+}
+
+/* pf_bound_iface(), with the names' lengths known. */
+static size_t
+iface_find(const struct pf_eval *ctx, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < ctx->b->nifaces; i++)
+		if (ctx->ifnamelen[i] == n &&
+		    memcmp(ctx->b->ifaces[i].name, name, n) == 0)
+			return i;
+	return NO_INDEX;
+}
 
 static bool
 iface_has_addr(const struct pf_iface *pi, const struct ipaddr *a)
@@ -42,10 +97,15 @@ stage_run(struct pf_eval *ctx, struct pf_eval_result *res, enum pf_dir dir,
 {
 	struct pf_eval_stage *st = &res->stages[res->nstages++];
 
-	memset(st, 0, sizeof(*st));
+	/* Field by field: the stage is large, most of it a note. */
 	st->dir = dir;
-	snprintf(st->ifname, sizeof(st->ifname), "%s",
-	    ctx->b->ifaces[ifidx].name);
+	ifname_copy(ctx, ifidx, st->ifname);
+	st->xlate = NULL;
+	st->how = PF_EVAL_BY_RULE;
+	st->rule = NULL;
+	st->pass = st->state_created = st->state_matched = false;
+	st->state_id = 0;
+	st->note[0] = '\0';
 	st->before = *p;
 	eval_filter_pass(ctx, st, dir, ifidx, p, now_s);
 	st->after = *p;
@@ -97,8 +157,7 @@ route_out(struct pf_eval *ctx, struct pf_eval_result *res,
 		return 0;
 	}
 	res->fate = own ? PF_FATE_SENT : PF_FATE_FORWARDED;
-	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
-	    b->ifaces[oif].name);
+	ifname_copy(ctx, oif, res->out_ifname);
 	res->final = *p;
 	return 0;
 }
@@ -133,8 +192,7 @@ bridge_path(struct pf_eval *ctx, struct pf_eval_result *res, size_t in,
 		}
 	}
 	res->fate = PF_FATE_BRIDGED;
-	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
-	    ctx->b->ifaces[out].name);
+	ifname_copy(ctx, out, res->out_ifname);
 	res->final = *p;
 	return 0;
 }
@@ -172,10 +230,14 @@ pf_eval_packet(struct pf_eval *ctx, const char *in_ifname,
 	size_t in, br, r, out;
 	char msg[128];
 
-	memset(res, 0, sizeof(*res));
+	/* Not the whole result (2.4 KB): what every path sets is set. */
+	res->nstages = 0;
+	res->fate = PF_FATE_ERROR;
+	res->out_ifname[0] = res->reason[0] = '\0';
+	memset(&res->final, 0, sizeof(res->final));
 	if (in_ifname == NULL)
 		return route_out(ctx, res, &p, now_s, true);
-	in = pf_bound_iface(b, in_ifname);
+	in = iface_find(ctx, in_ifname);
 	if (in == NO_INDEX) {
 		snprintf(msg, sizeof(msg), "server %s has no interface %s",
 		    b->server->name, in_ifname);
@@ -188,7 +250,7 @@ pf_eval_packet(struct pf_eval *ctx, const char *in_ifname,
 		    on_bridge(b, b->routes[r].iface, br)) {
 			/* Same segment: bridged to another member. */
 			out = out_member != NULL && *out_member != '\0' ?
-			    pf_bound_iface(b, out_member) : NO_INDEX;
+			    iface_find(ctx, out_member) : NO_INDEX;
 			if (out == NO_INDEX || out == in ||
 			    b->ifaces[out].bridge != br) {
 				snprintf(msg, sizeof(msg), "%s is bridged by "
