@@ -45,15 +45,17 @@ struct bench_conf {
 	size_t nentries;	/* entries of each generated table */
 	size_t sizes[3];	/* table sizes of the growth table */
 	size_t nflows;		/* flows in the packet set */
+	size_t flat[3];		/* states of the cost-against-states rows */
 	size_t min_flows;	/* flows at least, however slow */
 	double min_seconds;	/* per measured rate, at least */
 };
 
 static const struct bench_conf full_conf = {
-	10000, 100000, { 10, 1000, 100000 }, 1000, 100, 1.0,
+	10000, 100000, { 10, 1000, 100000 }, 1000, { 1000, 10000, 100000 },
+	100, 1.0,
 };
 static const struct bench_conf quick_conf = {
-	300, 1000, { 10, 100, 1000 }, 64, 10, 0.05,
+	300, 1000, { 10, 100, 1000 }, 64, { 100, 1000, 4000 }, 10, 0.05,
 };
 
 /* One packet of the set: where it arrives and what it is. */
@@ -245,12 +247,14 @@ rate_per_second(const struct rate *r)
 
 /*
  * First packets: send the flows of ${fs} in turn to a context with no
- * states; when the set is used up, start again with a fresh context
- * (created and freed outside the timing).  Stop after ${min} seconds of
- * evaluation and ${min_flows} packets (or the set) at least.  Count the
- * passes and blocks of the first round (of the flows evaluated, when a
- * slow ruleset does not get through the set) in ${npass} and ${nblock}.
- * Return -1 if the model could not evaluate a packet.
+ * states, timing the set as one batch (no clock read per packet); when the
+ * set is used up, start again with a fresh context (created and freed
+ * outside the timing).  Stop after ${min} seconds of evaluation and
+ * ${min_flows} packets (or the set) at least; a ruleset too slow for a
+ * whole set in a quarter of ${min} is timed in batches of ${min_flows}.
+ * Count the passes and blocks of the first round (of the flows evaluated,
+ * when a slow ruleset does not get through the set) in ${npass} and
+ * ${nblock}.  Return -1 if the model could not evaluate a packet.
  */
 static int
 bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
@@ -258,14 +262,16 @@ bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
 {
 	struct pf_eval_result res;
 	struct pf_eval *ctx = NULL;
-	size_t i = fs->n, rounds = 0;
-	double t0;
+	size_t i = fs->n, start, end, rounds = 0, batch = fs->n;
+	double t0, t;
 
 	out->evals = 0;
 	out->seconds = 0;
 	*npass = *nblock = 0;
 	if (min_flows > fs->n)
 		min_flows = fs->n;
+	if (min_flows == 0)
+		return 0;
 	while (out->seconds < min || out->evals < min_flows) {
 		if (i == fs->n) {
 			pf_eval_free(ctx);
@@ -273,35 +279,109 @@ bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
 			i = 0;
 			rounds++;
 		}
+		start = i;
+		end = i + batch < fs->n ? i + batch : fs->n;
 		t0 = now_seconds();
-		if (pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
-		    &fs->v[i].pkt, out->evals, &res) != 0) {
-			fprintf(stderr, "pf_bench: flow %zu: %s\n", i,
-			    res.reason);
-			pf_eval_free(ctx);
-			return -1;
+		for (; i < end; i++) {
+			if (pf_eval_packet(ctx, fs->v[i].in,
+			    fs->v[i].out_member, &fs->v[i].pkt,
+			    out->evals + (i - start), &res) != 0) {
+				fprintf(stderr, "pf_bench: flow %zu: %s\n", i,
+				    res.reason);
+				pf_eval_free(ctx);
+				return -1;
+			}
+			if (rounds == 1) {
+				if (passed(&res))
+					(*npass)++;
+				else
+					(*nblock)++;
+			}
+			/* Slow: a first batch of min_flows only. */
+			if (rounds == 1 && i + 1 == min_flows &&
+			    now_seconds() - t0 > min / 4) {
+				i++;
+				break;
+			}
 		}
-		out->seconds += now_seconds() - t0;
-		out->evals++;
-		if (rounds == 1) {
-			if (passed(&res))
-				(*npass)++;
-			else
-				(*nblock)++;
-		}
-		i++;
+		t = now_seconds() - t0;
+		out->seconds += t;
+		out->evals += i - start;
+		if (rounds == 1 && start == 0 && i < end)
+			batch = min_flows;
 	}
 	pf_eval_free(ctx);
 	return 0;
+}
+
+/* Keep in ${next} the flows of ${fs} that passed and made a state in
+   ${ctx}, each as its next packet (TCP with ACK), sending at most the
+   first ${limit} flows or, after ${min_flows}, those that fit in ${secs}
+   seconds; return how many were sent. */
+static size_t
+flows_stateful(struct pf_eval *ctx, const struct flowset *fs, size_t limit,
+    size_t min_flows, double secs, struct flowset *next)
+{
+	struct pf_eval_result res;
+	double setup = now_seconds() + secs;
+	size_t i;
+
+	for (i = 0; i < fs->n && i < limit &&
+	    (i < min_flows || (i % 64 != 0 || now_seconds() < setup)); i++) {
+		struct flow *f;
+
+		pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
+		    &fs->v[i].pkt, 0, &res);
+		if (!passed(&res) || !created_state(&res))
+			continue;
+		f = VEC_PUSH(next->v, next->n, next->cap);
+		*f = fs->v[i];
+		if (f->pkt.proto == IPPROTO_TCP)
+			f->pkt.flags = PF_TH_ACK;
+	}
+	return i;
+}
+
+/* Time the packets of ${next} against ${ctx} in batches of the whole set
+   for ${min} seconds at least; -1 if one did not match its state. */
+static int
+time_matches(struct pf_eval *ctx, const struct flowset *next, double min,
+    struct rate *out)
+{
+	struct pf_eval_result res;
+	size_t i;
+	double t0;
+	int rc = 0;
+
+	out->evals = 0;
+	out->seconds = 0;
+	while (next->n > 0 && out->seconds < min && rc == 0) {
+		t0 = now_seconds();
+		for (i = 0; i < next->n; i++) {
+			pf_eval_packet(ctx, next->v[i].in,
+			    next->v[i].out_member, &next->v[i].pkt, 1000,
+			    &res);
+			if (!all_by_state(&res)) {
+				fprintf(stderr, "pf_bench: flow %zu did not "
+				    "match its state\n", i);
+				rc = -1;
+				break;
+			}
+		}
+		out->seconds += now_seconds() - t0;
+		out->evals += i;
+	}
+	return rc;
 }
 
 /*
  * Packets matching states: send the flows once (untimed; when the ruleset
  * is slow, as many as fit in ${min} seconds but ${min_flows} at least),
  * keep those that passed and created a state, and time their next packet
- * (TCP with ACK) over and over.  Store the number of flows sent in
- * ${nsent}, of those kept in ${nflows} and the context's states in
- * ${nstates}.  Return -1 if a packet meant to match a state did not.
+ * (TCP with ACK) over and over, in batches of the whole set.  Store the
+ * number of flows sent in ${nsent}, of those kept in ${nflows} and the
+ * context's states in ${nstates}.  Return -1 if a packet meant to match a
+ * state did not.
  */
 static int
 bench_states(const struct pf_bound *b, const struct flowset *fs, double min,
@@ -309,45 +389,88 @@ bench_states(const struct pf_bound *b, const struct flowset *fs, double min,
     size_t *nstates)
 {
 	struct pf_eval *ctx = pf_eval_new(b);
-	struct pf_eval_result res;
 	struct flowset next = { 0 };
-	size_t i;
-	double t0, setup = now_seconds() + min;
-	int rc = 0;
+	int rc;
 
-	for (i = 0; i < fs->n && (i < min_flows || now_seconds() < setup);
-	    i++) {
-		struct flow *f;
-
-		pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
-		    &fs->v[i].pkt, 0, &res);
-		if (!passed(&res) || !created_state(&res))
-			continue;
-		f = VEC_PUSH(next.v, next.n, next.cap);
-		*f = fs->v[i];
-		if (f->pkt.proto == IPPROTO_TCP)
-			f->pkt.flags = PF_TH_ACK;
-	}
-	*nsent = i;
+	*nsent = flows_stateful(ctx, fs, fs->n, min_flows, min, &next);
 	*nflows = next.n;
 	*nstates = pf_eval_nstates(ctx);
-	out->evals = 0;
-	out->seconds = 0;
-	for (i = 0; next.n > 0 && out->seconds < min; i = (i + 1) % next.n) {
-		t0 = now_seconds();
-		pf_eval_packet(ctx, next.v[i].in, next.v[i].out_member,
-		    &next.v[i].pkt, 1000, &res);
-		out->seconds += now_seconds() - t0;
-		out->evals++;
-		if (!all_by_state(&res)) {
-			fprintf(stderr, "pf_bench: flow %zu did not match its "
-			    "state\n", i);
-			rc = -1;
-			break;
-		}
-	}
+	rc = time_matches(ctx, &next, min, out);
 	free(next.v);
 	pf_eval_free(ctx);
+	return rc;
+}
+
+/*
+ * ${n} first packets of distinct web connections (198.51.100.252 to .254,
+ * every source port from 1024), each of which the seed ruleset passes
+ * with two states: the background of bench_flat().
+ */
+static void
+flows_background(struct flowset *fs, size_t n)
+{
+	const struct ipaddr self = v4(192, 0, 2, 155);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		flow_add(fs, "xnic", NULL, IPPROTO_TCP,
+		    v4(198, 51, 100, 252 + (unsigned)(i / 64512 % 3)),
+		    (uint16_t)(1024 + i % 64512), self, 443);
+}
+
+/*
+ * Cost against the number of states: for each size, a context holding
+ * about that many states of other connections (made untimed, at most
+ * ${setup_max} seconds of it), then the flows of ${fs}: their first
+ * packets as one batch, and (in a second such context) their state
+ * matches timed in batches as in bench_states().  One row per size.
+ */
+static int
+bench_flat(const struct pf_bound *b, const struct flowset *fs,
+    const struct bench_conf *conf, double setup_max)
+{
+	struct flowset bg = { 0 };
+	size_t k;
+	int rc = 0;
+
+	flows_background(&bg, conf->flat[2] / 2);
+	printf("cost against live states (the seed ruleset; other "
+	    "connections' states made first, untimed):\n");
+	printf("  %14s %14s %16s %18s\n", "states wanted", "states live",
+	    "first evals/s", "state matches/s");
+	for (k = 0; k < 3 && rc == 0; k++) {
+		struct pf_eval *ctx = pf_eval_new(b);
+		struct pf_eval_result res;
+		struct flowset next = { 0 }, junk = { 0 };
+		struct rate hits, first;
+		size_t i, live;
+		double t0;
+
+		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
+		    &junk);
+		live = pf_eval_nstates(ctx);
+		t0 = now_seconds();
+		for (i = 0; i < fs->n; i++)
+			pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
+			    &fs->v[i].pkt, 0, &res);
+		first.seconds = now_seconds() - t0;
+		first.evals = fs->n;
+		pf_eval_free(ctx);
+		ctx = pf_eval_new(b);
+		junk.n = 0;
+		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
+		    &junk);
+		flows_stateful(ctx, fs, fs->n, fs->n, 0, &next);
+		rc = time_matches(ctx, &next, conf->min_seconds, &hits);
+		printf("  %14zu %14zu %16.0f %18.0f%s\n", conf->flat[k], live,
+		    rate_per_second(&first), rate_per_second(&hits),
+		    live + 10 < conf->flat[k] ? "  (setup stopped: too slow)" :
+		    "");
+		free(next.v);
+		free(junk.v);
+		pf_eval_free(ctx);
+	}
+	free(bg.v);
 	return rc;
 }
 
@@ -769,6 +892,22 @@ bench_seed(const struct site *site, const struct server *srv,
 }
 
 static int
+bench_flat_seed(const struct site *site, const struct server *srv,
+    const struct bench_conf *conf, const struct flowset *fs)
+{
+	struct pf_bound *b;
+	double t;
+	int rc;
+
+	b = bind_own(site, srv, &t);
+	if (b == NULL)
+		return -1;
+	rc = bench_flat(b, fs, conf, conf == &quick_conf ? 1 : 5);
+	pf_bound_free(b);
+	return rc;
+}
+
+static int
 bench_big(const struct site *site, const struct server *srv,
     const struct bench_conf *conf, const struct flowset *fs, const char *save,
     size_t runs)
@@ -929,6 +1068,7 @@ main(int argc, char **argv)
 	    "run to run; single-threaded)\n");
 	flows_make(&fs, conf->nflows);
 	if (bench_seed(site, srv, conf, &fs, runs) != 0 ||
+	    bench_flat_seed(site, srv, conf, &fs) != 0 ||
 	    bench_big(site, srv, conf, &fs, save, runs) != 0 ||
 	    bench_growth(site, srv, conf, &fs, runs) != 0)
 		goto out;

@@ -18,6 +18,46 @@
 
 /* The context. */
 
+/* The host's addresses, for is_local(). */
+static void
+locals_init(struct pf_eval *ctx)
+{
+	const struct pf_bound *b = ctx->b;
+	size_t i, j, cap4 = 0, cap6 = 0;
+
+	for (i = 0; i < b->nifaces; i++)
+		for (j = 0; j < b->ifaces[i].naddrs; j++) {
+			const struct ipaddr *a = &b->ifaces[i].addrs[j].addr;
+
+			if (a->family == AF_INET)
+				memcpy(VEC_PUSH(ctx->local4, ctx->nlocal4,
+				    cap4), a->bytes, 4);
+			else
+				*VEC_PUSH(ctx->local6, ctx->nlocal6, cap6) =
+				    *a;
+		}
+}
+
+/* pf_bound_is_local(), on the addresses gathered once. */
+static bool
+is_local(const struct pf_eval *ctx, const struct ipaddr *a)
+{
+	uint32_t x;
+	size_t i;
+
+	if (a->family == AF_INET) {
+		memcpy(&x, a->bytes, 4);
+		for (i = 0; i < ctx->nlocal4; i++)
+			if (ctx->local4[i] == x)
+				return true;
+		return false;
+	}
+	for (i = 0; i < ctx->nlocal6; i++)
+		if (ipaddr_eq(&ctx->local6[i], a))
+			return true;
+	return false;
+}
+
 struct pf_eval *
 pf_eval_new(const struct pf_bound *b)
 {
@@ -26,6 +66,7 @@ pf_eval_new(const struct pf_bound *b)
 	ctx->b = b;
 	eval_state_init(ctx);
 	eval_rules_init(ctx);
+	locals_init(ctx);
 	return ctx;
 }
 
@@ -42,6 +83,8 @@ pf_eval_free(struct pf_eval *ctx)
 		return;
 	eval_rules_free(ctx);
 	eval_state_free(ctx);
+	free(ctx->local4);
+	free(ctx->local6);
 	free(ctx);
 }
 
@@ -128,7 +171,7 @@ route_out(struct pf_eval *ctx, struct pf_eval_result *res,
 	const struct pf_bound *b = ctx->b;
 	size_t r, oif;
 
-	if (pf_bound_is_local(b, &p->dst)) {
+	if (is_local(ctx, &p->dst)) {
 		/* The host's packet to itself goes out and in on lo0. */
 		if (own && (oif = pf_bound_iface(b, "lo0")) != NO_INDEX &&
 		    (!stage_run(ctx, res, PF_DIR_OUT, oif, p, now_s) ||
@@ -244,7 +287,7 @@ pf_eval_packet(struct pf_eval *ctx, const char *in_ifname,
 		return fail(res, PF_FATE_ERROR, msg);
 	}
 	br = b->ifaces[in].bridge;
-	if (br != NO_INDEX && !pf_bound_is_local(b, &p.dst)) {
+	if (br != NO_INDEX && !is_local(ctx, &p.dst)) {
 		r = pf_route_lookup(b, &p.dst);
 		if (r != NO_INDEX && !b->routes[r].has_gateway &&
 		    on_bridge(b, b->routes[r].iface, br)) {

@@ -165,6 +165,11 @@ struct pf_eval {
 	struct eval_flist *flists;	/* [(ifidx * 2 + out) * EVAL_NCLASS
 					   + class] */
 	size_t *ifnamelen;		/* strlen of each interface's name */
+	uint32_t *local4;		/* the host's IPv4 addresses (bytes
+					   as in struct ipaddr) */
+	size_t nlocal4;
+	struct ipaddr *local6;		/* and IPv6 ones */
+	size_t nlocal6;
 };
 
 /**

@@ -20,6 +20,10 @@
 
 #define HASH_MUL 0x9e3779b97f4a7c15ull
 
+/* Buckets and entries a hash starts with: a context's first thousand
+   states should not wait for the table to double. */
+#define HASH_MIN 1024
+
 static uint64_t
 hash_mix(uint64_t h, uint64_t v)
 {
@@ -58,7 +62,7 @@ hash_add(struct eval_hash *h, size_t i, uint32_t hv, size_t n)
 	size_t j;
 
 	if (i >= h->cap) {
-		size_t cap = h->cap ? h->cap : 64;
+		size_t cap = h->cap ? h->cap : HASH_MIN;
 
 		while (cap <= i)
 			cap *= 2;
@@ -70,7 +74,7 @@ hash_add(struct eval_hash *h, size_t i, uint32_t hv, size_t n)
 	}
 	h->hv[i] = hv;
 	if (h->count + 1 > h->nbuckets) {
-		size_t nb = h->nbuckets ? 2 * h->nbuckets : 64;
+		size_t nb = h->nbuckets ? 2 * h->nbuckets : HASH_MIN;
 
 		free(h->head);
 		h->head = xcalloc(nb, sizeof(*h->head));
@@ -433,25 +437,41 @@ pf_eval_states_of(const struct pf_eval *ctx, const struct ipaddr *addr)
 
 /* A packet's state key in direction ${dir}: pf_test() puts the source at
    index 0 inbound and at index 1 outbound (pd->sidx). */
-static struct eval_key
-packet_key(const struct pf_packet *p, enum pf_dir dir)
+static void
+packet_key(const struct pf_packet *p, enum pf_dir dir, struct eval_key *k)
 {
-	struct eval_key k;
-	int s = dir == PF_DIR_IN ? 0 : 1;
+	/* Constant indexes: stores the compiler can forward to the loads of
+	   the hash and the compare. */
+	if (dir == PF_DIR_IN) {
+		k->a[0] = p->src;
+		k->a[1] = p->dst;
+		k->p[0] = p->sport;
+		k->p[1] = p->dport;
+	} else {
+		k->a[0] = p->dst;
+		k->a[1] = p->src;
+		k->p[0] = p->dport;
+		k->p[1] = p->sport;
+	}
+}
 
-	memset(&k, 0, sizeof(k));
-	k.a[s] = p->src;
-	k.a[1 - s] = p->dst;
-	k.p[s] = p->sport;
-	k.p[1 - s] = p->dport;
-	return k;
+/* ipaddr_eq(), with the lengths known to the compiler: a state lookup
+   compares a few keys per stage. */
+static bool
+addr_same(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET6)
+		return memcmp(a->bytes, b->bytes, 16) == 0;
+	return memcmp(a->bytes, b->bytes, 4) == 0;
 }
 
 static bool
 key_eq(const struct eval_key *x, const struct eval_key *y)
 {
-	return ipaddr_eq(&x->a[0], &y->a[0]) && ipaddr_eq(&x->a[1], &y->a[1]) &&
-	    x->p[0] == y->p[0] && x->p[1] == y->p[1];
+	return x->p[0] == y->p[0] && x->p[1] == y->p[1] &&
+	    addr_same(&x->a[0], &y->a[0]) && addr_same(&x->a[1], &y->a[1]);
 }
 
 /*
@@ -541,13 +561,17 @@ static struct eval_state *
 state_find(struct pf_eval *ctx, const struct pf_packet *p, enum pf_dir dir,
     size_t ifidx, int *idx)
 {
-	struct pf_packet q = *p;
 	struct eval_key k;
 
 	if (is_icmp(p) && icmp_virtual_type(p) < 0)
 		return NULL;
-	packet_ports_for_key(&q);
-	k = packet_key(&q, dir);
+	packet_key(p, dir, &k);
+	if (is_icmp(p) || (p->proto != IPPROTO_TCP &&
+	    p->proto != IPPROTO_UDP)) {
+		/* packet_ports_for_key(), on the key. */
+		k.p[0] = k.p[1] = is_icmp(p) ?
+		    (uint16_t)icmp_virtual_type(p) : 0;
+	}
 	*idx = dir == PF_DIR_IN ? SK_WIRE : SK_STACK;
 	return state_by_key(ctx, p->af, p->proto, &k, *idx, ifidx);
 }
@@ -732,8 +756,8 @@ eval_state_create(struct pf_eval *ctx, const struct pf_rule *r,
 	s->rule = r;
 	/* pf_state_insert(): inbound the wire key is the packet as it came,
 	   the stack key as translated; outbound the other way round. */
-	s->key[SK_WIRE] = packet_key(dir == PF_DIR_IN ? &o : &x, dir);
-	s->key[SK_STACK] = packet_key(dir == PF_DIR_IN ? &x : &o, dir);
+	packet_key(dir == PF_DIR_IN ? &o : &x, dir, &s->key[SK_WIRE]);
+	packet_key(dir == PF_DIR_IN ? &x : &o, dir, &s->key[SK_STACK]);
 	s->kif = r != NULL && r->state.if_bound ? ifidx : NO_INDEX;
 	s->src_node = NO_INDEX;
 	if (r != NULL && r->state.src_track != PF_SRCTRACK_NONE)
