@@ -7,7 +7,10 @@
  * Measures, on SERVER (default "a") of SITE:
  *  - the seed ruleset (the server's own pf.conf): parse+bind and nft
  *    compile time, model evaluations per second for first packets of new
- *    flows and for later packets that match the states those created;
+ *    flows and for later packets that match the states those created,
+ *    and the cost of a new context;
+ *  - the seed ruleset again with 1,000, 10,000 and 100,000 states of other
+ *    connections made first: the same two rates (cost against states);
  *  - a generated ruleset of 10,000 filter rules over the server's
  *    interfaces with two inline tables of 100,000 entries each: the same;
  *  - the same generated ruleset with tables of 10, 1,000 and 100,000
@@ -18,8 +21,12 @@
  * -q is a quick run with small sizes (for a sanitizer check); -o FILE
  * writes the nft script of the generated ruleset to FILE (for nft -c).
  *
- * Wall-clock times from CLOCK_MONOTONIC; each rate is measured over at
- * least MIN_SECONDS of evaluation.  Not a library module: it prints.
+ * Wall-clock times from CLOCK_MONOTONIC, read once per batch of packets
+ * (a whole flow set), never per evaluation; each rate is measured over at
+ * least min_seconds of evaluation.  First packets start again from
+ * pf_eval_reset() (untimed).  -DBENCH_NO_RESET builds it against the
+ * model before pf_eval_reset() existed, for a comparison in one run.  Not
+ * a library module: it prints.
  */
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -246,9 +253,28 @@ rate_per_second(const struct rate *r)
 }
 
 /*
+ * Make ${*ctx} a context with no states: pf_eval_reset() (new the first
+ * time).  Built with -DBENCH_NO_RESET, for the model before it had one (to
+ * compare in one run): a new context each time.  Never timed.
+ */
+static void
+ctx_fresh(struct pf_eval **ctx, const struct pf_bound *b)
+{
+#ifdef BENCH_NO_RESET
+	pf_eval_free(*ctx);
+	*ctx = pf_eval_new(b);
+#else
+	if (*ctx == NULL)
+		*ctx = pf_eval_new(b);
+	else
+		pf_eval_reset(*ctx);
+#endif
+}
+
+/*
  * First packets: send the flows of ${fs} in turn to a context with no
  * states, timing the set as one batch (no clock read per packet); when the
- * set is used up, start again with a fresh context (created and freed
+ * set is used up, start again from a context without states (ctx_fresh(),
  * outside the timing).  Stop after ${min} seconds of evaluation and
  * ${min_flows} packets (or the set) at least; a ruleset too slow for a
  * whole set in a quarter of ${min} is timed in batches of ${min_flows}.
@@ -274,8 +300,7 @@ bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
 		return 0;
 	while (out->seconds < min || out->evals < min_flows) {
 		if (i == fs->n) {
-			pf_eval_free(ctx);
-			ctx = pf_eval_new(b);
+			ctx_fresh(&ctx, b);
 			i = 0;
 			rounds++;
 		}
@@ -797,13 +822,17 @@ static int
 bench_rates(const struct pf_bound *b, const struct flowset *fs,
     const struct bench_conf *conf, size_t runs)
 {
-	struct spread first = { 0 }, hits = { 0 };
+	struct spread first = { 0 }, hits = { 0 }, ctx_ms = { 0 };
 	struct rate r;
 	size_t npass = 0, nblock = 0, nsent = 0, nstateful = 0, nstates = 0;
 	size_t i, nfirst = 0, nhits = 0;
 	char note[256];
 
 	for (i = 0; i < runs; i++) {
+		double t0 = now_seconds();
+
+		pf_eval_free(pf_eval_new(b));
+		spread_add(&ctx_ms, (now_seconds() - t0) * 1e3);
 		if (bench_first(b, fs, conf->min_seconds, conf->min_flows, &r,
 		    &npass, &nblock) != 0)
 			return -1;
@@ -815,6 +844,8 @@ bench_rates(const struct pf_bound *b, const struct flowset *fs,
 		spread_add(&hits, rate_per_second(&r));
 		nhits = r.evals;
 	}
+	spread_print("new context", &ctx_ms, 3, "ms", "(pf_eval_new + "
+	    "pf_eval_free, untimed in the rates)");
 	snprintf(note, sizeof(note), "(>= %.2f s per run, %zu evals in the "
 	    "last; new flows from a set of %zu, the first %zu: %zu pass, %zu "
 	    "blocked)", conf->min_seconds, nfirst, fs->n, npass + nblock,
