@@ -444,62 +444,6 @@ flows_background(struct flowset *fs, size_t n)
 }
 
 /*
- * Cost against the number of states: for each size, a context holding
- * about that many states of other connections (made untimed, at most
- * ${setup_max} seconds of it), then the flows of ${fs}: their first
- * packets as one batch, and (in a second such context) their state
- * matches timed in batches as in bench_states().  One row per size.
- */
-static int
-bench_flat(const struct pf_bound *b, const struct flowset *fs,
-    const struct bench_conf *conf, double setup_max)
-{
-	struct flowset bg = { 0 };
-	size_t k;
-	int rc = 0;
-
-	flows_background(&bg, conf->flat[2] / 2);
-	printf("cost against live states (the seed ruleset; other "
-	    "connections' states made first, untimed):\n");
-	printf("  %14s %14s %16s %18s\n", "states wanted", "states live",
-	    "first evals/s", "state matches/s");
-	for (k = 0; k < 3 && rc == 0; k++) {
-		struct pf_eval *ctx = pf_eval_new(b);
-		struct pf_eval_result res;
-		struct flowset next = { 0 }, junk = { 0 };
-		struct rate hits, first;
-		size_t i, live;
-		double t0;
-
-		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
-		    &junk);
-		live = pf_eval_nstates(ctx);
-		t0 = now_seconds();
-		for (i = 0; i < fs->n; i++)
-			pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
-			    &fs->v[i].pkt, 0, &res);
-		first.seconds = now_seconds() - t0;
-		first.evals = fs->n;
-		pf_eval_free(ctx);
-		ctx = pf_eval_new(b);
-		junk.n = 0;
-		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
-		    &junk);
-		flows_stateful(ctx, fs, fs->n, fs->n, 0, &next);
-		rc = time_matches(ctx, &next, conf->min_seconds, &hits);
-		printf("  %14zu %14zu %16.0f %18.0f%s\n", conf->flat[k], live,
-		    rate_per_second(&first), rate_per_second(&hits),
-		    live + 10 < conf->flat[k] ? "  (setup stopped: too slow)" :
-		    "");
-		free(next.v);
-		free(junk.v);
-		pf_eval_free(ctx);
-	}
-	free(bg.v);
-	return rc;
-}
-
-/*
  * The generated ruleset: ${nrules} filter rules (after expansion) over the
  * example server's interfaces, tables <bench_clients> and <bench_servers>
  * of ${nentries} entries each, written inline.  One rule in 100 uses a
@@ -816,6 +760,76 @@ spread_header(size_t runs)
 	    "median", "max", runs);
 }
 
+/*
+ * Cost against the number of states: for each size, a context holding
+ * about that many states of other connections (made untimed, at most
+ * ${setup_max} seconds of it), then the flows of ${fs}: their first
+ * packets as one batch (the median of three such contexts), and (in a
+ * fourth) their state matches timed in batches as in bench_states().  One
+ * row per size.
+ */
+static int
+bench_flat(const struct pf_bound *b, const struct flowset *fs,
+    const struct bench_conf *conf, double setup_max)
+{
+	struct flowset bg = { 0 };
+	size_t k;
+	int rc = 0;
+
+	flows_background(&bg, conf->flat[2] / 2);
+	printf("cost against live states (the seed ruleset; other "
+	    "connections' states made first, untimed):\n");
+	printf("  %14s %14s %16s %18s\n", "states wanted", "states live",
+	    "first evals/s", "state matches/s");
+	for (k = 0; k < 3 && rc == 0; k++) {
+		struct pf_eval *ctx = NULL;
+		struct pf_eval_result res;
+		struct flowset next = { 0 }, junk = { 0 };
+		struct spread fr = { 0 };
+		struct rate hits, first;
+		size_t i, r, live = 0;
+		double t0, st[3];
+
+		/* First packets: one batch of the set on each of three such
+		   contexts, the median (one batch is short). */
+		for (r = 0; r < 3; r++) {
+			pf_eval_free(ctx);
+			ctx = pf_eval_new(b);
+			junk.n = 0;
+			flows_stateful(ctx, &bg, conf->flat[k] / 2, 0,
+			    setup_max, &junk);
+			live = pf_eval_nstates(ctx);
+			t0 = now_seconds();
+			for (i = 0; i < fs->n; i++)
+				pf_eval_packet(ctx, fs->v[i].in,
+				    fs->v[i].out_member, &fs->v[i].pkt, 0,
+				    &res);
+			first.seconds = now_seconds() - t0;
+			first.evals = fs->n;
+			spread_add(&fr, rate_per_second(&first));
+		}
+		spread_stats(&fr, st);
+		first.evals = (size_t)st[1];
+		first.seconds = 1;
+		pf_eval_free(ctx);
+		ctx = pf_eval_new(b);
+		junk.n = 0;
+		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
+		    &junk);
+		flows_stateful(ctx, fs, fs->n, fs->n, 0, &next);
+		rc = time_matches(ctx, &next, conf->min_seconds, &hits);
+		printf("  %14zu %14zu %16.0f %18.0f%s\n", conf->flat[k], live,
+		    rate_per_second(&first), rate_per_second(&hits),
+		    live + 10 < conf->flat[k] ? "  (setup stopped: too slow)" :
+		    "");
+		free(next.v);
+		free(junk.v);
+		pf_eval_free(ctx);
+	}
+	free(bg.v);
+	return rc;
+}
+
 /* Both rates for ${b}, each ${runs} times, printed; -1 if the model
    failed. */
 static int
@@ -933,7 +947,7 @@ bench_flat_seed(const struct site *site, const struct server *srv,
 	b = bind_own(site, srv, &t);
 	if (b == NULL)
 		return -1;
-	rc = bench_flat(b, fs, conf, conf == &quick_conf ? 1 : 5);
+	rc = bench_flat(b, fs, conf, conf == &quick_conf ? 1 : 2);
 	pf_bound_free(b);
 	return rc;
 }
