@@ -219,7 +219,9 @@ entries_find(struct eval_entries *es, int v6, const struct eval_entry *key)
 		return -1;
 	entries_sort(es);
 	hit = bsearch(key, es->v, es->n, sizeof(*es->v), entry_cmp);
-	return hit == NULL ? -1 : !hit->neg;
+	if (hit == NULL)
+		return -1;
+	return !hit->neg;
 }
 
 int
