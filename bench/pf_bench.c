@@ -7,7 +7,10 @@
  * Measures, on SERVER (default "a") of SITE:
  *  - the seed ruleset (the server's own pf.conf): parse+bind and nft
  *    compile time, model evaluations per second for first packets of new
- *    flows and for later packets that match the states those created;
+ *    flows and for later packets that match the states those created,
+ *    and the cost of a new context;
+ *  - the seed ruleset again with 1,000, 10,000 and 100,000 states of other
+ *    connections made first: the same two rates (cost against states);
  *  - a generated ruleset of 10,000 filter rules over the server's
  *    interfaces with two inline tables of 100,000 entries each: the same;
  *  - the same generated ruleset with tables of 10, 1,000 and 100,000
@@ -18,8 +21,12 @@
  * -q is a quick run with small sizes (for a sanitizer check); -o FILE
  * writes the nft script of the generated ruleset to FILE (for nft -c).
  *
- * Wall-clock times from CLOCK_MONOTONIC; each rate is measured over at
- * least MIN_SECONDS of evaluation.  Not a library module: it prints.
+ * Wall-clock times from CLOCK_MONOTONIC, read once per batch of packets
+ * (a whole flow set), never per evaluation; each rate is measured over at
+ * least min_seconds of evaluation.  First packets start again from
+ * pf_eval_reset() (untimed).  -DBENCH_NO_RESET builds it against the
+ * model before pf_eval_reset() existed, for a comparison in one run.  Not
+ * a library module: it prints.
  */
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -45,15 +52,17 @@ struct bench_conf {
 	size_t nentries;	/* entries of each generated table */
 	size_t sizes[3];	/* table sizes of the growth table */
 	size_t nflows;		/* flows in the packet set */
+	size_t flat[3];		/* states of the cost-against-states rows */
 	size_t min_flows;	/* flows at least, however slow */
 	double min_seconds;	/* per measured rate, at least */
 };
 
 static const struct bench_conf full_conf = {
-	10000, 100000, { 10, 1000, 100000 }, 1000, 100, 1.0,
+	10000, 100000, { 10, 1000, 100000 }, 1000, { 1000, 10000, 100000 },
+	100, 1.0,
 };
 static const struct bench_conf quick_conf = {
-	300, 1000, { 10, 100, 1000 }, 64, 10, 0.05,
+	300, 1000, { 10, 100, 1000 }, 64, { 100, 1000, 4000 }, 10, 0.05,
 };
 
 /* One packet of the set: where it arrives and what it is. */
@@ -244,13 +253,34 @@ rate_per_second(const struct rate *r)
 }
 
 /*
+ * Make ${*ctx} a context with no states: pf_eval_reset() (new the first
+ * time).  Built with -DBENCH_NO_RESET, for the model before it had one (to
+ * compare in one run): a new context each time.  Never timed.
+ */
+static void
+ctx_fresh(struct pf_eval **ctx, const struct pf_bound *b)
+{
+#ifdef BENCH_NO_RESET
+	pf_eval_free(*ctx);
+	*ctx = pf_eval_new(b);
+#else
+	if (*ctx == NULL)
+		*ctx = pf_eval_new(b);
+	else
+		pf_eval_reset(*ctx);
+#endif
+}
+
+/*
  * First packets: send the flows of ${fs} in turn to a context with no
- * states; when the set is used up, start again with a fresh context
- * (created and freed outside the timing).  Stop after ${min} seconds of
- * evaluation and ${min_flows} packets (or the set) at least.  Count the
- * passes and blocks of the first round (of the flows evaluated, when a
- * slow ruleset does not get through the set) in ${npass} and ${nblock}.
- * Return -1 if the model could not evaluate a packet.
+ * states, timing the set as one batch (no clock read per packet); when the
+ * set is used up, start again from a context without states (ctx_fresh(),
+ * outside the timing).  Stop after ${min} seconds of evaluation and
+ * ${min_flows} packets (or the set) at least; a ruleset too slow for a
+ * whole set in a quarter of ${min} is timed in batches of ${min_flows}.
+ * Count the passes and blocks of the first round (of the flows evaluated,
+ * when a slow ruleset does not get through the set) in ${npass} and
+ * ${nblock}.  Return -1 if the model could not evaluate a packet.
  */
 static int
 bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
@@ -258,50 +288,125 @@ bench_first(const struct pf_bound *b, const struct flowset *fs, double min,
 {
 	struct pf_eval_result res;
 	struct pf_eval *ctx = NULL;
-	size_t i = fs->n, rounds = 0;
-	double t0;
+	size_t i = fs->n, start, end, rounds = 0, batch = fs->n;
+	double t0, t;
 
 	out->evals = 0;
 	out->seconds = 0;
 	*npass = *nblock = 0;
 	if (min_flows > fs->n)
 		min_flows = fs->n;
+	if (min_flows == 0)
+		return 0;
 	while (out->seconds < min || out->evals < min_flows) {
 		if (i == fs->n) {
-			pf_eval_free(ctx);
-			ctx = pf_eval_new(b);
+			ctx_fresh(&ctx, b);
 			i = 0;
 			rounds++;
 		}
+		start = i;
+		end = i + batch < fs->n ? i + batch : fs->n;
 		t0 = now_seconds();
-		if (pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
-		    &fs->v[i].pkt, out->evals, &res) != 0) {
-			fprintf(stderr, "pf_bench: flow %zu: %s\n", i,
-			    res.reason);
-			pf_eval_free(ctx);
-			return -1;
+		for (; i < end; i++) {
+			if (pf_eval_packet(ctx, fs->v[i].in,
+			    fs->v[i].out_member, &fs->v[i].pkt,
+			    out->evals + (i - start), &res) != 0) {
+				fprintf(stderr, "pf_bench: flow %zu: %s\n", i,
+				    res.reason);
+				pf_eval_free(ctx);
+				return -1;
+			}
+			if (rounds == 1) {
+				if (passed(&res))
+					(*npass)++;
+				else
+					(*nblock)++;
+			}
+			/* Slow: a first batch of min_flows only. */
+			if (rounds == 1 && i + 1 == min_flows &&
+			    now_seconds() - t0 > min / 4) {
+				i++;
+				break;
+			}
 		}
-		out->seconds += now_seconds() - t0;
-		out->evals++;
-		if (rounds == 1) {
-			if (passed(&res))
-				(*npass)++;
-			else
-				(*nblock)++;
-		}
-		i++;
+		t = now_seconds() - t0;
+		out->seconds += t;
+		out->evals += i - start;
+		if (rounds == 1 && start == 0 && i < end)
+			batch = min_flows;
 	}
 	pf_eval_free(ctx);
 	return 0;
+}
+
+/* Keep in ${next} the flows of ${fs} that passed and made a state in
+   ${ctx}, each as its next packet (TCP with ACK), sending at most the
+   first ${limit} flows or, after ${min_flows}, those that fit in ${secs}
+   seconds; return how many were sent. */
+static size_t
+flows_stateful(struct pf_eval *ctx, const struct flowset *fs, size_t limit,
+    size_t min_flows, double secs, struct flowset *next)
+{
+	struct pf_eval_result res;
+	double setup = now_seconds() + secs;
+	size_t i;
+
+	for (i = 0; i < fs->n && i < limit &&
+	    (i < min_flows || (i % 64 != 0 || now_seconds() < setup)); i++) {
+		struct flow *f;
+
+		pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
+		    &fs->v[i].pkt, 0, &res);
+		if (!passed(&res) || !created_state(&res))
+			continue;
+		f = VEC_PUSH(next->v, next->n, next->cap);
+		*f = fs->v[i];
+		if (f->pkt.proto == IPPROTO_TCP)
+			f->pkt.flags = PF_TH_ACK;
+	}
+	return i;
+}
+
+/* Time the packets of ${next} against ${ctx} in batches of the whole set
+   for ${min} seconds at least; -1 if one did not match its state. */
+static int
+time_matches(struct pf_eval *ctx, const struct flowset *next, double min,
+    struct rate *out)
+{
+	struct pf_eval_result res;
+	size_t i;
+	double t0;
+	int rc = 0;
+
+	out->evals = 0;
+	out->seconds = 0;
+	while (next->n > 0 && out->seconds < min && rc == 0) {
+		t0 = now_seconds();
+		for (i = 0; i < next->n; i++) {
+			pf_eval_packet(ctx, next->v[i].in,
+			    next->v[i].out_member, &next->v[i].pkt, 1000,
+			    &res);
+			if (!all_by_state(&res)) {
+				fprintf(stderr, "pf_bench: flow %zu did not "
+				    "match its state\n", i);
+				rc = -1;
+				break;
+			}
+		}
+		out->seconds += now_seconds() - t0;
+		out->evals += i;
+	}
+	return rc;
 }
 
 /*
  * Packets matching states: send the flows once (untimed; when the ruleset
  * is slow, as many as fit in ${min} seconds but ${min_flows} at least),
  * keep those that passed and created a state, and time their next packet
- * (TCP with ACK) over and over.  Store the number of flows sent in
- * ${nsent}, of those kept in ${nflows} and the context's states in
- * ${nstates}.  Return -1 if a packet meant to match a state did not.
+ * (TCP with ACK) over and over, in batches of the whole set.  Store the
+ * number of flows sent in ${nsent}, of those kept in ${nflows} and the
+ * context's states in ${nstates}.  Return -1 if a packet meant to match a
+ * state did not.
  */
 static int
 bench_states(const struct pf_bound *b, const struct flowset *fs, double min,
@@ -309,46 +414,33 @@ bench_states(const struct pf_bound *b, const struct flowset *fs, double min,
     size_t *nstates)
 {
 	struct pf_eval *ctx = pf_eval_new(b);
-	struct pf_eval_result res;
 	struct flowset next = { 0 };
-	size_t i;
-	double t0, setup = now_seconds() + min;
-	int rc = 0;
+	int rc;
 
-	for (i = 0; i < fs->n && (i < min_flows || now_seconds() < setup);
-	    i++) {
-		struct flow *f;
-
-		pf_eval_packet(ctx, fs->v[i].in, fs->v[i].out_member,
-		    &fs->v[i].pkt, 0, &res);
-		if (!passed(&res) || !created_state(&res))
-			continue;
-		f = VEC_PUSH(next.v, next.n, next.cap);
-		*f = fs->v[i];
-		if (f->pkt.proto == IPPROTO_TCP)
-			f->pkt.flags = PF_TH_ACK;
-	}
-	*nsent = i;
+	*nsent = flows_stateful(ctx, fs, fs->n, min_flows, min, &next);
 	*nflows = next.n;
 	*nstates = pf_eval_nstates(ctx);
-	out->evals = 0;
-	out->seconds = 0;
-	for (i = 0; next.n > 0 && out->seconds < min; i = (i + 1) % next.n) {
-		t0 = now_seconds();
-		pf_eval_packet(ctx, next.v[i].in, next.v[i].out_member,
-		    &next.v[i].pkt, 1000, &res);
-		out->seconds += now_seconds() - t0;
-		out->evals++;
-		if (!all_by_state(&res)) {
-			fprintf(stderr, "pf_bench: flow %zu did not match its "
-			    "state\n", i);
-			rc = -1;
-			break;
-		}
-	}
+	rc = time_matches(ctx, &next, min, out);
 	free(next.v);
 	pf_eval_free(ctx);
 	return rc;
+}
+
+/*
+ * ${n} first packets of distinct web connections (198.51.100.252 to .254,
+ * every source port from 1024), each of which the seed ruleset passes
+ * with two states: the background of bench_flat().
+ */
+static void
+flows_background(struct flowset *fs, size_t n)
+{
+	const struct ipaddr self = v4(192, 0, 2, 155);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		flow_add(fs, "xnic", NULL, IPPROTO_TCP,
+		    v4(198, 51, 100, 252 + (unsigned)(i / 64512 % 3)),
+		    (uint16_t)(1024 + i % 64512), self, 443);
 }
 
 /*
@@ -668,19 +760,93 @@ spread_header(size_t runs)
 	    "median", "max", runs);
 }
 
+/*
+ * Cost against the number of states: for each size, a context holding
+ * about that many states of other connections (made untimed, at most
+ * ${setup_max} seconds of it), then the flows of ${fs}: their first
+ * packets as one batch (the median of three such contexts), and (in a
+ * fourth) their state matches timed in batches as in bench_states().  One
+ * row per size.
+ */
+static int
+bench_flat(const struct pf_bound *b, const struct flowset *fs,
+    const struct bench_conf *conf, double setup_max)
+{
+	struct flowset bg = { 0 };
+	size_t k;
+	int rc = 0;
+
+	flows_background(&bg, conf->flat[2] / 2);
+	printf("cost against live states (the seed ruleset; other "
+	    "connections' states made first, untimed):\n");
+	printf("  %14s %14s %16s %18s\n", "states wanted", "states live",
+	    "first evals/s", "state matches/s");
+	for (k = 0; k < 3 && rc == 0; k++) {
+		struct pf_eval *ctx = NULL;
+		struct pf_eval_result res;
+		struct flowset next = { 0 }, junk = { 0 };
+		struct spread fr = { 0 };
+		struct rate hits, first;
+		size_t i, r, live = 0;
+		double t0, st[3];
+
+		/* First packets: one batch of the set on each of three such
+		   contexts, the median (one batch is short). */
+		for (r = 0; r < 3; r++) {
+			pf_eval_free(ctx);
+			ctx = pf_eval_new(b);
+			junk.n = 0;
+			flows_stateful(ctx, &bg, conf->flat[k] / 2, 0,
+			    setup_max, &junk);
+			live = pf_eval_nstates(ctx);
+			t0 = now_seconds();
+			for (i = 0; i < fs->n; i++)
+				pf_eval_packet(ctx, fs->v[i].in,
+				    fs->v[i].out_member, &fs->v[i].pkt, 0,
+				    &res);
+			first.seconds = now_seconds() - t0;
+			first.evals = fs->n;
+			spread_add(&fr, rate_per_second(&first));
+		}
+		spread_stats(&fr, st);
+		first.evals = (size_t)st[1];
+		first.seconds = 1;
+		pf_eval_free(ctx);
+		ctx = pf_eval_new(b);
+		junk.n = 0;
+		flows_stateful(ctx, &bg, conf->flat[k] / 2, 0, setup_max,
+		    &junk);
+		flows_stateful(ctx, fs, fs->n, fs->n, 0, &next);
+		rc = time_matches(ctx, &next, conf->min_seconds, &hits);
+		printf("  %14zu %14zu %16.0f %18.0f%s\n", conf->flat[k], live,
+		    rate_per_second(&first), rate_per_second(&hits),
+		    live + 10 < conf->flat[k] ? "  (setup stopped: too slow)" :
+		    "");
+		free(next.v);
+		free(junk.v);
+		pf_eval_free(ctx);
+	}
+	free(bg.v);
+	return rc;
+}
+
 /* Both rates for ${b}, each ${runs} times, printed; -1 if the model
    failed. */
 static int
 bench_rates(const struct pf_bound *b, const struct flowset *fs,
     const struct bench_conf *conf, size_t runs)
 {
-	struct spread first = { 0 }, hits = { 0 };
+	struct spread first = { 0 }, hits = { 0 }, ctx_ms = { 0 };
 	struct rate r;
 	size_t npass = 0, nblock = 0, nsent = 0, nstateful = 0, nstates = 0;
 	size_t i, nfirst = 0, nhits = 0;
 	char note[256];
 
 	for (i = 0; i < runs; i++) {
+		double t0 = now_seconds();
+
+		pf_eval_free(pf_eval_new(b));
+		spread_add(&ctx_ms, (now_seconds() - t0) * 1e3);
 		if (bench_first(b, fs, conf->min_seconds, conf->min_flows, &r,
 		    &npass, &nblock) != 0)
 			return -1;
@@ -692,6 +858,8 @@ bench_rates(const struct pf_bound *b, const struct flowset *fs,
 		spread_add(&hits, rate_per_second(&r));
 		nhits = r.evals;
 	}
+	spread_print("new context", &ctx_ms, 3, "ms", "(pf_eval_new + "
+	    "pf_eval_free, untimed in the rates)");
 	snprintf(note, sizeof(note), "(>= %.2f s per run, %zu evals in the "
 	    "last; new flows from a set of %zu, the first %zu: %zu pass, %zu "
 	    "blocked)", conf->min_seconds, nfirst, fs->n, npass + nblock,
@@ -764,6 +932,22 @@ bench_seed(const struct site *site, const struct server *srv,
 	if (b == NULL)
 		return -1;
 	rc = bench_rates(b, fs, conf, runs);
+	pf_bound_free(b);
+	return rc;
+}
+
+static int
+bench_flat_seed(const struct site *site, const struct server *srv,
+    const struct bench_conf *conf, const struct flowset *fs)
+{
+	struct pf_bound *b;
+	double t;
+	int rc;
+
+	b = bind_own(site, srv, &t);
+	if (b == NULL)
+		return -1;
+	rc = bench_flat(b, fs, conf, conf == &quick_conf ? 1 : 2);
 	pf_bound_free(b);
 	return rc;
 }
@@ -929,6 +1113,7 @@ main(int argc, char **argv)
 	    "run to run; single-threaded)\n");
 	flows_make(&fs, conf->nflows);
 	if (bench_seed(site, srv, conf, &fs, runs) != 0 ||
+	    bench_flat_seed(site, srv, conf, &fs) != 0 ||
 	    bench_big(site, srv, conf, &fs, save, runs) != 0 ||
 	    bench_growth(site, srv, conf, &fs, runs) != 0)
 		goto out;

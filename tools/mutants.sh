@@ -81,7 +81,7 @@ mutants() {
 	    'return !hit->neg;' 'return 1;' \
 	    unit:pf_eval
 	m eval-overload-not-added src/pf/pf_eval_state.c \
-	    'table_add(t, &p, false, now_s);' '(void)p;' \
+	    'entries_add(&t->added, &p, false, now_s);' '(void)p;' \
 	    unit:pf_eval
 	m eval-flush-global-per-rule src/pf/pf_eval_state.c \
 	    'if (!r->state.flush_global && s->rule != r)' \

@@ -24,6 +24,7 @@
 enum pf_mode {
 	PF_MODE_RULES,		/* the ruleset, as pfctl -nv */
 	PF_MODE_TEST,		/* --test SPEC: what the model does with it */
+	PF_MODE_BATCH,		/* --test -: the same for each line of stdin */
 	PF_MODE_NFT,		/* --nft: the nftables ruleset for Linux */
 };
 
@@ -88,18 +89,17 @@ pf_explain_stages(const struct pf_eval_result *res, struct strbuf *out)
 }
 
 /*
- * Follow the packet of ${t} through the server of ${pf} with the static
- * model and explain each stage, then what became of the packet, then one
+ * Follow the packet of ${t} through the server with the static model in
+ * ${ctx} and explain each stage, then what became of the packet, then one
  * machine-readable line: "verdict: pass", "verdict: block" (blocked by a
  * rule, or dropped by routing) or "verdict: cannot-say (REASON)" (an
  * unknown interface, a bridged frame without its member).  Return the
  * enum pf_verdict of that line.
  */
 static int
-pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
+pf_explain_packet(struct pf_eval *ctx, const struct pf_test *t,
     struct strbuf *out)
 {
-	struct pf_eval *ctx = pf_eval_new(pf);
 	struct pf_eval_result res;
 	enum pf_verdict v = PF_VERDICT_CANNOT_SAY;
 	int rc;
@@ -107,7 +107,6 @@ pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
 	rc = pf_eval_packet(ctx, t->in_ifname[0] ? t->in_ifname : NULL,
 	    t->out_member[0] ? t->out_member : NULL, &t->pkt, 0, &res);
 	pf_explain_stages(&res, out);
-	pf_eval_free(ctx);
 	if (rc != 0)
 		res.fate = PF_FATE_ERROR;
 	switch (res.fate) {
@@ -144,6 +143,149 @@ pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
 	return v;
 }
 
+/* --test SPEC: the packet of ${t} on a server with no states yet. */
+static int
+pf_explain_test(const struct pf_bound *pf, const struct pf_test *t,
+    struct strbuf *out)
+{
+	struct pf_eval *ctx = pf_eval_new(pf);
+	int v = pf_explain_packet(ctx, t, out);
+
+	pf_eval_free(ctx);
+	return v;
+}
+
+/* The bounds of --test -: bytes of a line (its newline not counted), and
+   lines. */
+#define PF_BATCH_LINE_MAX 1024
+#define PF_BATCH_LINES_MAX 1000000
+
+/*
+ * Print the one line of --test - for input line ${n}: the account
+ * ${text} of pf_explain_packet() with its verdict line first and every
+ * line joined by " | ".
+ */
+static void
+pf_batch_print(unsigned long n, const struct strbuf *text)
+{
+	const char *s = text->len ? strbuf_cstr(text) : "", *last, *p, *e;
+	size_t len = text->len;
+
+	if (len > 0 && s[len - 1] == '\n')
+		len--;
+	for (last = s + len; last > s && last[-1] != '\n'; last--)
+		;
+	printf("stdin:%lu: %.*s", n, (int)(s + len - last), last);
+	for (p = s; p < last; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(last - p));
+		printf(" | %.*s", (int)(e - p), p);
+	}
+	putchar('\n');
+}
+
+/* A located error of line ${n} column ${col}: on stderr, and the line's
+   cannot-say result on stdout. */
+static void
+pf_batch_error(unsigned long n, unsigned col, const char *msg)
+{
+	fflush(stdout);
+	fprintf(stderr, "jailnet pf: stdin:%lu:%u: %s\n", n, col, msg);
+	fflush(stderr);
+	printf("stdin:%lu: verdict: cannot-say (usage: %s)\n", n, msg);
+}
+
+/* The column (from 1) of the first byte of ${s} that is neither printable
+   ASCII nor a tab, or 0. */
+static unsigned
+pf_batch_bad_byte(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != '\t' && (s[i] < 0x20 || s[i] > 0x7e))
+			return (unsigned)i + 1;
+	return 0;
+}
+
+/*
+ * --test -: each line of stdin is a test spec, evaluated from a context
+ * with no states (pf_eval_reset() between lines, as each --test starts
+ * afresh); blank lines and lines starting with "#" are skipped.  One line
+ * out per spec (pf_batch_print()).  Return the worst verdict: cannot-say
+ * for any bad line (too long, a byte that is not printable, a spec that
+ * does not parse, more than PF_BATCH_LINES_MAX lines: located errors on
+ * stderr), else block for any block, else pass.
+ */
+static int
+pf_batch(const struct pf_bound *pf)
+{
+	struct pf_eval *ctx = pf_eval_new(pf);
+	struct strbuf text = { 0 };
+	char line[PF_BATCH_LINE_MAX + 2], msg[160];
+	unsigned long n = 0;
+	int worst = PF_VERDICT_PASS, v, c;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		size_t len = strlen(line);
+		const char *s = line;
+		struct pf_test t;
+		unsigned col;
+		char *err = NULL;
+
+		if (++n > PF_BATCH_LINES_MAX) {
+			snprintf(msg, sizeof(msg), "more than %d lines",
+			    PF_BATCH_LINES_MAX);
+			pf_batch_error(n, 1, msg);
+			worst = PF_VERDICT_CANNOT_SAY;
+			break;
+		}
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (len > PF_BATCH_LINE_MAX) {
+			/* Too long: the rest of the line is skipped. */
+			while ((c = getchar()) != EOF && c != '\n')
+				;
+			snprintf(msg, sizeof(msg), "a line longer than %d "
+			    "bytes", PF_BATCH_LINE_MAX);
+			pf_batch_error(n, PF_BATCH_LINE_MAX + 1, msg);
+			worst = PF_VERDICT_CANNOT_SAY;
+			continue;
+		}
+		if ((col = pf_batch_bad_byte(line, len)) != 0) {
+			pf_batch_error(n, col, "a byte that is not printable "
+			    "ASCII");
+			worst = PF_VERDICT_CANNOT_SAY;
+			continue;
+		}
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (pf_test_parse_at(line, &t, &err, &col) != 0) {
+			pf_batch_error(n, col, err);
+			free(err);
+			worst = PF_VERDICT_CANNOT_SAY;
+			continue;
+		}
+		pf_eval_reset(ctx);
+		text.len = 0;
+		if (text.s != NULL)
+			text.s[0] = '\0';
+		v = pf_explain_packet(ctx, &t, &text);
+		pf_batch_print(n, &text);
+		if (v > worst)
+			worst = v;
+	}
+	if (ferror(stdin)) {
+		fflush(stdout);
+		fprintf(stderr, "jailnet pf: stdin: %s\n", strerror(errno));
+		worst = PF_VERDICT_CANNOT_SAY;
+	}
+	strbuf_free(&text);
+	pf_eval_free(ctx);
+	return worst;
+}
+
 /* The nftables ruleset that makes Linux filter like the bound ${pf}. */
 static int
 pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
@@ -171,6 +313,8 @@ pf_run_server(const struct pf_bound *pf, const struct pf_args *a,
 		return pf_show_rules(pf, out);
 	case PF_MODE_TEST:
 		return pf_explain_test(pf, &a->test, out);
+	case PF_MODE_BATCH:
+		return pf_batch(pf);
 	case PF_MODE_NFT:
 		return pf_show_nft(pf, out);
 	}
@@ -244,6 +388,11 @@ cmd_pf(int argc, char **argv)
 				    "like 'in on xnic tcp from 198.51.100.7 "
 				    "port 40000 to 192.0.2.155 port 443 flags "
 				    "S'", s);
+			if (str_eq(argv[i_arg + 1], "-")) {
+				i_arg++;
+				a.mode = PF_MODE_BATCH;
+				continue;
+			}
 			if (pf_test_parse(argv[++i_arg], &a.test, &err) != 0) {
 				fprintf(stderr, "jailnet pf: --test: %s\n", err);
 				snprintf(why, sizeof(why), "usage: %s", err);
@@ -305,7 +454,7 @@ cmd_pf(int argc, char **argv)
 			}
 		}
 		r = pf_run_server(pf_site_bound(ps, s), &a, &out);
-		if (a.mode == PF_MODE_TEST)
+		if (a.mode == PF_MODE_TEST || a.mode == PF_MODE_BATCH)
 			rc = r;		/* one server: its verdict */
 		else if (r != 0)
 			rc = EXIT_INVALID;

@@ -1,8 +1,9 @@
 /*
  * pf_eval: the path of a packet through a server, and its explanation.
- * Rule matching is in pf_eval_match.c; tables, states and source nodes in
- * pf_eval_state.c.  The seams point one way: this file uses both, matching
- * uses the states, the states use neither.
+ * Rule matching is in pf_eval_match.c, the rules resolved for the server
+ * in pf_eval_rules.c; tables, states and source nodes in pf_eval_state.c.
+ * The seams point one way: this file uses all three, matching uses the
+ * rules and the states, the rules the tables, the states none.
  */
 #include "pf/pf_eval.h"
 
@@ -15,7 +16,104 @@
 #include "lib/util.h"
 #include "pf/pf_eval_int.h"
 
+/* The context. */
+
+/* The host's addresses, for is_local(). */
+static void
+locals_init(struct pf_eval *ctx)
+{
+	const struct pf_bound *b = ctx->b;
+	size_t i, j, cap4 = 0, cap6 = 0;
+
+	for (i = 0; i < b->nifaces; i++)
+		for (j = 0; j < b->ifaces[i].naddrs; j++) {
+			const struct ipaddr *a = &b->ifaces[i].addrs[j].addr;
+
+			if (a->family == AF_INET)
+				memcpy(VEC_PUSH(ctx->local4, ctx->nlocal4,
+				    cap4), a->bytes, 4);
+			else
+				*VEC_PUSH(ctx->local6, ctx->nlocal6, cap6) =
+				    *a;
+		}
+}
+
+/* pf_bound_is_local(), on the addresses gathered once. */
+static bool
+is_local(const struct pf_eval *ctx, const struct ipaddr *a)
+{
+	uint32_t x;
+	size_t i;
+
+	if (a->family == AF_INET) {
+		memcpy(&x, a->bytes, 4);
+		for (i = 0; i < ctx->nlocal4; i++)
+			if (ctx->local4[i] == x)
+				return true;
+		return false;
+	}
+	for (i = 0; i < ctx->nlocal6; i++)
+		if (ipaddr_eq(&ctx->local6[i], a))
+			return true;
+	return false;
+}
+
+struct pf_eval *
+pf_eval_new(const struct pf_bound *b)
+{
+	struct pf_eval *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->b = b;
+	eval_state_init(ctx);
+	eval_rules_init(ctx);
+	locals_init(ctx);
+	return ctx;
+}
+
+void
+pf_eval_reset(struct pf_eval *ctx)
+{
+	eval_state_reset(ctx);
+}
+
+void
+pf_eval_free(struct pf_eval *ctx)
+{
+	if (ctx == NULL)
+		return;
+	eval_rules_free(ctx);
+	eval_state_free(ctx);
+	free(ctx->local4);
+	free(ctx->local6);
+	free(ctx);
+}
+
 /* The path through the server. */
+
+/* Copy interface ${i}'s name into ${out} (PF_EVAL_IFNAMSIZ bytes). */
+static void
+ifname_copy(const struct pf_eval *ctx, size_t i, char *out)
+{
+	size_t n = ctx->ifnamelen[i];
+
+	if (n >= PF_EVAL_IFNAMSIZ)
+		n = PF_EVAL_IFNAMSIZ - 1;
+	memcpy(out, ctx->b->ifaces[i].name, n);
+	out[n] = '\0';
+}
+
+/* pf_bound_iface(), with the names' lengths known. */
+static size_t
+iface_find(const struct pf_eval *ctx, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < ctx->b->nifaces; i++)
+		if (ctx->ifnamelen[i] == n &&
+		    memcmp(ctx->b->ifaces[i].name, name, n) == 0)
+			return i;
+	return NO_INDEX;
+}
 
 static bool
 iface_has_addr(const struct pf_iface *pi, const struct ipaddr *a)
@@ -42,10 +140,15 @@ stage_run(struct pf_eval *ctx, struct pf_eval_result *res, enum pf_dir dir,
 {
 	struct pf_eval_stage *st = &res->stages[res->nstages++];
 
-	memset(st, 0, sizeof(*st));
+	/* Field by field: the stage is large, most of it a note. */
 	st->dir = dir;
-	snprintf(st->ifname, sizeof(st->ifname), "%s",
-	    ctx->b->ifaces[ifidx].name);
+	ifname_copy(ctx, ifidx, st->ifname);
+	st->xlate = NULL;
+	st->how = PF_EVAL_BY_RULE;
+	st->rule = NULL;
+	st->pass = st->state_created = st->state_matched = false;
+	st->state_id = 0;
+	st->note[0] = '\0';
 	st->before = *p;
 	eval_filter_pass(ctx, st, dir, ifidx, p, now_s);
 	st->after = *p;
@@ -68,7 +171,7 @@ route_out(struct pf_eval *ctx, struct pf_eval_result *res,
 	const struct pf_bound *b = ctx->b;
 	size_t r, oif;
 
-	if (pf_bound_is_local(b, &p->dst)) {
+	if (is_local(ctx, &p->dst)) {
 		/* The host's packet to itself goes out and in on lo0. */
 		if (own && (oif = pf_bound_iface(b, "lo0")) != NO_INDEX &&
 		    (!stage_run(ctx, res, PF_DIR_OUT, oif, p, now_s) ||
@@ -97,8 +200,7 @@ route_out(struct pf_eval *ctx, struct pf_eval_result *res,
 		return 0;
 	}
 	res->fate = own ? PF_FATE_SENT : PF_FATE_FORWARDED;
-	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
-	    b->ifaces[oif].name);
+	ifname_copy(ctx, oif, res->out_ifname);
 	res->final = *p;
 	return 0;
 }
@@ -133,8 +235,7 @@ bridge_path(struct pf_eval *ctx, struct pf_eval_result *res, size_t in,
 		}
 	}
 	res->fate = PF_FATE_BRIDGED;
-	snprintf(res->out_ifname, sizeof(res->out_ifname), "%s",
-	    ctx->b->ifaces[out].name);
+	ifname_copy(ctx, out, res->out_ifname);
 	res->final = *p;
 	return 0;
 }
@@ -172,23 +273,27 @@ pf_eval_packet(struct pf_eval *ctx, const char *in_ifname,
 	size_t in, br, r, out;
 	char msg[128];
 
-	memset(res, 0, sizeof(*res));
+	/* Not the whole result (2.4 KB): what every path sets is set. */
+	res->nstages = 0;
+	res->fate = PF_FATE_ERROR;
+	res->out_ifname[0] = res->reason[0] = '\0';
+	memset(&res->final, 0, sizeof(res->final));
 	if (in_ifname == NULL)
 		return route_out(ctx, res, &p, now_s, true);
-	in = pf_bound_iface(b, in_ifname);
+	in = iface_find(ctx, in_ifname);
 	if (in == NO_INDEX) {
 		snprintf(msg, sizeof(msg), "server %s has no interface %s",
 		    b->server->name, in_ifname);
 		return fail(res, PF_FATE_ERROR, msg);
 	}
 	br = b->ifaces[in].bridge;
-	if (br != NO_INDEX && !pf_bound_is_local(b, &p.dst)) {
+	if (br != NO_INDEX && !is_local(ctx, &p.dst)) {
 		r = pf_route_lookup(b, &p.dst);
 		if (r != NO_INDEX && !b->routes[r].has_gateway &&
 		    on_bridge(b, b->routes[r].iface, br)) {
 			/* Same segment: bridged to another member. */
 			out = out_member != NULL && *out_member != '\0' ?
-			    pf_bound_iface(b, out_member) : NO_INDEX;
+			    iface_find(ctx, out_member) : NO_INDEX;
 			if (out == NO_INDEX || out == in ||
 			    b->ifaces[out].bridge != br) {
 				snprintf(msg, sizeof(msg), "%s is bridged by "

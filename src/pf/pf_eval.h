@@ -110,6 +110,17 @@ struct pf_eval;
 struct pf_eval *pf_eval_new(const struct pf_bound *b);
 
 /**
+ * pf_eval_reset(ctx):
+ * Put ${ctx} back as pf_eval_new() made it: no states (ids start at 1
+ * again), no source nodes, the tables as loaded (what overload added
+ * gone, what pf_eval_table_expire() removed back, tables overload made
+ * removed).  Takes time in proportion to what changed since pf_eval_new()
+ * or the last reset, not to the size of the tables, so that a caller can
+ * evaluate each packet from a fresh context many times over.  Cannot fail.
+ */
+void pf_eval_reset(struct pf_eval *ctx);
+
+/**
  * pf_eval_free(ctx):
  * Free ${ctx}; does nothing if NULL.
  */
@@ -192,5 +203,14 @@ struct pf_test {
  * caller, freed with free()).
  */
 int pf_test_parse(const char *spec, struct pf_test *t, char **err);
+
+/**
+ * pf_test_parse_at(spec, t, err, col):
+ * The same as pf_test_parse(), and on failure also store in ${*col} the
+ * column (from 1) of the offending word in ${spec}, or one past its end
+ * when the spec stops short.
+ */
+int pf_test_parse_at(const char *spec, struct pf_test *t, char **err,
+    unsigned *col);
 
 #endif

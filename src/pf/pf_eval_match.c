@@ -52,14 +52,15 @@ routable(const struct pf_bound *b, const struct ipaddr *a, size_t ifidx)
 	return ifidx == NO_INDEX || b->routes[r].iface == ifidx;
 }
 
-/* PF_MISMATCHAW() negated: does ${x} match the rule address ${a}? */
+/* PF_MISMATCHAW() negated: does ${x} match the rule address ${a}
+   (resolved as ${ra})? */
 static bool
 addr_match(const struct pf_eval *ctx, const struct pf_addr *a,
-    const struct ipaddr *x, size_t ifidx)
+    const struct eval_raddr *ra, const struct ipaddr *x, size_t ifidx)
 {
 	struct eval_table *t;
-	struct ipprefix *v;
-	size_t i, n;
+	int f = x->family == AF_INET6;
+	size_t i;
 	bool m = false;
 
 	switch (a->kind) {
@@ -75,16 +76,15 @@ addr_match(const struct pf_eval *ctx, const struct pf_addr *a,
 		    ipaddr_cmp(x, &a->last) <= 0;
 		break;
 	case PF_ADDR_TABLE:
-		t = eval_table(ctx, a->name);
+		t = eval_table_at(ctx, ra->table, a->name);
 		m = t != NULL && eval_table_match(t, x);
 		break;
 	case PF_ADDR_IFACE:
 	case PF_ADDR_DYNIFACE:
-		if (pf_addr_expand(ctx->b, a, x->family, &v, &n) != 0)
+		if (!ra->expanded[f])
 			break;
-		for (i = 0; i < n && !m; i++)
-			m = ipprefix_contains(&v[i], x);
-		free(v);
+		for (i = 0; i < ra->npfx[f] && !m; i++)
+			m = ipprefix_contains(&ra->pfx[f][i], x);
 		break;
 	case PF_ADDR_NOROUTE:
 		m = !routable(ctx->b, x, NO_INDEX);
@@ -96,12 +96,14 @@ addr_match(const struct pf_eval *ctx, const struct pf_addr *a,
 	return m != (a->neg != 0);
 }
 
+/* ${er}: the rule resolved, its interface an index. */
 static bool
-ifspec_match(const struct pf_ifspec *is, const char *ifname)
+ifspec_match(const struct pf_ifspec *is, const struct eval_rule *er,
+    size_t ifidx)
 {
 	if (is->name == NULL)
 		return true;
-	return str_eq(is->name, ifname) != (is->neg != 0);
+	return (er->ifidx == ifidx) != (is->neg != 0);
 }
 
 static bool
@@ -114,20 +116,20 @@ has_ports(const struct pf_packet *p)
    protocol, addresses and ports. */
 static bool
 rule_match_common(const struct pf_eval *ctx, const struct pf_rule *r,
-    size_t ifidx, const struct pf_packet *p)
+    const struct eval_rule *er, size_t ifidx, const struct pf_packet *p)
 {
-	if (!ifspec_match(&r->ifspec, ctx->b->ifaces[ifidx].name))
+	if (!ifspec_match(&r->ifspec, er, ifidx))
 		return false;
 	if (r->af != 0 && r->af != p->af)
 		return false;
 	if (r->proto != 0 && r->proto != p->proto)
 		return false;
-	if (!addr_match(ctx, &r->src, &p->src, ifidx))
+	if (!addr_match(ctx, &r->src, &er->src, &p->src, ifidx))
 		return false;
 	if (r->src_port.op != PF_PORT_NONE &&
 	    (!has_ports(p) || !port_match(&r->src_port, p->sport)))
 		return false;
-	if (!addr_match(ctx, &r->dst, &p->dst, ifidx))
+	if (!addr_match(ctx, &r->dst, &er->dst, &p->dst, ifidx))
 		return false;
 	if (r->dst_port.op != PF_PORT_NONE &&
 	    (!has_ports(p) || !port_match(&r->dst_port, p->dport)))
@@ -143,7 +145,8 @@ filter_match(const struct pf_eval *ctx, const struct pf_rule *r,
 		return false;
 	if (r->dir != PF_DIR_INOUT && r->dir != dir)
 		return false;
-	if (!rule_match_common(ctx, r, ifidx, p))
+	if (!rule_match_common(ctx, r, eval_rule_of(ctx, PF_RS_FILTER, r),
+	    ifidx, p))
 		return false;
 	if (r->icmp_type >= 0 && (p->proto != r->proto ||
 	    p->icmp_type != r->icmp_type ||
@@ -158,16 +161,15 @@ filter_match(const struct pf_eval *ctx, const struct pf_rule *r,
 	return true;
 }
 
-/* The first address of a translation pool, for family ${af}. */
+/* The first address of a translation pool (its first address resolved
+   as ${ra}), for family ${af}. */
 static bool
-pool_addr(const struct pf_eval *ctx, const struct pf_pool *pool, int af,
-    struct ipaddr *out)
+pool_addr(const struct pf_eval *ctx, const struct pf_pool *pool,
+    const struct eval_raddr *ra, int af, struct ipaddr *out)
 {
 	const struct pf_addr *a;
 	const struct eval_table *t;
-	struct ipprefix *v;
-	size_t i, n;
-	bool ok = false;
+	int f = af == AF_INET6;
 
 	if (pool->naddrs == 0)
 		return false;
@@ -180,47 +182,18 @@ pool_addr(const struct pf_eval *ctx, const struct pf_pool *pool, int af,
 		*out = a->prefix.addr;
 		return true;
 	case PF_ADDR_TABLE:
-		t = eval_table(ctx, a->name);
-		for (i = 0; t != NULL && i < t->n; i++)
-			if (!t->v[i].neg && t->v[i].prefix.addr.family == af) {
-				*out = t->v[i].prefix.addr;
-				return true;
-			}
-		return false;
+		t = eval_table_at(ctx, ra->table, a->name);
+		return t != NULL && eval_table_first(t, af, out);
 	case PF_ADDR_IFACE:
 	case PF_ADDR_DYNIFACE:
-		if (pf_addr_expand(ctx->b, a, af, &v, &n) != 0)
+		if (!ra->expanded[f] || ra->npfx[f] == 0)
 			return false;
-		if (n > 0) {
-			*out = v[0].addr;
-			ok = true;
-		}
-		free(v);
-		return ok;
+		*out = ra->pfx[f][0].addr;
+		return true;
 	case PF_ADDR_ANY:
 	case PF_ADDR_NOROUTE:
 	case PF_ADDR_URPF_FAILED:
 		break;
-	}
-	return false;
-}
-
-/* Is the source ${a}:${port} already used on the wire by an outbound
-   state to ${p}'s destination? */
-static bool
-nat_port_used(const struct pf_eval *ctx, const struct pf_packet *p,
-    const struct ipaddr *a, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->nstates; i++) {
-		const struct eval_state *s = &ctx->states[i];
-		const struct eval_key *k = &s->key[SK_WIRE];
-
-		if (!s->dead && s->proto == p->proto && s->dir == PF_DIR_OUT &&
-		    ipaddr_eq(&k->a[1], a) && k->p[1] == port &&
-		    ipaddr_eq(&k->a[0], &p->dst) && k->p[0] == p->dport)
-			return true;
 	}
 	return false;
 }
@@ -230,11 +203,12 @@ nat_port_used(const struct pf_eval *ctx, const struct pf_packet *p,
  * Return the rule, or NULL if none applies ("no nat"/"no rdr" included).
  */
 static const struct pf_rule *
-translate(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
     struct pf_packet *p)
 {
-	const struct pf_rules *rules = &ctx->b->rs->rules[dir == PF_DIR_IN ?
-	    PF_RS_RDR : PF_RS_NAT];
+	int set = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_NAT;
+	const struct pf_rules *rules = &ctx->b->rs->rules[set];
+	const struct eval_rule *er = ctx->rules[set];
 	const struct pf_rule *r;
 	struct ipaddr na;
 	unsigned port;
@@ -242,11 +216,11 @@ translate(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 
 	for (i = 0; i < rules->n; i++) {
 		r = &rules->v[i];
-		if (!rule_match_common(ctx, r, ifidx, p))
+		if (!rule_match_common(ctx, r, &er[i], ifidx, p))
 			continue;
 		if (r->action == PF_ACT_NO_NAT || r->action == PF_ACT_NO_RDR)
 			return NULL;
-		if (!pool_addr(ctx, &r->rpool, p->af, &na))
+		if (!pool_addr(ctx, &r->rpool, &er[i].pool, p->af, &na))
 			continue;
 		if (r->action == PF_ACT_RDR) {
 			p->dst = na;
@@ -261,13 +235,9 @@ translate(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 		}
 		/* nat: the first free port of the range (pf: a random
 		   one); 0:0 is static-port. */
-		if (has_ports(p) && r->rpool.port_lo != 0) {
-			for (port = r->rpool.port_lo;
-			    port < r->rpool.port_hi &&
-			    nat_port_used(ctx, p, &na, (uint16_t)port); port++)
-				;
-			p->sport = (uint16_t)port;
-		}
+		if (has_ports(p) && r->rpool.port_lo != 0)
+			p->sport = eval_nat_port(ctx, p, &na, r->rpool.port_lo,
+			    r->rpool.port_hi);
 		p->src = na;
 		return r;
 	}
@@ -282,9 +252,12 @@ filter_decide(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 {
 	const struct pf_rules *rules = &ctx->b->rs->rules[PF_RS_FILTER];
 	const struct pf_rule *last = NULL;
-	size_t i;
+	struct eval_cand c;
+	long i;
 
-	for (i = 0; i < rules->n; i++) {
+	/* Only the rules the index says can match, in order. */
+	eval_cand_init(ctx, dir, ifidx, p, &c);
+	while ((i = eval_cand_next(&c)) >= 0) {
 		if (!filter_match(ctx, &rules->v[i], dir, ifidx, p))
 			continue;
 		last = &rules->v[i];

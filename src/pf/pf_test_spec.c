@@ -16,11 +16,15 @@ struct words {
 	char *v[MAXWORDS];
 	size_t n, i;
 	char *buf;
+	size_t len;		/* of the spec */
+	unsigned col;		/* of the word an error names, from 1 */
 };
 
 static int
-err_at(char **err, const struct words *w, const char *what)
+err_at(char **err, struct words *w, const char *what)
 {
+	w->col = w->i < w->n ? (unsigned)(w->v[w->i] - w->buf) + 1 :
+	    (unsigned)w->len + 1;
 	if (w->i < w->n)
 		*err = xasprintf("%s, found '%s' (word %zu)", what, w->v[w->i],
 		    w->i + 1);
@@ -191,9 +195,11 @@ split(const char *spec, struct words *w, char **err)
 
 	memset(w, 0, sizeof(*w));
 	w->buf = xstrdup(spec);
+	w->len = strlen(spec);
 	for (s = strtok(w->buf, " \t\n"); s != NULL;
 	    s = strtok(NULL, " \t\n")) {
 		if (w->n == MAXWORDS) {
+			w->col = (unsigned)(s - w->buf) + 1;
 			*err = xasprintf("too many words (more than %d)",
 			    MAXWORDS);
 			return -1;
@@ -274,15 +280,27 @@ parse_words(struct words *w, struct pf_test *t, char **err)
 int
 pf_test_parse(const char *spec, struct pf_test *t, char **err)
 {
+	unsigned col;
+
+	return pf_test_parse_at(spec, t, err, &col);
+}
+
+int
+pf_test_parse_at(const char *spec, struct pf_test *t, char **err,
+    unsigned *col)
+{
 	struct words w;
 	int rc;
 
 	*err = NULL;
+	*col = 0;
 	memset(t, 0, sizeof(*t));
 	t->pkt.icmp_type = t->pkt.icmp_code = -1;
 	rc = split(spec, &w, err);
 	if (rc == 0)
 		rc = parse_words(&w, t, err);
+	if (rc != 0)
+		*col = w.col ? w.col : 1;
 	free(w.buf);
 	return rc;
 }
