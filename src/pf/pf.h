@@ -433,12 +433,14 @@ struct pf_ruleset {
 struct pf_ruleset *pf_parse(const struct source *src, struct diags *diags);
 
 /*
- * A host name lookup: if ${name} is a host name (not an interface) known
- * to the caller, store its addresses (a new array, freed by the caller)
- * in ${out} and their number (at least 1) in ${nout} and return 0;
- * otherwise return -1 and leave ${name} to be bound as an interface.
+ * A name lookup: if the interface address ${a} (PF_ADDR_IFACE: a static
+ * interface, "self", or a host name) has addresses known to the caller,
+ * store them as they stand in a rule (modifiers and "/len" applied; a new
+ * array, freed by the caller) in ${out} and their number (at least 1) in
+ * ${nout} and return 0, as pfctl's host() does at parse time; otherwise
+ * return -1 and leave ${a} symbolic, to be bound later.
  */
-typedef int (*pf_host_lookup)(void *ctx, const char *name,
+typedef int (*pf_host_lookup)(void *ctx, const struct pf_addr *a,
     struct ipprefix **out, size_t *nout);
 
 /**

@@ -488,9 +488,8 @@ pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i)
 	struct ipprefix *v;
 	size_t j, n;
 
-	if (p->lookup == NULL || a.kind != PF_ADDR_IFACE || a.ifmods != 0 ||
-	    str_eq(a.name, "self") ||
-	    p->lookup(p->lookup_ctx, a.name, &v, &n) != 0)
+	if (p->lookup == NULL || a.kind != PF_ADDR_IFACE ||
+	    p->lookup(p->lookup_ctx, &a, &v, &n) != 0)
 		return;
 	if (n == 0) {
 		free(v);
@@ -506,11 +505,6 @@ pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i)
 		e->kind = PF_ADDR_PREFIX;
 		e->neg = a.neg;
 		e->prefix = v[j];
-		e->prefix.len = ipaddr_bits(&v[j].addr);
-		if (a.mask >= 0 && (unsigned)a.mask <= e->prefix.len) {
-			e->prefix.len = (unsigned)a.mask;
-			e->prefix = ipprefix_network(&e->prefix);
-		}
 		e->mask = -1;
 		e->loc = a.loc;
 		e->macro_loc = a.macro_loc;
