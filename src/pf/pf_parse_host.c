@@ -694,6 +694,20 @@ parse_port_item(struct pf_parser *p, void *arg)
 			    "':' cannot be used with an other port "
 			    "operator");
 		b = a2;
+		/*
+		 * pfctl's "invalid port range" (its validate_range()): a><b
+		 * matches the ports strictly between a and b, so none unless
+		 * a is below b; a<>b the ports outside a..b, so all of them
+		 * if a is above b.
+		 */
+		if (op == PF_PORT_INSIDE && a >= b)
+			return pf_error(p, join_loc(start, loc2), mloc,
+			    "invalid port range %u >< %u: no port lies "
+			    "strictly between them", a, b);
+		if (op == PF_PORT_OUTSIDE && a > b)
+			return pf_error(p, join_loc(start, loc2), mloc,
+			    "invalid port range %u <> %u: the first port is "
+			    "above the last, so every port matches", a, b);
 		loc = loc2;
 	} else if (range && a > b) {
 		/*
