@@ -31,7 +31,7 @@
  * one); a stateful rule left floating under "set state-policy if-bound"
  * prints "floating"; 0.0.0.0/0 in a table, or negated, prints as such, not
  * "any"; "binat ... from any" is refused; names of interfaces, hosts,
- * tables and macros must be words that print back (letters, digits, "_",
+ * tables, tags and macros must be words that print back (letters, digits, "_",
  * "-", "."); a quoted string cannot end in "".
  *
  * Everything here is pure: no I/O, no global state.
@@ -131,6 +131,8 @@ enum pf_action {		/* in pfctl's order */
 	PF_ACT_NO_BINAT,
 	PF_ACT_RDR,
 	PF_ACT_NO_RDR,
+	PF_ACT_MATCH,		/* match: its actions (tag) apply, it does not
+				   decide; a filter rule */
 };
 
 /* Where an expanded rule came from. */
@@ -318,6 +320,13 @@ struct pf_rule {
 	char *label_macros;	/* the label as written, if it had macros
 				   ($if, $srcaddr ...), else NULL */
 	struct loc label_loc;
+	char *tag;		/* tag NAME: the packet's tag if the rule
+				   matches (NULL: none) */
+	struct loc tag_loc;
+	char *tagged;		/* [!] tagged NAME: a condition on the tag
+				   the packet carries (NULL: none) */
+	int tagged_neg;
+	struct loc tagged_loc;
 
 	struct pf_scrub_opts scrub;	/* scrub rules */
 
@@ -425,7 +434,7 @@ struct pf_ruleset {
  * Parse the pf.conf text of ${src} as FreeBSD 13/14 pfctl does, expanding
  * macros and lists.  Append every problem to ${diags}, with pfctl's wording
  * where pfctl has one; constructs jailnet does not model (anchors, queues,
- * route-to, tags, user/group, os, ...) are errors naming the construct.
+ * route-to, user/group, os, ...) are errors naming the construct.
  * A statement with an error adds no rule; the others are kept.  Return the
  * ruleset, owned by the caller and freed with pf_ruleset_free(); it points
  * into ${src}, which must outlive it.  Never NULL.

@@ -531,6 +531,31 @@ add_rules_chain(struct nft_ctx *ctx, enum nft_stage stage, struct strbuf *out)
 	size_t i, k;
 	int pass;
 
+	/*
+	 * pf's tags follow the file order of one pass (a rule sees the tag
+	 * of the matching rules before it, a quick rule stops the tagging),
+	 * which the first-match order below cannot keep; and a state tags
+	 * its later packets, which the compiler does not carry in ct mark.
+	 * Until that is compiled, match, tag and tagged are refused, once.
+	 */
+	for (k = 0; stage == NFT_STAGE_IN && k < fr->n; k++) {
+		const struct pf_rule *r = &fr->v[k];
+
+		if (r->action != PF_ACT_MATCH && r->tag == NULL &&
+		    r->tagged == NULL)
+			continue;
+		diag_error(ctx->diags, r->action == PF_ACT_MATCH ? r->loc :
+		    r->tag != NULL ? r->tag_loc : r->tagged_loc,
+		    "cannot compile this rule to nftables: %s",
+		    r->action == PF_ACT_MATCH ? "not supported yet: match "
+		    "rules (jailnet compiles filter rules in first-match "
+		    "order, where a rule that does not decide has no place)" :
+		    "not supported yet: tag and tagged (jailnet compiles "
+		    "filter rules in first-match order, which loses the order "
+		    "pf tags in, and does not carry a state's tag in the "
+		    "conntrack mark)");
+		ctx->error = 1;
+	}
 	strbuf_addf(out, "\tchain %s {\n", stage == NFT_STAGE_IN ?
 	    "rules_in" : "rules_out");
 	for (i = 0; i < b->nifaces; i++)
