@@ -427,6 +427,9 @@ struct pf_ruleset {
 	struct pf_rules rules[PF_RS_COUNT];
 	char **skip;		/* interfaces pf skips (set skip on) */
 	size_t nskip, skipcap;
+	struct source **includes;	/* the files include read, owned:
+					   locations point into them */
+	size_t nincludes, includecap;
 };
 
 /**
@@ -463,6 +466,32 @@ typedef int (*pf_host_lookup)(void *ctx, const struct pf_addr *a,
  */
 struct pf_ruleset *pf_parse_names(const struct source *src,
     pf_host_lookup lookup, void *ctx, struct diags *diags);
+
+/* How deep includes may nest (pfctl sets no bound; a loop is refused). */
+#define PF_INCLUDE_MAX_DEPTH	10
+
+/*
+ * The reader of table files and included files: it returns the file
+ * ${path} (as written in pf.conf: the caller decides what a relative path
+ * is relative to) as a new source owned by the caller, or NULL with
+ * errno's value in ${errnum}; it has rc_reader's type, so fsview_read()
+ * (with a cast of its view) fits.
+ */
+typedef struct source *(*pf_reader)(void *ctx, const char *path,
+    int *errnum);
+
+/**
+ * pf_parse_files(src, lookup, lctx, read, rctx, diags):
+ * The same as pf_parse_names(), with include "file" read by
+ * ${read}(${rctx}, path, &errnum) and parsed in its place, as pfctl does
+ * (macros are shared; the ruleset keeps the files).  A file that cannot
+ * be read, an include of a file being read (a loop) or nested deeper
+ * than PF_INCLUDE_MAX_DEPTH is an error at the include's path.  A NULL
+ * ${read} makes every include an error.
+ */
+struct pf_ruleset *pf_parse_files(const struct source *src,
+    pf_host_lookup lookup, void *lctx, pf_reader read, void *rctx,
+    struct diags *diags);
 
 /**
  * pf_ruleset_free(rs):
@@ -540,15 +569,8 @@ void pf_print_rule(const struct pf_rule *r, struct strbuf *out);
 void pf_print_addr(const struct pf_addr *a, int af, struct strbuf *out);
 
 /*
- * Table files.
- *
- * A reader returns the file ${path} (as written in pf.conf: the caller
- * decides what a relative path is relative to) as a new
- * source owned by the caller, or NULL with errno's value in ${errnum}; it
- * has rc_reader's type, so fsview_read() (with a cast of its view) fits.
+ * Table files, read with a pf_reader (above).
  */
-typedef struct source *(*pf_reader)(void *ctx, const char *path,
-    int *errnum);
 
 /* The addresses of a table: PREFIX entries (maybe negated), and IFACE
    entries of an inline list, left for the caller to resolve. */

@@ -338,6 +338,21 @@ table_reader(void *ctx, const char *path, int *errnum)
 	return src;
 }
 
+/*
+ * pf_reader of include "file": the file in the server's view, a relative
+ * path beside pf.conf, bounded as table files are.
+ */
+static struct source *
+include_reader(void *ctx, const char *path, int *errnum)
+{
+	const struct server *srv = ctx;
+	char *abs = pf_table_path(srv, path);
+	struct source *src = read_bounded(srv->view, abs, errnum);
+
+	free(abs);
+	return src;
+}
+
 /* Say where the table file of ${ti} was looked for, and why it failed. */
 static void
 note_table_file(struct binder *bd, const struct pf_table_init *ti,
@@ -667,7 +682,8 @@ pf_bind_source(const struct site *site, const struct server *srv,
 
 	bind_ifaces(b, srv);
 	hosts = read_hosts(&bd);
-	b->rs = pf_parse_names(src, hosts_lookup, &bd, diags);
+	b->rs = pf_parse_files(src, hosts_lookup, &bd, include_reader,
+	    (void *)srv, diags);
 	source_free(hosts);
 	bd.hosts = NULL;
 	if (diags->nerrors != nerr)

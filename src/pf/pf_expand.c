@@ -135,6 +135,9 @@ pf_ruleset_free(struct pf_ruleset *rs)
 		table_clear(&rs->tables[i]);
 	free(rs->tables);
 	free(rs->stmts);
+	for (i = 0; i < rs->nincludes; i++)
+		source_free(rs->includes[i]);
+	free(rs->includes);
 	for (i = 0; i < PF_RS_COUNT; i++) {
 		for (j = 0; j < rs->rules[i].n; j++)
 			pf_rule_clear(&rs->rules[i].v[j]);

@@ -197,7 +197,7 @@ static const char *const unmodelled[] = {
 	"af-to", "altq", "anchor", "binat-anchor", "binat-to", "bridge-to",
 	"divert-packet", "divert-reply", "divert-to", "dnpipe", "dnqueue",
 	"dup-to", "endpoint-independent", "ether", "group", "hostid",
-	"include", "l3", "load", "loginterface", "map-e-portset",
+	"l3", "load", "loginterface", "map-e-portset",
 	"max-pkt-rate", "max-pkt-size", "nat-anchor", "nat-to", "once", "os",
 	"pflow", "prio", "probability", "queue", "rdr-anchor", "rdr-to",
 	"received-on", "reply-to", "ridentifier", "route-to", "rtable",
@@ -864,6 +864,51 @@ parse_no(struct pf_parser *p)
 	return pf_syntax_error(p);
 }
 
+/*
+ * include "file": read the file and parse it in place, once this line
+ * ends.  The lookahead never passes the end of a line, so the next token
+ * lexed is the file's first.
+ */
+static int
+parse_include(struct pf_parser *p)
+{
+	struct source *src;
+	struct loc loc;
+	char *path;
+	int errnum = 0;
+
+	pf_advance(p);		/* "include" */
+	if (pf_peek(p)->kind != PF_TOK_WORD || !pf_peek(p)->quoted)
+		return pf_syntax_error(p);
+	if (pf_take_string(p, &path, &loc) != 0)
+		return -1;
+	if (pf_at_end(p) != 0) {
+		free(path);
+		return -1;
+	}
+	if (p->read == NULL) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: include is read only for a server's pf.conf", path);
+	} else if (pf_lex_depth(p->lx) >= PF_INCLUDE_MAX_DEPTH) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: includes nest deeper than %d", path,
+		    PF_INCLUDE_MAX_DEPTH);
+	} else if ((src = p->read(p->read_ctx, path, &errnum)) == NULL) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: %s", path, strerror(errnum));
+	} else if (pf_lex_reading(p->lx, src->path)) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: it is being read already (an include loop)", path);
+		source_free(src);
+	} else {
+		*VEC_PUSH(p->rs->includes, p->rs->nincludes,
+		    p->rs->includecap) = src;
+		pf_lex_push(p->lx, src);
+	}
+	free(path);
+	return p->failed ? -1 : 0;
+}
+
 static const char *const statements[] = {
 	"antispoof", "binat", "block", "match", "nat", "no", "pass", "rdr",
 	"scrub", "set", "table",
@@ -873,7 +918,7 @@ static int
 parse_statement(struct pf_parser *p)
 {
 	static const char *const unsupported[] = {
-		"altq", "anchor", "binat-anchor", "ether", "include", "load",
+		"altq", "anchor", "binat-anchor", "ether", "load",
 		"nat-anchor", "queue", "rdr-anchor",
 	};
 	const struct pf_tok *t = pf_peek(p);
@@ -924,6 +969,8 @@ parse_statement(struct pf_parser *p)
 		return pf_parse_pfrule(p);
 	if (pf_is_kw(t, "antispoof"))
 		return pf_parse_antispoof(p);
+	if (pf_is_kw(t, "include"))
+		return parse_include(p);
 	return pf_syntax_error_hint(p, statements,
 	    sizeof(statements) / sizeof(statements[0]));
 }
@@ -1038,13 +1085,22 @@ struct pf_ruleset *
 pf_parse_names(const struct source *src, pf_host_lookup lookup, void *ctx,
     struct diags *diags)
 {
+	return pf_parse_files(src, lookup, ctx, NULL, NULL, diags);
+}
+
+struct pf_ruleset *
+pf_parse_files(const struct source *src, pf_host_lookup lookup, void *lctx,
+    pf_reader read, void *rctx, struct diags *diags)
+{
 	struct snapshot snap;
 	struct pf_parser p;
 	size_t i;
 
 	memset(&p, 0, sizeof(p));
 	p.lookup = lookup;
-	p.lookup_ctx = ctx;
+	p.lookup_ctx = lctx;
+	p.read = read;
+	p.read_ctx = rctx;
 	p.rs = xcalloc(1, sizeof(*p.rs));
 	p.rs->src = src;
 	p.diags = diags;

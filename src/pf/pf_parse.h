@@ -71,6 +71,8 @@ struct pf_parser {
 	size_t nmacro_map, macro_mapcap;
 	pf_host_lookup lookup;	/* host names, or NULL */
 	void *lookup_ctx;
+	pf_reader read;		/* included files, or NULL */
+	void *read_ctx;
 };
 
 /* The lists of a rule statement, expanded into one rule per combination. */
