@@ -31,7 +31,7 @@
  * one); a stateful rule left floating under "set state-policy if-bound"
  * prints "floating"; 0.0.0.0/0 in a table, or negated, prints as such, not
  * "any"; "binat ... from any" is refused; names of interfaces, hosts,
- * tables and macros must be words that print back (letters, digits, "_",
+ * tables, tags and macros must be words that print back (letters, digits, "_",
  * "-", "."); a quoted string cannot end in "".
  *
  * Everything here is pure: no I/O, no global state.
@@ -131,6 +131,8 @@ enum pf_action {		/* in pfctl's order */
 	PF_ACT_NO_BINAT,
 	PF_ACT_RDR,
 	PF_ACT_NO_RDR,
+	PF_ACT_MATCH,		/* match: its actions (tag) apply, it does not
+				   decide; a filter rule */
 };
 
 /* Where an expanded rule came from. */
@@ -318,6 +320,13 @@ struct pf_rule {
 	char *label_macros;	/* the label as written, if it had macros
 				   ($if, $srcaddr ...), else NULL */
 	struct loc label_loc;
+	char *tag;		/* tag NAME: the packet's tag if the rule
+				   matches (NULL: none) */
+	struct loc tag_loc;
+	char *tagged;		/* [!] tagged NAME: a condition on the tag
+				   the packet carries (NULL: none) */
+	int tagged_neg;
+	struct loc tagged_loc;
 
 	struct pf_scrub_opts scrub;	/* scrub rules */
 
@@ -418,6 +427,9 @@ struct pf_ruleset {
 	struct pf_rules rules[PF_RS_COUNT];
 	char **skip;		/* interfaces pf skips (set skip on) */
 	size_t nskip, skipcap;
+	struct source **includes;	/* the files include read, owned:
+					   locations point into them */
+	size_t nincludes, includecap;
 };
 
 /**
@@ -425,7 +437,7 @@ struct pf_ruleset {
  * Parse the pf.conf text of ${src} as FreeBSD 13/14 pfctl does, expanding
  * macros and lists.  Append every problem to ${diags}, with pfctl's wording
  * where pfctl has one; constructs jailnet does not model (anchors, queues,
- * route-to, tags, user/group, os, ...) are errors naming the construct.
+ * route-to, user/group, os, ...) are errors naming the construct.
  * A statement with an error adds no rule; the others are kept.  Return the
  * ruleset, owned by the caller and freed with pf_ruleset_free(); it points
  * into ${src}, which must outlive it.  Never NULL.
@@ -433,12 +445,14 @@ struct pf_ruleset {
 struct pf_ruleset *pf_parse(const struct source *src, struct diags *diags);
 
 /*
- * A host name lookup: if ${name} is a host name (not an interface) known
- * to the caller, store its addresses (a new array, freed by the caller)
- * in ${out} and their number (at least 1) in ${nout} and return 0;
- * otherwise return -1 and leave ${name} to be bound as an interface.
+ * A name lookup: if the interface address ${a} (PF_ADDR_IFACE: a static
+ * interface, "self", or a host name) has addresses known to the caller,
+ * store them as they stand in a rule (modifiers and "/len" applied; a new
+ * array, freed by the caller) in ${out} and their number (at least 1) in
+ * ${nout} and return 0, as pfctl's host() does at parse time; otherwise
+ * return -1 and leave ${a} symbolic, to be bound later.
  */
-typedef int (*pf_host_lookup)(void *ctx, const char *name,
+typedef int (*pf_host_lookup)(void *ctx, const struct pf_addr *a,
     struct ipprefix **out, size_t *nout);
 
 /**
@@ -452,6 +466,32 @@ typedef int (*pf_host_lookup)(void *ctx, const char *name,
  */
 struct pf_ruleset *pf_parse_names(const struct source *src,
     pf_host_lookup lookup, void *ctx, struct diags *diags);
+
+/* How deep includes may nest (pfctl sets no bound; a loop is refused). */
+#define PF_INCLUDE_MAX_DEPTH	10
+
+/*
+ * The reader of table files and included files: it returns the file
+ * ${path} (as written in pf.conf: the caller decides what a relative path
+ * is relative to) as a new source owned by the caller, or NULL with
+ * errno's value in ${errnum}; it has rc_reader's type, so fsview_read()
+ * (with a cast of its view) fits.
+ */
+typedef struct source *(*pf_reader)(void *ctx, const char *path,
+    int *errnum);
+
+/**
+ * pf_parse_files(src, lookup, lctx, read, rctx, diags):
+ * The same as pf_parse_names(), with include "file" read by
+ * ${read}(${rctx}, path, &errnum) and parsed in its place, as pfctl does
+ * (macros are shared; the ruleset keeps the files).  A file that cannot
+ * be read, an include of a file being read (a loop) or nested deeper
+ * than PF_INCLUDE_MAX_DEPTH is an error at the include's path.  A NULL
+ * ${read} makes every include an error.
+ */
+struct pf_ruleset *pf_parse_files(const struct source *src,
+    pf_host_lookup lookup, void *lctx, pf_reader read, void *rctx,
+    struct diags *diags);
 
 /**
  * pf_ruleset_free(rs):
@@ -529,15 +569,8 @@ void pf_print_rule(const struct pf_rule *r, struct strbuf *out);
 void pf_print_addr(const struct pf_addr *a, int af, struct strbuf *out);
 
 /*
- * Table files.
- *
- * A reader returns the file ${path} (as written in pf.conf: the caller
- * decides what a relative path is relative to) as a new
- * source owned by the caller, or NULL with errno's value in ${errnum}; it
- * has rc_reader's type, so fsview_read() (with a cast of its view) fits.
+ * Table files, read with a pf_reader (above).
  */
-typedef struct source *(*pf_reader)(void *ctx, const char *path,
-    int *errnum);
 
 /* The addresses of a table: PREFIX entries (maybe negated), and IFACE
    entries of an inline list, left for the caller to resolve. */

@@ -338,6 +338,21 @@ table_reader(void *ctx, const char *path, int *errnum)
 	return src;
 }
 
+/*
+ * pf_reader of include "file": the file in the server's view, a relative
+ * path beside pf.conf, bounded as table files are.
+ */
+static struct source *
+include_reader(void *ctx, const char *path, int *errnum)
+{
+	const struct server *srv = ctx;
+	char *abs = pf_table_path(srv, path);
+	struct source *src = read_bounded(srv->view, abs, errnum);
+
+	free(abs);
+	return src;
+}
+
 /* Say where the table file of ${ti} was looked for, and why it failed. */
 static void
 note_table_file(struct binder *bd, const struct pf_table_init *ti,
@@ -542,18 +557,37 @@ word_is(const char *w, size_t len, const char *name)
 /* pf_host_lookup over the hosts text of a binder: every address of a line
    that names ${name}, in file order, each once. */
 static int
-hosts_lookup(void *ctx, const char *name, struct ipprefix **out,
+hosts_lookup(void *ctx, const struct pf_addr *a, struct ipprefix **out,
     size_t *nout)
 {
 	struct binder *bd = ctx;
-	const char *t = bd->hosts, *line, *end, *w;
+	const char *t = bd->hosts, *line, *end, *w, *name = a->name;
 	struct ipprefix *v = NULL, pfx;
 	size_t n = 0, cap = 0, len, i;
 	char *addr;
 	bool ok;
 
-	/* An interface (the host's or a jail's) is bound as one. */
-	if (str_eq(name, "lo0") || server_iface(bd->srv, name) != NULL)
+	/*
+	 * A host interface, or self: its addresses now, as pfctl prints
+	 * them (one rule each, which means the same as the interface).
+	 * Negated, pfctl's rules per address would each match what the
+	 * others exclude: the model keeps "! xnic" as the negated set, and
+	 * so it stays symbolic.  One without addresses is left for
+	 * check_addr() to report.
+	 */
+	if (str_eq(name, "self") || pf_bound_iface(bd->b, name) != NO_INDEX) {
+		if (a->neg)
+			return -1;
+		if (pf_addr_expand(bd->b, a, 0, &v, &n) != 0 || n == 0) {
+			free(v);
+			return -1;
+		}
+		*out = v;
+		*nout = n;
+		return 0;
+	}
+	/* A jail's interface is reported by check_addr(). */
+	if (server_iface(bd->srv, name) != NULL || a->ifmods != 0)
 		return -1;
 	for (line = t; line != NULL && *line != '\0'; line = end) {
 		end = strchr(line, '\n');
@@ -578,6 +612,10 @@ hosts_lookup(void *ctx, const char *name, struct ipprefix **out,
 		if (!ok)
 			continue;
 		pfx.len = ipaddr_bits(&pfx.addr);
+		if (a->mask >= 0 && (unsigned)a->mask <= pfx.len) {
+			pfx.len = (unsigned)a->mask;
+			pfx = ipprefix_network(&pfx);
+		}
 		for (w += i;;) {
 			while (w < line + len && isspace((unsigned char)*w))
 				w++;
@@ -642,13 +680,14 @@ pf_bind_source(const struct site *site, const struct server *srv,
 	bd.b = b;
 	bd.diags = diags;
 
+	bind_ifaces(b, srv);
 	hosts = read_hosts(&bd);
-	b->rs = pf_parse_names(src, hosts_lookup, &bd, diags);
+	b->rs = pf_parse_files(src, hosts_lookup, &bd, include_reader,
+	    (void *)srv, diags);
 	source_free(hosts);
 	bd.hosts = NULL;
 	if (diags->nerrors != nerr)
 		goto fail;
-	bind_ifaces(b, srv);
 	bind_routes(b, srv);
 	bind_skip(&bd);
 

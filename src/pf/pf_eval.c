@@ -390,6 +390,8 @@ explain_stage(const struct pf_eval_stage *st, struct strbuf *out)
 	}
 	if (st->state_created)
 		strbuf_addf(out, ", state %u created", st->state_id);
+	if (a->tag != NULL && a->tag != st->before.tag)
+		strbuf_addf(out, ", tagged %s", a->tag);
 	if (st->note[0] != '\0')
 		strbuf_addf(out, "; %s", st->note);
 	strbuf_addc(out, '\n');

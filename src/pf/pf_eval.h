@@ -52,6 +52,9 @@ struct pf_packet {
 	uint8_t flags;		/* tcp: PF_TH_* */
 	int icmp_type;		/* icmp: type and code; -1 otherwise */
 	int icmp_code;
+	const char *tag;	/* pf's tag: set by a filter pass (a rule's
+				   "tag", or the state's), kept as the packet
+				   goes on through the server; NULL: none */
 };
 
 enum pf_eval_how {

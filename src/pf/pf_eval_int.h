@@ -43,6 +43,7 @@ struct eval_state {
 	uint8_t peer[2];		/* TCP: initiator, responder */
 	size_t src_node;		/* or NO_INDEX */
 	bool tcp_est;			/* counted as a connection */
+	const char *tag;		/* the tag it gives its packets */
 	bool dead;
 };
 

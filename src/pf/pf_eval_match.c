@@ -141,7 +141,8 @@ static bool
 filter_match(const struct pf_eval *ctx, const struct pf_rule *r,
     enum pf_dir dir, size_t ifidx, const struct pf_packet *p)
 {
-	if (r->action != PF_ACT_PASS && r->action != PF_ACT_BLOCK)
+	if (r->action != PF_ACT_PASS && r->action != PF_ACT_BLOCK &&
+	    r->action != PF_ACT_MATCH)
 		return false;
 	if (r->dir != PF_DIR_INOUT && r->dir != dir)
 		return false;
@@ -158,6 +159,10 @@ filter_match(const struct pf_eval *ctx, const struct pf_rule *r,
 		return false;
 	if (r->fragment)
 		return false;	/* the model's packets are never fragments */
+	/* pf_match_tag(): the tag so far, set before or earlier in the pass */
+	if (r->tagged != NULL && (p->tag != NULL &&
+	    str_eq(p->tag, r->tagged)) == (r->tagged_neg != 0))
+		return false;
 	return true;
 }
 
@@ -244,27 +249,47 @@ translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 	return NULL;
 }
 
-/* The deciding filter rule: the first quick rule that matches, else the
-   last rule that matches, else NULL (the default). */
+/*
+ * The deciding filter rule: the first quick rule that matches, else the
+ * last pass or block rule that matches, else NULL (the default).  As pf
+ * does, every matching rule with "tag" (match rules too, which never
+ * decide) tags ${p} for the rules after it and for the rest of its way.
+ */
 static const struct pf_rule *
 filter_decide(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
-    const struct pf_packet *p)
+    struct pf_packet *p)
 {
 	const struct pf_rules *rules = &ctx->b->rs->rules[PF_RS_FILTER];
-	const struct pf_rule *last = NULL;
+	const struct pf_rule *last = NULL, *r;
 	struct eval_cand c;
 	long i;
 
 	/* Only the rules the index says can match, in order. */
 	eval_cand_init(ctx, dir, ifidx, p, &c);
 	while ((i = eval_cand_next(&c)) >= 0) {
-		if (!filter_match(ctx, &rules->v[i], dir, ifidx, p))
+		r = &rules->v[i];
+		if (!filter_match(ctx, r, dir, ifidx, p))
 			continue;
-		last = &rules->v[i];
-		if (last->quick)
+		if (r->tag != NULL)
+			p->tag = r->tag;
+		if (r->action != PF_ACT_MATCH)
+			last = r;
+		if (r->quick)
 			break;
 	}
 	return last;
+}
+
+/* The state numbered ${id} of ${ctx}. */
+static struct eval_state *
+state_by_id(struct pf_eval *ctx, unsigned id)
+{
+	size_t i;
+
+	for (i = ctx->nstates; i-- > 0;)
+		if (ctx->states[i].id == id)
+			return &ctx->states[i];
+	return NULL;
 }
 
 void
@@ -282,6 +307,11 @@ eval_filter_pass(struct pf_eval *ctx, struct pf_eval_stage *st,
 	}
 	id = eval_state_lookup(ctx, p, dir, ifidx, now_s, st);
 	if (id >= 0) {
+		struct eval_state *s = state_by_id(ctx, (unsigned)id);
+
+		/* A state tags the packets it matches with its rule's tag. */
+		if (s != NULL && s->tag != NULL)
+			p->tag = s->tag;
 		st->how = PF_EVAL_BY_STATE;
 		st->state_matched = true;
 		st->state_id = (unsigned)id;
@@ -308,5 +338,7 @@ eval_filter_pass(struct pf_eval *ctx, struct pf_eval_stage *st,
 		st->state_created = true;
 		st->state_id = eval_state_create(ctx, r, &orig, p, dir, ifidx,
 		    now_s);
+		if (p->tag != NULL)
+			state_by_id(ctx, st->state_id)->tag = p->tag;
 	}
 }

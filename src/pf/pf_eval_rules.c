@@ -119,7 +119,8 @@ static bool
 rule_fits(const struct pf_rule *r, const struct eval_rule *er, bool out,
     size_t ifidx, int cl)
 {
-	if (r->action != PF_ACT_PASS && r->action != PF_ACT_BLOCK)
+	if (r->action != PF_ACT_PASS && r->action != PF_ACT_BLOCK &&
+	    r->action != PF_ACT_MATCH)
 		return false;
 	if (r->dir != PF_DIR_INOUT && r->dir != (out ? PF_DIR_OUT : PF_DIR_IN))
 		return false;

@@ -65,6 +65,8 @@ pf_rule_copy(struct pf_rule *dst, const struct pf_rule *src)
 	pf_addr_copy(&dst->dst, &src->dst);
 	dst->label = xstrdup(src->label);
 	dst->label_macros = xstrdup(src->label_macros);
+	dst->tag = xstrdup(src->tag);
+	dst->tagged = xstrdup(src->tagged);
 	dst->state.overload = xstrdup(src->state.overload);
 	dst->rpool.addrs = NULL;
 	if (src->rpool.naddrs > 0) {
@@ -86,6 +88,8 @@ pf_rule_clear(struct pf_rule *r)
 	pf_addr_clear(&r->dst);
 	free(r->label);
 	free(r->label_macros);
+	free(r->tag);
+	free(r->tagged);
 	free(r->state.overload);
 	for (i = 0; i < r->rpool.naddrs; i++)
 		pf_addr_clear(&r->rpool.addrs[i]);
@@ -131,6 +135,9 @@ pf_ruleset_free(struct pf_ruleset *rs)
 		table_clear(&rs->tables[i]);
 	free(rs->tables);
 	free(rs->stmts);
+	for (i = 0; i < rs->nincludes; i++)
+		source_free(rs->includes[i]);
+	free(rs->includes);
 	for (i = 0; i < PF_RS_COUNT; i++) {
 		for (j = 0; j < rs->rules[i].n; j++)
 			pf_rule_clear(&rs->rules[i].v[j]);
@@ -235,6 +242,9 @@ filter_consistent(struct pf_parser *p, const struct pf_rule *r,
 	    r->proto != IPPROTO_TCP)
 		return pf_error(p, r->loc, (struct loc){ 0 },
 		    "return-rst can only be applied to TCP rules");
+	if (r->action == PF_ACT_MATCH && r->keep != PF_KEEP_NONE)
+		return pf_error(p, l->keep_loc, (struct loc){ 0 },
+		    "keep state is great, but only for pass rules");
 	if (r->action == PF_ACT_BLOCK && r->keep != PF_KEEP_NONE)
 		return pf_error(p, l->keep_loc, (struct loc){ 0 },
 		    "keep state on block rules doesn't make sense");
@@ -277,6 +287,7 @@ rule_consistent(struct pf_parser *p, const struct pf_rule *r,
 	switch (r->action) {
 	case PF_ACT_PASS:
 	case PF_ACT_BLOCK:
+	case PF_ACT_MATCH:
 	case PF_ACT_SCRUB:
 	case PF_ACT_NO_SCRUB:
 		return filter_consistent(p, r, l);

@@ -60,10 +60,18 @@ struct cursor {
 	size_t mpos;
 };
 
+/* A file whose reading an include interrupted. */
+struct lexframe {
+	const struct source *src;
+	struct cursor cur;
+};
+
 struct pf_lexer {
 	const struct source *src;
 	struct diags *diags;
 	struct cursor cur;
+	struct lexframe *stack;	/* the includers of src, outermost first */
+	size_t nstack, stackcap;
 	struct lexmacro *macros;
 	size_t nmacros, macrocap;
 	struct loc use_loc;	/* the "$name" of the macro being read */
@@ -115,7 +123,41 @@ pf_lex_free(struct pf_lexer *lx)
 		free(lx->macros[i].value);
 	}
 	free(lx->macros);
+	free(lx->stack);
 	free(lx);
+}
+
+void
+pf_lex_push(struct pf_lexer *lx, const struct source *src)
+{
+	struct lexframe *f = VEC_PUSH(lx->stack, lx->nstack, lx->stackcap);
+
+	f->src = lx->src;
+	f->cur = lx->cur;
+	lx->src = src;
+	memset(&lx->cur, 0, sizeof(lx->cur));
+	lx->cur.line = 1;
+	lx->cur.col = 1;
+	lx->cur.mac = -1;
+}
+
+size_t
+pf_lex_depth(const struct pf_lexer *lx)
+{
+	return lx->nstack;
+}
+
+int
+pf_lex_reading(const struct pf_lexer *lx, const char *path)
+{
+	size_t i;
+
+	if (strcmp(lx->src->path, path) == 0)
+		return 1;
+	for (i = 0; i < lx->nstack; i++)
+		if (strcmp(lx->stack[i].src->path, path) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -553,7 +595,15 @@ top:
 		return;
 	}
 	locate(lx, tok, &start, &lx->cur);
-	if (c == LEX_EOF) {
+	if (c == LEX_EOF && lx->nstack > 0) {
+		/* The end of an included file ends its last line; reading
+		   goes on after the include. */
+		lx->nstack--;
+		lx->src = lx->stack[lx->nstack].src;
+		lx->cur = lx->stack[lx->nstack].cur;
+		tok->kind = PF_TOK_NL;
+		tok->loc.len = 0;
+	} else if (c == LEX_EOF) {
 		tok->kind = PF_TOK_EOF;
 		tok->loc.len = 0;
 	} else if (c == '\n') {

@@ -78,6 +78,18 @@ int pf_lex_define(struct pf_lexer *lx, const char *name, const char *value,
     struct loc value_loc, int verbatim);
 
 /**
+ * pf_lex_push(lx, src), pf_lex_depth(lx), pf_lex_reading(lx, path):
+ * Read ${src} (not owned; it must outlive the tokens) from its start,
+ * then, at its end (an end of line, not of the input), go on where the
+ * current file was; macros stay shared, as pfctl's include does.  Return
+ * how many files are so interrupted; whether the file named ${path} is
+ * being read or interrupted.
+ */
+void pf_lex_push(struct pf_lexer *lx, const struct source *src);
+size_t pf_lex_depth(const struct pf_lexer *lx);
+int pf_lex_reading(const struct pf_lexer *lx, const char *path);
+
+/**
  * pf_lex_is_keyword(word):
  * Return non-zero if ${word} is one of pfctl's keywords.
  */

@@ -521,6 +521,74 @@ add_bridge_table(const struct pf_bound *b, const char *name,
 	strbuf_adds(out, "\t}\n}\n");
 }
 
+/*
+ * Whether the tags of the rules of direction ${want} can be compiled
+ * exactly: the chain sets every tag first, in file order, then decides in
+ * first-match order; so every rule that sets a tag must come before any
+ * quick rule (pf stops tagging at the quick rule that matches), and any
+ * pass or block rule that tests a tag after every rule that sets one (it
+ * sees the tags set before it only).  Return 0, or -1 after an error at
+ * the rule that breaks this.
+ */
+static int
+tags_compilable(struct nft_ctx *ctx, enum pf_dir want)
+{
+	const struct pf_rules *fr = &ctx->b->rs->rules[PF_RS_FILTER];
+	const struct pf_rule *r, *quick = NULL, *tester = NULL;
+	unsigned ntags = 0;
+	size_t k;
+
+	for (k = 0; k < fr->n; k++) {
+		r = &fr->v[k];
+		if (r->dir != PF_DIR_INOUT && r->dir != want)
+			continue;
+		if (r->tag != NULL) {
+			const char *why = NULL;
+
+			if (nft_tag_id(ctx->b->rs, r->tag) > ntags)
+				ntags = nft_tag_id(ctx->b->rs, r->tag);
+			if (quick != NULL)
+				why = "it comes after a quick rule (line %u), "
+				    "where pf may stop before tagging";
+			else if (tester != NULL)
+				why = "a pass or block rule before it (line "
+				    "%u) tests the tag, which pf gives it only "
+				    "as set so far";
+			else if (r->tagged != NULL &&
+			    r->action != PF_ACT_MATCH) {
+				why = "the rule (line %u) also tests a tag, "
+				    "which pf does before it tags";
+				tester = r;
+			}
+			if (why != NULL) {
+				struct strbuf m = { 0 };
+
+				strbuf_addf(&m, why, (quick != NULL ? quick :
+				    tester)->loc.line);
+				diag_error(ctx->diags, r->tag_loc, "cannot "
+				    "compile this tag to nftables: %s (the "
+				    "compiled chain sets all tags first, then "
+				    "decides)", strbuf_cstr(&m));
+				strbuf_free(&m);
+				ctx->error = 1;
+				return -1;
+			}
+		}
+		if (r->quick)
+			quick = r;
+		if (r->tagged != NULL && r->action != PF_ACT_MATCH &&
+		    tester == NULL)
+			tester = r;
+	}
+	if (ntags > NFT_MAX_TAGS) {
+		diag_error(ctx->diags, fr->v[0].loc, "more than %d tags: the "
+		    "packet mark cannot number them", NFT_MAX_TAGS);
+		ctx->error = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* rules_in or rules_out: the filter rules of one direction, first match. */
 static void
 add_rules_chain(struct nft_ctx *ctx, enum nft_stage stage, struct strbuf *out)
@@ -531,6 +599,8 @@ add_rules_chain(struct nft_ctx *ctx, enum nft_stage stage, struct strbuf *out)
 	size_t i, k;
 	int pass;
 
+	if (tags_compilable(ctx, want) != 0)
+		return;
 	strbuf_addf(out, "\tchain %s {\n", stage == NFT_STAGE_IN ?
 	    "rules_in" : "rules_out");
 	for (i = 0; i < b->nifaces; i++)
@@ -539,6 +609,14 @@ add_rules_chain(struct nft_ctx *ctx, enum nft_stage stage, struct strbuf *out)
 			    "return comment \"set skip on %s\"\n",
 			    NFT_MARK_IFACE, (unsigned)(i + 1) << 16,
 			    b->ifaces[i].name);
+	/* The tags first, in file order, for the rules after to see (also
+	   for a state's packets, which pf tags with the state's tag). */
+	ctx->tagging = true;
+	for (k = 0; k < fr->n; k++)
+		if (fr->v[k].tag != NULL && (fr->v[k].dir == PF_DIR_INOUT ||
+		    fr->v[k].dir == want))
+			nft_rule(ctx, &fr->v[k], stage, out);
+	ctx->tagging = false;
 	strbuf_addf(out, "\t\tct mark & 0x%08x != 0 return comment \"a "
 	    "floating state of this direction\"\n", stage == NFT_STAGE_IN ?
 	    NFT_CT_INSTATE : NFT_CT_OUTSTATE);
@@ -553,6 +631,8 @@ add_rules_chain(struct nft_ctx *ctx, enum nft_stage stage, struct strbuf *out)
 				continue;
 			if (r->dir != PF_DIR_INOUT && r->dir != want)
 				continue;
+			if (r->action == PF_ACT_MATCH)
+				continue;	/* its tag is set above */
 			nft_rule(ctx, r, stage, out);
 		}
 	strbuf_adds(out, "\t\t# no rule matched: pf passes without state\n"

@@ -25,6 +25,10 @@
 #define NFT_MARK_IFACE		0x00ff0000u
 #define NFT_MARK_URPF		0x01000000u
 #define NFT_MAX_IFACES		254
+/* Bits 25-31: pf's tag, numbered by nft_tag_id(); 0 is none. */
+#define NFT_MARK_TAG		0xfe000000u
+#define NFT_TAG_SHIFT		25
+#define NFT_MAX_TAGS		127
 
 /*
  * The conntrack mark: bits 0-7 the rate-limited rule that passed the
@@ -63,6 +67,8 @@ struct nft_ctx {
 	struct nft_rated *rated;
 	size_t nrated, ratedcap;
 	bool rdr_pass;		/* some rdr rule has "pass" */
+	bool tagging;		/* nft_rule() emits a rule's tag, not its
+				   verdict (the tagging prologue) */
 	bool uses_fib_out;	/* noted once */
 };
 
@@ -75,6 +81,14 @@ struct nft_ctx {
  */
 void nft_rule(struct nft_ctx *ctx, const struct pf_rule *r,
     enum nft_stage stage, struct strbuf *out);
+
+/**
+ * nft_tag_id(rs, name):
+ * Return the mark id of tag ${name} in ${rs}: the rank of the first
+ * filter rule setting it among those setting a new tag, from 1; 0 if no
+ * rule sets it.
+ */
+unsigned nft_tag_id(const struct pf_ruleset *rs, const char *name);
 
 /**
  * nft_iface_id(b, name):

@@ -385,6 +385,41 @@ match_expr(const struct pf_bound *b, const struct pf_rule *r,
 		if (r->icmp_code >= 0)
 			strbuf_addf(e, " %s code %d", w, r->icmp_code);
 	}
+	if (r->tagged != NULL) {
+		unsigned id = nft_tag_id(b->rs, r->tagged);
+
+		if (id == 0 && !r->tagged_neg) {
+			*why = "tagged: no rule sets this tag";
+			return -1;
+		}
+		if (id != 0)
+			strbuf_addf(e, " meta mark & 0x%08x %s 0x%08x",
+			    NFT_MARK_TAG, r->tagged_neg ? "!=" : "==",
+			    id << NFT_TAG_SHIFT);
+	}
+	return 0;
+}
+
+unsigned
+nft_tag_id(const struct pf_ruleset *rs, const char *name)
+{
+	const struct pf_rules *fr = &rs->rules[PF_RS_FILTER];
+	unsigned id = 0;
+	size_t i, j;
+
+	for (i = 0; i < fr->n; i++) {
+		if (fr->v[i].tag == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (fr->v[j].tag != NULL &&
+			    strcmp(fr->v[j].tag, fr->v[i].tag) == 0)
+				break;
+		if (j < i)
+			continue;	/* not a new tag */
+		id++;
+		if (strcmp(fr->v[i].tag, name) == 0)
+			return id;
+	}
 	return 0;
 }
 
@@ -428,6 +463,12 @@ filter_stmt(struct nft_ctx *ctx, const struct pf_rule *r,
 	bool tcp = v == V_TCP || (v == V_PLAIN && r->proto == IPPROTO_TCP);
 	unsigned id;
 
+	if (ctx->tagging) {
+		strbuf_addf(s, " meta mark set meta mark & 0x%08x | 0x%08x",
+		    ~NFT_MARK_TAG, nft_tag_id(ctx->b->rs, r->tag) <<
+		    NFT_TAG_SHIFT);
+		return;
+	}
 	if (r->log)
 		strbuf_addf(s, " log prefix \"pf @%u \"", r->nr);
 	if (r->action == PF_ACT_PASS) {
@@ -663,7 +704,10 @@ nft_rule(struct nft_ctx *ctx, const struct pf_rule *r, enum nft_stage stage,
 	strbuf_addf(out, "\t\t# @%u line %u: ", r->nr, r->loc.line);
 	pf_print_rule(r, out);
 	strbuf_addc(out, '\n');
-	if (filter)
+	if (filter && ctx->tagging)
+		note(&notes, "tagging: sets the tag if it matches, in file "
+		    "order, before the rules decide");
+	else if (filter)
 		filter_notes(r, stage, &notes);
 
 	addr_fams(ctx->b, &r->src, &sfams, &sspec);

@@ -189,8 +189,39 @@ pf_error(struct pf_parser *p, struct loc loc, struct loc macro_loc,
 }
 
 /*
+ * Words of FreeBSD's (and OpenBSD's) pf.conf that name a construct jailnet
+ * does not model: where one stops the parser, the error names it rather
+ * than saying "syntax error".
+ */
+static const char *const unmodelled[] = {
+	"af-to", "altq", "anchor", "binat-anchor", "binat-to", "bridge-to",
+	"divert-packet", "divert-reply", "divert-to", "dnpipe", "dnqueue",
+	"dup-to", "endpoint-independent", "ether", "group", "hostid",
+	"l3", "load", "loginterface", "map-e-portset",
+	"max-pkt-rate", "max-pkt-size", "nat-anchor", "nat-to", "once", "os",
+	"pflow", "prio", "probability", "queue", "rdr-anchor", "rdr-to",
+	"received-on", "reply-to", "ridentifier", "route-to", "rtable",
+	"scrub", "set-tos", "source-hash", "tos", "user",
+};
+
+/* Return non-zero if ${t} is one of unmodelled[]. */
+static int
+is_unmodelled(const struct pf_tok *t)
+{
+	size_t i;
+
+	if (t->kind != PF_TOK_KEYWORD && (t->kind != PF_TOK_WORD || t->quoted))
+		return 0;
+	for (i = 0; i < sizeof(unmodelled) / sizeof(unmodelled[0]); i++)
+		if (strcmp(t->text, unmodelled[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * "syntax error" at the next token, with a hint: one of ${words} (or, if
- * NULL, of all keywords) for a misspelt word.
+ * NULL, of all keywords) for a misspelt word; but a pf keyword jailnet
+ * does not model is named as such.
  */
 int
 pf_syntax_error_hint(struct pf_parser *p, const char *const *words,
@@ -202,6 +233,8 @@ pf_syntax_error_hint(struct pf_parser *p, const char *const *words,
 	p->failed = 1;
 	if (t->kind == PF_TOK_ERROR)
 		return -1;	/* the lexer said why */
+	if (is_unmodelled(t))
+		return pf_unsupported(p, t);
 	diag_error(p->diags, t->loc, "syntax error");
 	if (t->kind == PF_TOK_WORD && !t->quoted)
 		kw = words != NULL ? closest_word(t->text, words, nwords) :
@@ -232,9 +265,17 @@ int
 pf_unsupported(struct pf_parser *p, const struct pf_tok *t)
 {
 	const char *what = t->text != NULL ? t->text : "this";
+	const struct pf_tok *next;
 
-	diag_error(p->diags, t->loc, "'%s' is not supported by jailnet",
-	    what);
+	/* "set prio", "set tos", "set loginterface": name both words. */
+	next = pf_is_kw(t, "set") && t == pf_peek(p) ? pf_peek2(p) : NULL;
+	if (next != NULL && (next->kind == PF_TOK_KEYWORD ||
+	    next->kind == PF_TOK_WORD) && !next->quoted)
+		diag_error(p->diags, t->loc, "'set %s' is not supported by "
+		    "jailnet", next->text);
+	else
+		diag_error(p->diags, t->loc, "'%s' is not supported by "
+		    "jailnet", what);
 	pf_note_macro(p, t);
 	p->failed = 1;
 	return -1;
@@ -556,8 +597,13 @@ parse_option(struct pf_parser *p)
 	t = pf_peek(p);
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (t->kind == PF_TOK_KEYWORD &&
-		    strcmp(t->text, unsupported[i]) == 0)
-			return pf_unsupported(p, t);
+		    strcmp(t->text, unsupported[i]) == 0) {
+			p->failed = 1;
+			diag_error(p->diags, t->loc, "'set %s' is not "
+			    "supported by jailnet", t->text);
+			pf_note_macro(p, t);
+			return -1;
+		}
 	if (pf_accept_kw(p, "skip"))
 		return parse_skip(p, setloc);
 	if (pf_accept_kw(p, "timeout"))
@@ -818,17 +864,62 @@ parse_no(struct pf_parser *p)
 	return pf_syntax_error(p);
 }
 
+/*
+ * include "file": read the file and parse it in place, once this line
+ * ends.  The lookahead never passes the end of a line, so the next token
+ * lexed is the file's first.
+ */
+static int
+parse_include(struct pf_parser *p)
+{
+	struct source *src;
+	struct loc loc;
+	char *path;
+	int errnum = 0;
+
+	pf_advance(p);		/* "include" */
+	if (pf_peek(p)->kind != PF_TOK_WORD || !pf_peek(p)->quoted)
+		return pf_syntax_error(p);
+	if (pf_take_string(p, &path, &loc) != 0)
+		return -1;
+	if (pf_at_end(p) != 0) {
+		free(path);
+		return -1;
+	}
+	if (p->read == NULL) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: include is read only for a server's pf.conf", path);
+	} else if (pf_lex_depth(p->lx) >= PF_INCLUDE_MAX_DEPTH) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: includes nest deeper than %d", path,
+		    PF_INCLUDE_MAX_DEPTH);
+	} else if ((src = p->read(p->read_ctx, path, &errnum)) == NULL) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: %s", path, strerror(errnum));
+	} else if (pf_lex_reading(p->lx, src->path)) {
+		pf_error(p, loc, (struct loc){ 0 }, "failed to include file "
+		    "%s: it is being read already (an include loop)", path);
+		source_free(src);
+	} else {
+		*VEC_PUSH(p->rs->includes, p->rs->nincludes,
+		    p->rs->includecap) = src;
+		pf_lex_push(p->lx, src);
+	}
+	free(path);
+	return p->failed ? -1 : 0;
+}
+
 static const char *const statements[] = {
-	"antispoof", "binat", "block", "nat", "no", "pass", "rdr", "scrub",
-	"set", "table",
+	"antispoof", "binat", "block", "match", "nat", "no", "pass", "rdr",
+	"scrub", "set", "table",
 };
 
 static int
 parse_statement(struct pf_parser *p)
 {
 	static const char *const unsupported[] = {
-		"altq", "anchor", "binat-anchor", "ether", "include", "load",
-		"match", "nat-anchor", "queue", "rdr-anchor",
+		"altq", "anchor", "binat-anchor", "ether", "load",
+		"nat-anchor", "queue", "rdr-anchor",
 	};
 	const struct pf_tok *t = pf_peek(p);
 	size_t i;
@@ -873,10 +964,13 @@ parse_statement(struct pf_parser *p)
 		return pf_parse_binatrule(p, 0);
 	if (pf_is_kw(t, "no"))
 		return parse_no(p);
-	if (pf_is_kw(t, "pass") || pf_is_kw(t, "block"))
+	if (pf_is_kw(t, "pass") || pf_is_kw(t, "block") ||
+	    pf_is_kw(t, "match"))
 		return pf_parse_pfrule(p);
 	if (pf_is_kw(t, "antispoof"))
 		return pf_parse_antispoof(p);
+	if (pf_is_kw(t, "include"))
+		return parse_include(p);
 	return pf_syntax_error_hint(p, statements,
 	    sizeof(statements) / sizeof(statements[0]));
 }
@@ -991,13 +1085,22 @@ struct pf_ruleset *
 pf_parse_names(const struct source *src, pf_host_lookup lookup, void *ctx,
     struct diags *diags)
 {
+	return pf_parse_files(src, lookup, ctx, NULL, NULL, diags);
+}
+
+struct pf_ruleset *
+pf_parse_files(const struct source *src, pf_host_lookup lookup, void *lctx,
+    pf_reader read, void *rctx, struct diags *diags)
+{
 	struct snapshot snap;
 	struct pf_parser p;
 	size_t i;
 
 	memset(&p, 0, sizeof(p));
 	p.lookup = lookup;
-	p.lookup_ctx = ctx;
+	p.lookup_ctx = lctx;
+	p.read = read;
+	p.read_ctx = rctx;
 	p.rs = xcalloc(1, sizeof(*p.rs));
 	p.rs->src = src;
 	p.diags = diags;

@@ -33,6 +33,7 @@
 #define PF_IFNAME_MAX		15
 #define PF_TABLE_NAME_MAX	31
 #define PF_LABEL_MAX		63
+#define PF_TAG_NAME_MAX		63
 #define PF_THRESHOLD_MAX	4294967u	/* 0xffffffff / 1000 */
 #define PF_NAT_PROXY_PORT_LOW	50001
 #define PF_NAT_PROXY_PORT_HIGH	65535
@@ -70,6 +71,8 @@ struct pf_parser {
 	size_t nmacro_map, macro_mapcap;
 	pf_host_lookup lookup;	/* host names, or NULL */
 	void *lookup_ctx;
+	pf_reader read;		/* included files, or NULL */
+	void *read_ctx;
 };
 
 /* The lists of a rule statement, expanded into one rule per combination. */

@@ -488,9 +488,8 @@ pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i)
 	struct ipprefix *v;
 	size_t j, n;
 
-	if (p->lookup == NULL || a.kind != PF_ADDR_IFACE || a.ifmods != 0 ||
-	    str_eq(a.name, "self") ||
-	    p->lookup(p->lookup_ctx, a.name, &v, &n) != 0)
+	if (p->lookup == NULL || a.kind != PF_ADDR_IFACE ||
+	    p->lookup(p->lookup_ctx, &a, &v, &n) != 0)
 		return;
 	if (n == 0) {
 		free(v);
@@ -506,11 +505,6 @@ pf_host_names(struct pf_parser *p, struct pf_addrlist *l, size_t i)
 		e->kind = PF_ADDR_PREFIX;
 		e->neg = a.neg;
 		e->prefix = v[j];
-		e->prefix.len = ipaddr_bits(&v[j].addr);
-		if (a.mask >= 0 && (unsigned)a.mask <= e->prefix.len) {
-			e->prefix.len = (unsigned)a.mask;
-			e->prefix = ipprefix_network(&e->prefix);
-		}
 		e->mask = -1;
 		e->loc = a.loc;
 		e->macro_loc = a.macro_loc;
@@ -700,6 +694,20 @@ parse_port_item(struct pf_parser *p, void *arg)
 			    "':' cannot be used with an other port "
 			    "operator");
 		b = a2;
+		/*
+		 * pfctl's "invalid port range" (its validate_range()): a><b
+		 * matches the ports strictly between a and b, so none unless
+		 * a is below b; a<>b the ports outside a..b, so all of them
+		 * if a is above b.
+		 */
+		if (op == PF_PORT_INSIDE && a >= b)
+			return pf_error(p, join_loc(start, loc2), mloc,
+			    "invalid port range %u >< %u: no port lies "
+			    "strictly between them", a, b);
+		if (op == PF_PORT_OUTSIDE && a > b)
+			return pf_error(p, join_loc(start, loc2), mloc,
+			    "invalid port range %u <> %u: the first port is "
+			    "above the last, so every port matches", a, b);
 		loc = loc2;
 	} else if (range && a > b) {
 		/*

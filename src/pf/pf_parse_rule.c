@@ -142,6 +142,36 @@ parse_label(struct pf_parser *p, struct pf_rule *r)
 	return pf_quotable(p, r->label, r->label_loc);
 }
 
+/*
+ * A tag's name (tag NAME, tagged NAME): at most 63 characters, pfctl's
+ * PF_TAG_NAME_SIZE; a word, since pfctl prints it unquoted.
+ */
+static int
+parse_tag_name(struct pf_parser *p, char **out, struct loc *loc)
+{
+	if (pf_take_string(p, out, loc) != 0)
+		return -1;
+	if (strlen(*out) > PF_TAG_NAME_MAX)
+		return pf_error(p, *loc, (struct loc){ 0 },
+		    "tag too long, max %d chars", PF_TAG_NAME_MAX);
+	if (!pf_valid_name(*out, 1))
+		return pf_error(p, *loc, (struct loc){ 0 }, "invalid tag "
+		    "name '%s': pfctl prints it unquoted, so it must be a "
+		    "word", *out);
+	return 0;
+}
+
+/* [!] tagged NAME (pfctl keeps the last one given) */
+static int
+parse_tagged(struct pf_parser *p, struct pf_rule *r)
+{
+	r->tagged_neg = pf_accept_char(p, '!');
+	pf_advance(p);		/* "tagged" */
+	free(r->tagged);
+	r->tagged = NULL;
+	return parse_tag_name(p, &r->tagged, &r->tagged_loc);
+}
+
 /* Filter rules. */
 
 /* A return-icmp code: a number, or a name of an unreachable code. */
@@ -380,6 +410,9 @@ parse_state_opt(struct pf_parser *p, struct state_parse *sp)
 			return pf_error(p, loc, mloc, "state sloppy option: "
 			    "multiple definitions");
 		o->sloppy = 1;
+	} else if (t->kind == PF_TOK_WORD && !t->quoted &&
+	    strcmp(t->text, "pflow") == 0) {
+		return pf_unsupported(p, t);	/* OpenBSD's pflow(4) export */
 	} else if (t->kind == PF_TOK_WORD) {
 		char *name;
 
@@ -447,8 +480,8 @@ parse_filter_opts(struct pf_parser *p, struct pf_rule *r,
     struct pf_rule_lists *l, struct filter_opts *fo)
 {
 	static const char *const unsupported[] = {
-		"user", "group", "prio", "tos", "set", "queue", "tag",
-		"tagged", "probability", "rtable", "divert-to",
+		"user", "group", "prio", "tos", "set", "queue",
+		"probability", "rtable", "divert-to", "scrub",
 		"divert-reply", "ridentifier", "dnpipe", "dnqueue",
 		"max-pkt-rate",
 	};
@@ -457,9 +490,12 @@ parse_filter_opts(struct pf_parser *p, struct pf_rule *r,
 
 	for (;;) {
 		t = pf_peek(p);
-		if (t->kind == PF_TOK_CHAR && t->ch == '!' &&
-		    pf_is_kw(pf_peek2(p), "tagged"))
-			return pf_unsupported(p, pf_peek2(p));
+		if ((t->kind == PF_TOK_CHAR && t->ch == '!' &&
+		    pf_is_kw(pf_peek2(p), "tagged")) || pf_is_kw(t, "tagged")) {
+			if (parse_tagged(p, r) != 0)
+				return -1;
+			continue;
+		}
 		if (t->kind != PF_TOK_KEYWORD)
 			return 0;
 		for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]);
@@ -497,6 +533,11 @@ parse_filter_opts(struct pf_parser *p, struct pf_rule *r,
 			fo->allow_opts = 1;
 		} else if (pf_is_kw(t, "label")) {
 			if (parse_label(p, r) != 0)
+				return -1;
+		} else if (pf_accept_kw(p, "tag")) {
+			free(r->tag);
+			r->tag = NULL;
+			if (parse_tag_name(p, &r->tag, &r->tag_loc) != 0)
 				return -1;
 		} else {
 			return 0;
@@ -577,7 +618,8 @@ filter_opts_free(struct filter_opts *fo)
 	free(fo->sp.o.overload);
 }
 
-/* action dir logquick interface route af proto fromto filter_opts */
+/* action dir logquick interface route af proto fromto filter_opts, where
+   action is pass, block or match */
 int
 pf_parse_pfrule(struct pf_parser *p)
 {
@@ -593,6 +635,8 @@ pf_parse_pfrule(struct pf_parser *p)
 		r.action = PF_ACT_PASS;
 		r.return_icmp = PF_RETURN_ICMP_DEFAULT;
 		r.return_icmp6 = PF_RETURN_ICMP6_DEFAULT;
+	} else if (pf_accept_kw(p, "match")) {
+		r.action = PF_ACT_MATCH;	/* no defaults, no state */
 	} else {
 		pf_advance(p);
 		r.action = PF_ACT_BLOCK;

@@ -385,7 +385,7 @@ pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 {
 	static const char *const actions[] = {
 		"pass", "block", "scrub", "no scrub", "nat", "no nat",
-		"binat", "no binat", "rdr", "no rdr",
+		"binat", "no binat", "rdr", "no rdr", "match",
 	};
 	const char *name;
 
@@ -478,6 +478,11 @@ pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 		strbuf_adds(out, " label ");
 		print_quoted(out, r->label);
 	}
+	if (r->tag != NULL)
+		strbuf_addf(out, " tag %s", r->tag);
+	if (r->tagged != NULL)
+		strbuf_addf(out, "%s tagged %s", r->tagged_neg ? " !" : "",
+		    r->tagged);
 	if (r->action == PF_ACT_NAT || r->action == PF_ACT_BINAT ||
 	    r->action == PF_ACT_RDR) {
 		strbuf_adds(out, " -> ");

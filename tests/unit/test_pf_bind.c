@@ -66,10 +66,25 @@ expand_text(const struct pf_bound *b, const struct site *site,
 		diags_free(&d);
 		return xstrdup("ERROR");
 	}
-	CHECK_INT_EQ(pf_addr_expand(tb, &tb->rs->rules[PF_RS_FILTER].v[0].src,
-	    af, &v, &n), 0);
-	s = prefixes(v, n);
-	free(v);
+	/* An interface's addresses are one rule each since parsing (as
+	   pfctl prints them): gather the sources of every rule. */
+	{
+		struct strbuf all = { 0 };
+		size_t i;
+
+		for (i = 0; i < tb->rs->rules[PF_RS_FILTER].n; i++) {
+			CHECK_INT_EQ(pf_addr_expand(tb,
+			    &tb->rs->rules[PF_RS_FILTER].v[i].src, af, &v, &n),
+			    0);
+			s = prefixes(v, n);
+			if (s[0] != '\0' && all.len > 0)
+				strbuf_addc(&all, ' ');
+			strbuf_adds(&all, s);
+			free(s);
+			free(v);
+		}
+		s = all.s ? strbuf_steal(&all) : xstrdup("");
+	}
 	pf_bound_free(tb);
 	diags_free(&d);
 	return s;
@@ -323,7 +338,9 @@ TEST(pf_bind_errors)
 	check_bind("pass from (ynic:0)\n", false,
 	    "interface ynic does not exist on server a");
 	check_bind("pass to xnic:network\n", true, "OK");
-	check_bind("pass inet6 to xnic\n", false, "no IP address found for xnic");
+	/* xnic's addresses are IPv4 only: pfctl's words. */
+	check_bind("pass inet6 to xnic\n", false,
+	    "error: rule expands to no valid combination");
 	check_bind("nat on xnic from any -> (ynic:0)\n", false,
 	    "interface ynic does not exist");
 	check_bind("rdr on xnic proto tcp to port 80 -> ynic\n", false,
@@ -406,9 +423,14 @@ TEST(pf_bind_host_names)
 	    NULL);
 	CHECK(strstr(s, "::1 to") == NULL);
 	free(s);
-	/* An interface name is never a host name. */
-	s = printed("pass in from xnic\n");
-	CHECK(strstr(s, "from xnic") != NULL);
+	/* An interface prints as its addresses, as pfctl prints it, but
+	   "(xnic)" and a negated "! xnic" stay as written. */
+	s = printed("rdr on xnic proto tcp to port 80 -> xbridge\n"
+	    "pass in from xnic to (xnic)\n"
+	    "pass in from ! xnic:network\n");
+	CHECK(strstr(s, "pass in inet from 192.0.2.155 to (xnic) ") != NULL);
+	CHECK(strstr(s, "from ! xnic:network to any") != NULL);
+	CHECK(strstr(s, "-> 10.0.2.1") != NULL);
 	free(s);
 }
 
