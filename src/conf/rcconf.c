@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/fsview.h"
 #include "lib/util.h"
 
 /* The longest piece of source text quoted in a message. */
@@ -1035,7 +1036,7 @@ eval_cat(const struct rc_seg *seg, rc_reader read, void *ctx,
 
 	if ((file = read(ctx, seg->text, &errnum)) == NULL) {
 		diag_error(diags, seg->loc, "cannot read '%s' in this view: %s",
-		    seg->text, strerror(errnum));
+		    seg->text, fsview_strerror(errnum));
 		return -1;
 	}
 	*VEC_PUSH(vars->files, vars->nfiles, vars->filescap) = file;

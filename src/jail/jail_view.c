@@ -84,15 +84,13 @@ jail_view_new(const char *data_root, const char *site, const char *server,
 	v->gen = xasprintf("%s/%s/gen/%s/%s", data_root, site, server, name);
 	v->work = xasprintf("%s/%s/work/%s/%s", data_root, site, server,
 	    name);
+	/* Found beneath the site: a directory that is a link out of it
+	   (refused by check) is left out rather than mapped in. */
 	for (i = 0; tree != NULL && i < tree->nroots; i++) {
-		p = xasprintf("%s%s", tree->roots[i], tree->prefix);
-		char *abs = realpath(p, NULL);
+		int errnum = 0;
 
-		free(p);
-		if (abs != NULL && stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode))
-			*VEC_PUSH(v->trees, v->ntrees, cap) = abs;
-		else
-			free(abs);
+		if ((p = fsview_dir(tree, i, &errnum)) != NULL)
+			*VEC_PUSH(v->trees, v->ntrees, cap) = p;
 	}
 	if ((p = realpath(site_dir, NULL)) != NULL)
 		*VEC_PUSH(v->hide, v->nhide, hcap) = p;

@@ -179,24 +179,44 @@ strbuf_free(struct strbuf *sb)
 char *
 read_file(const char *path, size_t *len, int *errnum)
 {
-	struct strbuf sb = { 0 };
-	char chunk[8192];
-	size_t got;
-	FILE *f;
+	char *text;
+	int fd;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		*errnum = errno;
 		return NULL;
 	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		strbuf_add(&sb, chunk, got);
-	if (ferror(f)) {
-		*errnum = errno ? errno : EIO;
-		fclose(f);
-		strbuf_free(&sb);
-		return NULL;
+	text = read_fd(fd, SIZE_MAX - 1, len, errnum);
+	close(fd);
+	return text;
+}
+
+char *
+read_fd(int fd, size_t max, size_t *len, int *errnum)
+{
+	struct strbuf sb = { 0 };
+	char chunk[8192];
+	ssize_t got;
+
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*errnum = errno;
+			strbuf_free(&sb);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		/* One byte past ${max} is enough to know it is too big. */
+		if ((size_t)got > max - sb.len) {
+			*errnum = EFBIG;
+			strbuf_free(&sb);
+			return NULL;
+		}
+		strbuf_add(&sb, chunk, (size_t)got);
 	}
-	fclose(f);
 	if (len != NULL)
 		*len = sb.len;
 	return strbuf_steal(&sb);

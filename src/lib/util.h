@@ -99,6 +99,15 @@ void strbuf_free(struct strbuf *sb);
 char *read_file(const char *path, size_t *len, int *errnum);
 
 /**
+ * read_fd(fd, max, len, errnum):
+ * Read what is left of the open file ${fd} (not closed), at most ${max}
+ * bytes.  Return it NUL-terminated and owned by the caller, its length in
+ * ${len} if not NULL; or NULL with ${errnum} set to errno's value, or to
+ * EFBIG if the file holds more than ${max} bytes.
+ */
+char *read_fd(int fd, size_t max, size_t *len, int *errnum);
+
+/**
  * write_file_atomic(path, data, len, mode, errnum):
  * Replace ${path} with the ${len} bytes of ${data}, mode ${mode}: written
  * to a temporary file beside it, synced, then renamed over it, so that a

@@ -105,9 +105,9 @@ TEST(jail_view_resolve_layers)
 	put(t2, "/etc/w", 0644);
 	put(t2, "/usr/local/bin/jnm-tool", 0755);
 	put(t1, "/usr/local/bin/jnm-data", 0644);
-	roots[0] = t1;
-	roots[1] = t2;
-	tree = fsview_new(roots, 2);
+	roots[0] = "t1";
+	roots[1] = "t2";
+	tree = fsview_new(root, roots, 2);
 	v = jail_view_new(data, "s", "a", "j", tree, root);
 
 	/* The layers in order: upper, generated, the trees in order. */
