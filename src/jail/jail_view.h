@@ -70,8 +70,9 @@ struct jail_view {
  * Return the view of jail ${name} of ${server} (or of the outside host
  * ${name} if ${server} is "host") of the site called ${site}, whose data
  * lives under ${data_root}/${site}.  ${tree} is the jail's fsview in the
- * site's files (NULL for an outside host): its roots that exist, made
- * absolute, form layer (c).  ${site_dir} (the site directory) and the
+ * site's files (NULL for an outside host): its roots that exist beneath
+ * the site directory (fsview_dir(): a root that is a link out of the site
+ * is left out, never mapped in), at their real paths, form layer (c).  ${site_dir} (the site directory) and the
  * project tree of the running binary are hidden from layer (d).  Owned by
  * the caller, freed with jail_view_free().  Touches no file but to make
  * paths absolute.

@@ -184,3 +184,48 @@ TEST(jail_view_resolve_layers)
 	free(t1);
 	free(t2);
 }
+
+/*
+ * A jail directory of the site that is a link out of it (check refuses
+ * it) is left out of layer (c) rather than mapped into the jail; one that
+ * links elsewhere inside the site is used, at its real place.
+ */
+TEST(jail_view_tree_links_stay_in_the_site)
+{
+	char tmpl[] = "/tmp/jnm-view.XXXXXX";
+	char *root = mkdtemp(tmpl), *site, *p, *want;
+	const char *roots[2] = { "servers/a", "common" };
+	struct fsview *tree, *jail;
+	struct jail_view *v;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	site = xasprintf("%s/site", root);
+	CHECK_INT_EQ(mkdir(site, 0755), 0);
+	put(site, "/servers/a/jails/keep", 0644);
+	put(site, "/common/real/etc/rc.conf", 0644);
+	p = xasprintf("%s/servers/a/jails/j", site);
+	CHECK_INT_EQ(symlink("/root", p), 0);
+	free(p);
+	p = xasprintf("%s/common/jails", site);
+	CHECK_INT_EQ(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/common/jails/j", site);
+	CHECK_INT_EQ(symlink("../real", p), 0);
+	free(p);
+	tree = fsview_new(site, roots, 2);
+	jail = fsview_enter(tree, "/jails/j");
+	v = jail_view_new(root, "s", "a", "j", jail, site);
+	CHECK_INT_EQ(v->ntrees, 1);
+	want = realpath(site, NULL);
+	p = want != NULL ? xasprintf("%s/common/real", want) : NULL;
+	CHECK_STR_EQ(v->ntrees == 1 ? v->trees[0] : "", p);
+	free(p);
+	free(want);
+	jail_view_free(v);
+	fsview_free(jail);
+	fsview_free(tree);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(site);
+}
