@@ -9,6 +9,15 @@
 /* The longest piece of source text quoted in a message. */
 #define EXCERPT_MAX 40
 
+/* A value is expanded up to this many bytes: rc.conf's variables can
+   double each other into any size ("$a$a" forty times), a site's file is
+   not trusted to stop.  The example's longest value is under 200 bytes. */
+#define RC_VALUE_MAX (64u << 10)
+
+/* And all the values of a view together, so that many variables copying
+   a long one stay bounded too. */
+#define RC_TOTAL_MAX (16u << 20)
+
 /* Shell keywords and builtins: messages name them without "command". */
 static const char *const shell_words[] = {
 	"alias", "break", "case", "cd", "command", "continue", "do", "done",
@@ -1017,8 +1026,11 @@ ltext_append(struct ltext *lt, const struct ltext *from)
 		p = &from->pieces[i];
 		end = i + 1 < from->npieces ? from->pieces[i + 1].off :
 		    from->len;
-		ltext_add(lt, from->s + p->off, end - p->off, p->loc,
-		    p->verbatim);
+		/* An empty piece locates an empty value, which ${lt} has of
+		   its own: copied, they would double with "$a$a". */
+		if (end > p->off)
+			ltext_add(lt, from->s + p->off, end - p->off, p->loc,
+			    p->verbatim);
 	}
 }
 
@@ -1086,6 +1098,15 @@ eval_assign(const struct rc_assign *a, rc_reader read, void *ctx,
 				rc = -1;
 			break;
 		}
+		if (lt->len > RC_VALUE_MAX) {
+			diag_error(diags, a->name_loc, "the value of '%s' is "
+			    "longer than %u KiB once expanded", a->name,
+			    RC_VALUE_MAX >> 10);
+			/* Left empty, so that what uses it stays small. */
+			ltext_free(lt);
+			ltext_add(lt, "", 0, a->value_loc, 0);
+			return -1;
+		}
 	}
 	return rc;
 }
@@ -1104,7 +1125,21 @@ rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
 		a = &conf->v[i];
 		memset(&lt, 0, sizeof(lt));
 		incomplete = eval_assign(a, read, ctx, vars, &lt, diags) != 0;
-		if ((var = rc_vars_get(vars, a->name)) != NULL) {
+		var = rc_vars_get(vars, a->name);
+		if (var != NULL)
+			vars->total -= var->value.len;
+		if (vars->total + lt.len > RC_TOTAL_MAX) {
+			diag_error(diags, a->name_loc, "the values of rc.conf "
+			    "add up to more than %u MiB; '%s' and what "
+			    "follows it are not read", RC_TOTAL_MAX >> 20,
+			    a->name);
+			if (var != NULL)
+				vars->total += var->value.len;
+			ltext_free(&lt);
+			break;
+		}
+		vars->total += lt.len;
+		if (var != NULL) {
 			if (var->name_loc.src == conf->src) {
 				diag_warning(diags, a->name_loc, "'%s' is "
 				    "assigned again; the earlier value is "

@@ -176,6 +176,23 @@ strbuf_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+void
+strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
+    const char *keep)
+{
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)data[i];
+		if ((c < 0x20 || c == 0x7f) && (c == '\0' ||
+		    strchr(keep, c) == NULL))
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addc(sb, (char)c);
+	}
+}
+
 char *
 read_file(const char *path, size_t *len, int *errnum)
 {

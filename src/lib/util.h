@@ -91,6 +91,16 @@ char *strbuf_steal(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 
 /**
+ * strbuf_add_printable(sb, data, len, keep):
+ * Append the ${len} bytes at ${data} to ${sb} with every control byte
+ * (below 0x20, and 0x7f) that is not in the string ${keep} written as
+ * \xHH, so that text read from a site's files cannot drive a terminal
+ * (an ESC sequence comes out as \x1b[...).
+ */
+void strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
+    const char *keep);
+
+/**
  * read_file(path, len, errnum):
  * Read the whole file ${path}.  Return its contents NUL-terminated and owned
  * by the caller, storing the length (without the NUL) in ${len} if not NULL;
