@@ -293,6 +293,24 @@ sleep_ms(long ms)
 }
 
 int
+make_dir_p(const char *path, unsigned mode)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; rc == 0 && *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			rc = make_dir(copy, mode);
+			*p = '/';
+		}
+	if (rc == 0)
+		rc = make_dir(copy, mode);
+	free(copy);
+	return rc;
+}
+
+int
 make_dir(const char *path, unsigned mode)
 {
 	if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST)

@@ -150,6 +150,13 @@ void block_lifecycle_signals(sigset_t *set);
 int make_dir(const char *path, unsigned mode);
 
 /**
+ * make_dir_p(path, mode):
+ * Create the directory ${path} and the missing ones above it, each with
+ * ${mode}, as mkdir -p does.  Return 0, or -1 with errno set.
+ */
+int make_dir_p(const char *path, unsigned mode);
+
+/**
  * str_eq(a, b):
  * Return true if the strings ${a} and ${b} are equal; NULL equals only NULL.
  */
