@@ -561,6 +561,25 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 			    conf->blocks[i].name);
 		check_param_names(conf->blocks[i].params,
 		    conf->blocks[i].nparams, diags);
+		/*
+		 * FreeBSD's jail(8) keeps each block as a jail of its own
+		 * (config.c: add_jail() per block, never merged): the
+		 * second of one name would fail to be created, as the
+		 * first exists.  Wildcard blocks may repeat.
+		 */
+		for (k = 0; k < i; k++)
+			if (strcmp(conf->blocks[k].name,
+			    conf->blocks[i].name) == 0 &&
+			    strchr(conf->blocks[i].name, '*') == NULL)
+				break;
+		if (k < i) {
+			diag_error(diags, conf->blocks[i].loc, "jail %s is "
+			    "defined twice (FreeBSD's jail(8) does not merge "
+			    "the blocks: it would try to create a second jail "
+			    "of that name)", conf->blocks[i].name);
+			diag_note(diags, conf->blocks[k].loc, "first defined "
+			    "here");
+		}
 	}
 	n = jail_order(srv, conf, &names, diags);
 	nifaces = diags->nerrors - nerr;
