@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -154,6 +155,7 @@ jail_view_prepare(const struct jail_view *v, struct nl_error *err)
 {
 	const char *dirs[3];
 	char *w = xasprintf("%s/w", v->work), *m = xasprintf("%s/m", v->work);
+	struct statvfs vfs;
 	size_t i;
 	int rc = 0;
 
@@ -163,6 +165,14 @@ jail_view_prepare(const struct jail_view *v, struct nl_error *err)
 	for (i = 0; i < 3 && rc == 0; i++)
 		if (mkdirs(dirs[i]) != 0) {
 			nl_error_set(err, errno, "create %s", dirs[i]);
+			rc = -1;
+		}
+	/* Existing directories on a read-only file system pass mkdir; the
+	   overlay mount would then fail with a bare EINVAL. */
+	for (i = 0; i < 2 && rc == 0; i++)
+		if (statvfs(dirs[i], &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+			nl_error_set(err, EROFS, "the jail's %s directory %s",
+			    i == 0 ? "data" : "work", dirs[i]);
 			rc = -1;
 		}
 	free(w);

@@ -91,7 +91,8 @@ void jail_view_free(struct jail_view *view);
  * jail_view_prepare(view, err):
  * Create (in the caller's mount namespace) the directories the view needs
  * that do not exist: the upper layer and the work directory with its
- * parents.  Return 0, or -1 with ${err} naming the directory.
+ * parents.  Return 0, or -1 with ${err} naming the directory (EROFS if
+ * the data or work directory is on a read-only file system).
  */
 int jail_view_prepare(const struct jail_view *view, struct nl_error *err);
 

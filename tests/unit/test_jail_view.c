@@ -7,13 +7,16 @@
  * temporary directory; the host's side is read from this machine's /.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf/fsview.h"
@@ -228,4 +231,42 @@ TEST(jail_view_tree_links_stay_in_the_site)
 	fsview_free(tree);
 	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 	free(site);
+}
+
+/*
+ * A data directory on a read-only file system is named as such by
+ * jail_view_prepare(), before the overlay mount would fail with a bare
+ * "Invalid argument".  In a child with its own mount namespace, the
+ * temporary directory bound read-only on itself (root only).
+ */
+TEST(jail_view_prepare_read_only)
+{
+	char tmpl[] = "/tmp/jnm-view.XXXXXX";
+	char *root = mkdtemp(tmpl);
+	struct jail_view *v;
+	int status = -1;
+	pid_t pid;
+
+	CHECK(root != NULL);
+	if (root == NULL || geteuid() != 0)
+		return;
+	v = jail_view_new(root, "s", "a", "j", NULL, root);
+	CHECK_INT_EQ(jail_view_prepare(v, NULL), 0);
+	if ((pid = fork()) == 0) {
+		struct nl_error err = { 0, "" };
+
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount(root, root, NULL, MS_BIND, NULL) != 0 ||
+		    mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
+		    NULL) != 0)
+			_exit(2);
+		_exit(jail_view_prepare(v, &err) == -1 && err.errnum == EROFS &&
+		    strstr(err.msg, "the jail's data directory ") != NULL &&
+		    strstr(err.msg, "Read-only file system") != NULL ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	jail_view_free(v);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
