@@ -127,6 +127,13 @@ open_beneath(const char *base, const char *rel, int flags, int *errnum)
 	return fd;
 }
 
+/* The path of ${path} of ${view} in root ${i}, relative to the site. */
+static char *
+view_rel(const struct fsview *view, size_t i, const char *path)
+{
+	return xasprintf("%s%s%s", view->rel[i], view->prefix, path);
+}
+
 /*
  * Find ${path} in ${view}: the first root where it exists beneath the
  * site.  Return an O_PATH descriptor of it and its root's index in
@@ -145,7 +152,7 @@ view_find(const struct fsview *view, const char *path, size_t *root,
 		return -1;
 	}
 	for (i = 0; i < view->nroots; i++) {
-		rel = xasprintf("%s%s%s", view->rel[i], view->prefix, path);
+		rel = view_rel(view, i, path);
 		fd = open_beneath(view->base, rel, O_PATH, errnum);
 		free(rel);
 		if (fd >= 0) {
@@ -228,14 +235,14 @@ fsview_read(const struct fsview *view, const char *path, int *errnum)
 {
 	struct source *src;
 	char *rel, *name;
-	size_t i;
+	size_t root;
 	int fd;
 
-	if ((fd = view_find(view, path, &i, errnum)) < 0)
+	if ((fd = view_find(view, path, &root, errnum)) < 0)
 		return NULL;
 	close(fd);
-	rel = xasprintf("%s%s%s", view->rel[i], view->prefix, path);
-	name = xasprintf("%s%s%s", view->roots[i], view->prefix, path);
+	rel = view_rel(view, root, path);
+	name = xasprintf("%s%s%s", view->roots[root], view->prefix, path);
 	src = read_beneath(view->base, rel, name, errnum);
 	free(rel);
 	free(name);
