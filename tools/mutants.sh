@@ -143,8 +143,13 @@ mutants() {
 	    unit:rcconf
 	# The site's files: a server's overlay over the common tree.
 	m fsview-common-wins src/conf/fsview.c \
-	    'p = xasprintf("%s%s%s", view->roots[i], view->prefix, path);' \
-	    'p = xasprintf("%s%s%s", view->roots[view->nroots - 1 - i], view->prefix, path);' \
+	    'rel = view_rel(view, i, path);' \
+	    'rel = view_rel(view, view->nroots - 1 - i, path);' \
+	    unit:fsview
+	# A link out of the site is followed.
+	m fsview-links-leave-the-site src/conf/fsview.c \
+	    'how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;' \
+	    'how.resolve = RESOLVE_NO_MAGICLINKS;' \
 	    unit:fsview
 	m fsview-dotdot-allowed src/conf/fsview.c \
 	    "(n == 2 && p[0] == '.' && p[1] == '.'))" '0)' \

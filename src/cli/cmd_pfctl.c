@@ -433,7 +433,7 @@ table_file(const struct server *srv, const struct pf_bound *b,
 	if (path == NULL) {
 		fprintf(stderr, "jailnet pfctl: table <%s>: cannot find %s in "
 		    "server %s's view: %s\n", t->name, abs, srv->name,
-		    strerror(errnum));
+		    fsview_strerror(errnum));
 		free(abs);
 		return NULL;
 	}

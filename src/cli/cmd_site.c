@@ -38,7 +38,7 @@ int
 cmd_show(int argc, char **argv)
 {
 	const struct server *srv;
-	struct strbuf out = { 0 };
+	struct strbuf out = { 0 }, printable = { 0 };
 	struct cli_opts opts;
 	const struct site *site;
 	struct pf_site *ps;
@@ -76,7 +76,12 @@ cmd_show(int argc, char **argv)
 		show_json(site, srv, &out);
 	else
 		show_text(site, srv, &out);
-	fputs(strbuf_cstr(&out), stdout);
+	/* Names and values come from the site's files: no control byte of
+	   theirs reaches the terminal (JSON has them escaped already). */
+	strbuf_add_printable(&printable, out.s != NULL ? out.s : "", out.len,
+	    "\t\n");
+	fputs(strbuf_cstr(&printable), stdout);
+	strbuf_free(&printable);
 	strbuf_free(&out);
 	pf_site_free(ps);
 	return 0;

@@ -22,6 +22,7 @@
 #include "jail/supervise.h"
 #include "services/dns_zone.h"
 #include "services/tls_ca.h"
+#include "services/secrets.h"
 #include "cli/cli.h"
 
 static double
@@ -113,14 +114,16 @@ undo_host(const char *site, struct nl_error *err)
 
 /*
  * The files `up` makes for the jails' and hosts' generated layers: the
- * site CA and the domain's certificate for the jails that run nginx, and
+ * site CA and the domain's certificate for the jails that run nginx, the
+ * jails' key and password files made root's alone (secrets.h), and
  * NSD's configuration and zones for the outside hosts that serve them (a
  * simulation only: a single host has no outside world).  Idempotent.
  */
 static int
 generate_files(const struct site *site, bool host, struct nl_error *err)
 {
-	if (tls_site_ensure(DATA_ROOT, site, err) != 0)
+	if (tls_site_ensure(DATA_ROOT, site, err) != 0 ||
+	    secrets_ensure(DATA_ROOT, site, err) != 0)
 		return -1;
 	return host ? 0 : dns_generate(DATA_ROOT, site, err);
 }

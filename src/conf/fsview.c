@@ -1,22 +1,34 @@
 #include "conf/fsview.h"
 
 #include <dirent.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 
 struct fsview *
-fsview_new(const char *const *roots, size_t nroots)
+fsview_new(const char *base, const char *const *rel, size_t nroots)
 {
 	struct fsview *view = xcalloc(1, sizeof(*view));
 	size_t i;
 
+	view->base = xstrdup(base);
 	view->roots = xcalloc(nroots, sizeof(*view->roots));
-	for (i = 0; i < nroots; i++)
-		view->roots[i] = xstrdup(roots[i]);
+	view->rel = xcalloc(nroots, sizeof(*view->rel));
+	for (i = 0; i < nroots; i++) {
+		view->rel[i] = xstrdup(rel[i]);
+		view->roots[i] = xasprintf("%s/%s", base, rel[i]);
+	}
 	view->nroots = nroots;
 	view->prefix = xstrdup("");
 	return view;
@@ -53,7 +65,8 @@ fsview_enter(const struct fsview *view, const char *path)
 
 	if (!path_is_clean(path))
 		return NULL;
-	sub = fsview_new((const char *const *)view->roots, view->nroots);
+	sub = fsview_new(view->base, (const char *const *)view->rel,
+	    view->nroots);
 	free(sub->prefix);
 	len = strlen(path);
 	while (len > 0 && path[len - 1] == '/')
@@ -69,45 +82,233 @@ fsview_free(struct fsview *view)
 
 	if (view == NULL)
 		return;
-	for (i = 0; i < view->nroots; i++)
+	for (i = 0; i < view->nroots; i++) {
 		free(view->roots[i]);
+		free(view->rel[i]);
+	}
 	free(view->roots);
+	free(view->rel);
+	free(view->base);
 	free(view->prefix);
 	free(view);
+}
+
+/*
+ * Open ${rel} (relative; "" is ${base} itself) beneath the directory
+ * ${base} with ${flags}: no symbolic link, ".." or absolute path on the
+ * way may leave ${base}.  Return the descriptor, or -1 with ${errnum} set
+ * (EXDEV for a way out).
+ */
+static int
+open_beneath(const char *base, const char *rel, int flags, int *errnum)
+{
+	struct open_how how;
+	int dir, fd, tries;
+
+	if ((dir = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		*errnum = errno;
+		return -1;
+	}
+	while (*rel == '/')
+		rel++;
+	memset(&how, 0, sizeof(how));
+	/* openat2() refuses O_PATH with flags other than these. */
+	how.flags = (unsigned long long)(flags | O_CLOEXEC |
+	    ((flags & O_PATH) ? 0 : O_NOCTTY));
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	/* EAGAIN: a rename elsewhere in the tree raced the lookup. */
+	for (tries = 0; tries < 8; tries++) {
+		fd = (int)syscall(SYS_openat2, dir, *rel != '\0' ? rel : ".",
+		    &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (fd < 0)
+		*errnum = errno;
+	close(dir);
+	return fd;
+}
+
+/* The path of ${path} of ${view} in root ${i}, relative to the site. */
+static char *
+view_rel(const struct fsview *view, size_t i, const char *path)
+{
+	return xasprintf("%s%s%s", view->rel[i], view->prefix, path);
+}
+
+/*
+ * Find ${path} in ${view}: the first root where it exists beneath the
+ * site.  Return an O_PATH descriptor of it and its root's index in
+ * ${root}, or -1 with ${errnum} set.
+ */
+static int
+view_find(const struct fsview *view, const char *path, size_t *root,
+    int *errnum)
+{
+	size_t i;
+	char *rel;
+	int fd;
+
+	if (!path_is_clean(path)) {
+		*errnum = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < view->nroots; i++) {
+		rel = view_rel(view, i, path);
+		fd = open_beneath(view->base, rel, O_PATH, errnum);
+		free(rel);
+		if (fd >= 0) {
+			*root = i;
+			return fd;
+		}
+		/* Not in this root (or a file where a directory would be):
+		   the next one may hold it.  Anything else is an answer. */
+		if (*errnum != ENOENT && *errnum != ENOTDIR)
+			return -1;
+	}
+	*errnum = ENOENT;
+	return -1;
 }
 
 char *
 fsview_resolve(const struct fsview *view, const char *path, int *errnum)
 {
-	struct stat st;
 	size_t i;
-	char *p;
+	int fd;
 
-	if (!path_is_clean(path)) {
-		*errnum = EINVAL;
+	if ((fd = view_find(view, path, &i, errnum)) < 0)
+		return NULL;
+	close(fd);
+	return xasprintf("%s%s%s", view->roots[i], view->prefix, path);
+}
+
+/*
+ * Read the regular file ${rel} beneath ${base} into a source named
+ * ${name}: looked at first through an O_PATH descriptor, so that a FIFO or
+ * a device is refused without being opened, then opened for reading
+ * (non-blocking, should it have been swapped meanwhile) and checked to be
+ * the same file.
+ */
+static struct source *
+read_beneath(const char *base, const char *rel, const char *name,
+    int *errnum)
+{
+	struct source *src;
+	struct stat st, st2;
+	size_t len;
+	char *text;
+	int fd;
+
+	if ((fd = open_beneath(base, rel, O_PATH, errnum)) < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0) {
+		*errnum = errno;
+		close(fd);
 		return NULL;
 	}
-	for (i = 0; i < view->nroots; i++) {
-		p = xasprintf("%s%s%s", view->roots[i], view->prefix, path);
-		if (stat(p, &st) == 0)
-			return p;
-		free(p);
+	close(fd);
+	if (!S_ISREG(st.st_mode)) {
+		*errnum = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		return NULL;
 	}
-	*errnum = ENOENT;
-	return NULL;
+	if ((uintmax_t)st.st_size > FSVIEW_FILE_MAX) {
+		*errnum = EFBIG;
+		return NULL;
+	}
+	if ((fd = open_beneath(base, rel, O_RDONLY | O_NONBLOCK, errnum)) < 0)
+		return NULL;
+	if (fstat(fd, &st2) != 0 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode)) {
+		*errnum = ENODEV;
+		close(fd);
+		return NULL;
+	}
+	text = read_fd(fd, FSVIEW_FILE_MAX, &len, errnum);
+	close(fd);
+	if (text == NULL)
+		return NULL;
+	src = source_new(name, text, len);
+	free(text);
+	return src;
 }
 
 struct source *
 fsview_read(const struct fsview *view, const char *path, int *errnum)
 {
 	struct source *src;
-	char *p;
+	char *rel, *name;
+	size_t root;
+	int fd;
 
-	if ((p = fsview_resolve(view, path, errnum)) == NULL)
+	if ((fd = view_find(view, path, &root, errnum)) < 0)
 		return NULL;
-	src = source_read(p, p, errnum);
-	free(p);
+	close(fd);
+	rel = view_rel(view, root, path);
+	name = xasprintf("%s%s%s", view->roots[root], view->prefix, path);
+	src = read_beneath(view->base, rel, name, errnum);
+	free(rel);
+	free(name);
 	return src;
+}
+
+struct source *
+fsview_read_site(const char *dir, const char *name, int *errnum)
+{
+	struct source *src;
+	char *path = xasprintf("%s/%s", dir, name);
+
+	src = read_beneath(dir, name, path, errnum);
+	free(path);
+	return src;
+}
+
+char *
+fsview_dir(const struct fsview *view, size_t i, int *errnum)
+{
+	char link[64], real[PATH_MAX], *rel;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	rel = xasprintf("%s%s", view->rel[i], view->prefix);
+	fd = open_beneath(view->base, rel, O_PATH, errnum);
+	free(rel);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		*errnum = ENOTDIR;
+		close(fd);
+		return NULL;
+	}
+	/* The directory found, not a path that a link could redirect. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n < 0)
+		*errnum = errno;
+	close(fd);
+	if (n < 0)
+		return NULL;
+	real[n] = '\0';
+	return xstrdup(real);
+}
+
+const char *
+fsview_strerror(int errnum)
+{
+	switch (errnum) {
+	case EINVAL:
+		return "not a clean absolute path";
+	case EXDEV:
+		return "a symbolic link leads outside the site";
+	case ENODEV:
+		return "not a regular file";
+	case EFBIG:
+		/* The words must follow the bound. */
+		_Static_assert(FSVIEW_FILE_MAX == 64u << 20, "FSVIEW_FILE_MAX");
+		return "larger than the 64 MiB a site's file may hold";
+	default:
+		return strerror(errnum);
+	}
 }
 
 /* The listing under way: its entries and the first error. */

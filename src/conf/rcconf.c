@@ -3,10 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/fsview.h"
 #include "lib/util.h"
 
 /* The longest piece of source text quoted in a message. */
 #define EXCERPT_MAX 40
+
+/* All the values of a view together (each is within RCCONF_VALUE_MAX),
+   so that many variables copying a long one stay bounded too. */
+#define RC_TOTAL_MAX (16u << 20)
 
 /* Shell keywords and builtins: messages name them without "command". */
 static const char *const shell_words[] = {
@@ -1063,7 +1068,7 @@ eval_cat(const struct rc_assign *a, const struct rc_seg *seg,
 
 	if ((file = read(ctx, seg->text, &errnum)) == NULL) {
 		diag_error(diags, seg->loc, "cannot read '%s' in this view: %s",
-		    seg->text, strerror(errnum));
+		    seg->text, fsview_strerror(errnum));
 		return -1;
 	}
 	*VEC_PUSH(vars->files, vars->nfiles, vars->filescap) = file;
@@ -1156,7 +1161,21 @@ rcconf_eval(const struct rc_conf *conf, rc_reader read, void *ctx,
 		a = &conf->v[i];
 		memset(&lt, 0, sizeof(lt));
 		incomplete = eval_assign(a, read, ctx, vars, &lt, diags) != 0;
-		if ((var = rc_vars_get(vars, a->name)) != NULL) {
+		var = rc_vars_get(vars, a->name);
+		if (var != NULL)
+			vars->total -= var->value.len;
+		if (vars->total + lt.len > RC_TOTAL_MAX) {
+			diag_error(diags, a->name_loc, "the values of rc.conf "
+			    "add up to more than %u MiB; '%s' and what "
+			    "follows it are not read", RC_TOTAL_MAX >> 20,
+			    a->name);
+			if (var != NULL)
+				vars->total += var->value.len;
+			ltext_free(&lt);
+			break;
+		}
+		vars->total += lt.len;
+		if (var != NULL) {
 			if (var->name_loc.src == conf->src &&
 			    !refers_to(a, a->name)) {
 				diag_warning(diags, a->name_loc, "'%s' is "

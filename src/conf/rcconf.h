@@ -102,6 +102,7 @@ struct rc_vars {
 	size_t n, cap;
 	struct source **files;	/* sources read for file substitutions */
 	size_t nfiles, filescap;
+	size_t total;		/* bytes of all the values */
 };
 
 /* The longest expanded value, in bytes (and pieces of located text). */

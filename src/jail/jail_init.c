@@ -356,10 +356,15 @@ collect_init(const struct jail_spec *spec, struct spawn *sp, pid_t *pid_out,
 			pid = strtol(line + 4, NULL, 10);
 		else if (strcmp(line, "ok") == 0)
 			ok = true;
-		else if (str_has_prefix(line, "error "))
-			nl_error_set(err, EIO, "%s %s: %s", spec->host ?
-			    "host" : "jail", spec->host ? spec->name :
-			    spec->netns, line + 6);
+		else if (str_has_prefix(line, "error ") && err != NULL) {
+			/* The init's words end with its own strerror(): no
+			   second one ("Invalid argument: Input/output
+			   error"). */
+			err->errnum = EIO;
+			snprintf(err->msg, sizeof(err->msg), "%s %s: %s",
+			    spec->host ? "host" : "jail", spec->host ?
+			    spec->name : spec->netns, line + 6);
+		}
 	}
 	if (!ok || pid <= 0) {
 		/* A failed init exits by itself; make sure. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -95,7 +96,6 @@ jail_view_new(const char *data_root, const char *site, const char *server,
 	struct jail_view *v = xcalloc(1, sizeof(*v));
 	size_t cap = 0, hcap = 0, i;
 	char exe[PATH_MAX], *p;
-	struct stat sb;
 	ssize_t n;
 
 	v->upper = xasprintf("%s/%s/data/%s/%s", data_root, site, server,
@@ -103,15 +103,13 @@ jail_view_new(const char *data_root, const char *site, const char *server,
 	v->gen = xasprintf("%s/%s/gen/%s/%s", data_root, site, server, name);
 	v->work = xasprintf("%s/%s/work/%s/%s", data_root, site, server,
 	    name);
+	/* Found beneath the site: a directory that is a link out of it
+	   (refused by check) is left out rather than mapped in. */
 	for (i = 0; tree != NULL && i < tree->nroots; i++) {
-		p = xasprintf("%s%s", tree->roots[i], tree->prefix);
-		char *abs = realpath(p, NULL);
+		int errnum = 0;
 
-		free(p);
-		if (abs != NULL && stat(abs, &sb) == 0 && S_ISDIR(sb.st_mode))
-			*VEC_PUSH(v->trees, v->ntrees, cap) = abs;
-		else
-			free(abs);
+		if ((p = fsview_dir(tree, i, &errnum)) != NULL)
+			*VEC_PUSH(v->trees, v->ntrees, cap) = p;
 	}
 	if ((p = realpath(site_dir, NULL)) != NULL)
 		*VEC_PUSH(v->hide, v->nhide, hcap) = p;
@@ -171,6 +169,7 @@ jail_view_prepare(const struct jail_view *v, struct nl_error *err)
 {
 	const char *dirs[3];
 	char *w = xasprintf("%s/w", v->work), *m = xasprintf("%s/m", v->work);
+	struct statvfs vfs;
 	size_t i;
 	int rc = 0;
 
@@ -180,6 +179,14 @@ jail_view_prepare(const struct jail_view *v, struct nl_error *err)
 	for (i = 0; i < 3 && rc == 0; i++)
 		if (mkdirs(dirs[i]) != 0) {
 			nl_error_set(err, errno, "create %s", dirs[i]);
+			rc = -1;
+		}
+	/* Existing directories on a read-only file system pass mkdir; the
+	   overlay mount would then fail with a bare EINVAL. */
+	for (i = 0; i < 2 && rc == 0; i++)
+		if (statvfs(dirs[i], &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+			nl_error_set(err, EROFS, "the jail's %s directory %s",
+			    i == 0 ? "data" : "work", dirs[i]);
 			rc = -1;
 		}
 	free(w);

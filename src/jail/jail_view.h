@@ -82,8 +82,9 @@ char *jail_view_helpers(const char *bindir);
  * Return the view of jail ${name} of ${server} (or of the outside host
  * ${name} if ${server} is "host") of the site called ${site}, whose data
  * lives under ${data_root}/${site}.  ${tree} is the jail's fsview in the
- * site's files (NULL for an outside host): its roots that exist, made
- * absolute, form layer (c).  ${site_dir} (the site directory) and the
+ * site's files (NULL for an outside host): its roots that exist beneath
+ * the site directory (fsview_dir(): a root that is a link out of the site
+ * is left out, never mapped in), at their real paths, form layer (c).  ${site_dir} (the site directory) and the
  * project tree of the running binary are hidden from layer (d).  Owned by
  * the caller, freed with jail_view_free().  Touches no file but to make
  * paths absolute.
@@ -102,7 +103,8 @@ void jail_view_free(struct jail_view *view);
  * jail_view_prepare(view, err):
  * Create (in the caller's mount namespace) the directories the view needs
  * that do not exist: the upper layer and the work directory with its
- * parents.  Return 0, or -1 with ${err} naming the directory.
+ * parents.  Return 0, or -1 with ${err} naming the directory (EROFS if
+ * the data or work directory is on a read-only file system).
  */
 int jail_view_prepare(const struct jail_view *view, struct nl_error *err);
 

@@ -156,7 +156,7 @@ add_pipe(struct proc_list *list, const struct site *site,
 	if (key == NULL) {
 		diag_error(diags, pp->key_loc, "key %s of pipe %s of jail "
 		    "%s/%s: %s", pp->key_path, pp->name, srv->name, j->name,
-		    strerror(errnum));
+		    fsview_strerror(errnum));
 		return -1;
 	}
 	free(key);

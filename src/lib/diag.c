@@ -198,11 +198,18 @@ diags_free(struct diags *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Return a copy of line ${line} (1-based) of ${src}, without its newline. */
-static char *
-source_line(const struct source *src, unsigned line)
+/*
+ * Quote line ${line} (1-based) of ${src} into ${dg}: the DIAG_LINE_MAX
+ * bytes of it around ${dg}'s span (a quarter of them before it), escaped,
+ * with "..." where cut, and where the span falls in that text.  Leaves
+ * ${dg}->line_text NULL if the source has no such line.
+ */
+static void
+quote_line(struct diag *dg, const struct source *src, unsigned line)
 {
 	const char *p = src->text, *end = src->text + src->len, *eol;
+	struct strbuf sb = { 0 };
+	size_t len, s0, e0, ws, we, i;
 	unsigned n = 1;
 
 	while (n < line && p < end) {
@@ -210,10 +217,43 @@ source_line(const struct source *src, unsigned line)
 			n++;
 	}
 	if (n < line)
-		return NULL;
+		return;
 	for (eol = p; eol < end && *eol != '\n'; eol++)
 		;
-	return xstrndup(p, (size_t)(eol - p));
+	len = (size_t)(eol - p);
+	s0 = dg->col > 0 ? dg->col - 1 : 0;
+	if (s0 > len)
+		s0 = len;
+	e0 = s0 + (dg->len > 0 ? dg->len : 1);
+	if (e0 > len)
+		e0 = len;
+	ws = 0;
+	we = len;
+	if (len > DIAG_LINE_MAX) {
+		ws = s0 > DIAG_LINE_MAX / 4 ? s0 - DIAG_LINE_MAX / 4 : 0;
+		if (ws > len - DIAG_LINE_MAX)
+			ws = len - DIAG_LINE_MAX;
+		we = ws + DIAG_LINE_MAX;
+	}
+	if (ws > 0)
+		strbuf_adds(&sb, "...");
+	dg->mark = dg->marklen = 0;
+	for (i = ws; i < we; i++) {
+		if (i == s0)
+			dg->mark = (unsigned)sb.len;
+		if (i == e0)
+			dg->marklen = (unsigned)sb.len - dg->mark;
+		strbuf_add_printable(&sb, p + i, 1, "\t");
+	}
+	if (s0 >= we)
+		dg->mark = (unsigned)sb.len;
+	if (e0 >= we && s0 < we)
+		dg->marklen = (unsigned)sb.len - dg->mark;
+	if (dg->marklen == 0)
+		dg->marklen = 1;
+	if (we < len)
+		strbuf_adds(&sb, "...");
+	dg->line_text = strbuf_steal(&sb);
 }
 
 /* Return 1 if ${dg} says the same as an earlier diagnostic of ${d}. */
@@ -251,7 +291,7 @@ diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
 		dg->col = loc.col;
 		dg->len = loc.len;
 		if (loc.line > 0)
-			dg->line_text = source_line(loc.src, loc.line);
+			quote_line(dg, loc.src, loc.line);
 	}
 	/*
 	 * A file shared by every server (common/etc/rc.conf) is read once per
@@ -322,23 +362,53 @@ severity_name(enum diag_severity sev)
 	return "?";
 }
 
-/* Print the source line and a caret line under columns [col, col+len). */
+/* Print the quoted source line and a caret line under the span. */
 static void
 print_caret(FILE *f, const struct diag *dg)
 {
-	size_t linelen = strlen(dg->line_text), i, len;
+	unsigned i;
 
 	fprintf(f, "  %s\n  ", dg->line_text);
 	/* Keep tabs so the caret lines up under tab-indented text. */
-	for (i = 0; i + 1 < dg->col && i < linelen; i++)
+	for (i = 0; i < dg->mark && dg->line_text[i] != '\0'; i++)
 		fputc(dg->line_text[i] == '\t' ? '\t' : ' ', f);
 	fputc('^', f);
-	len = dg->len;
-	if (dg->col - 1 + len > linelen)
-		len = linelen >= dg->col ? linelen - dg->col + 1 : 1;
-	for (i = 1; i < len; i++)
+	for (i = 1; i < dg->marklen; i++)
 		fputc('~', f);
 	fputc('\n', f);
+}
+
+/* Print ${s} (from a site's files, maybe) with its control bytes escaped. */
+static void
+print_text(FILE *f, const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	strbuf_add_printable(&sb, s, strlen(s), "\t");
+	fputs(strbuf_cstr(&sb), f);
+	strbuf_free(&sb);
+}
+
+/* How many diagnostics of one file were printed and left out. */
+struct file_count {
+	const char *file;
+	size_t shown, left;
+};
+
+/* Return the count of ${file} in ${v} (${n} of them), adding it if new. */
+static struct file_count *
+file_count(struct file_count **v, size_t *n, size_t *cap, const char *file)
+{
+	struct file_count *fc;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].file, file) == 0)
+			return &(*v)[i];
+	fc = VEC_PUSH(*v, *n, *cap);
+	fc->file = file;
+	fc->shown = fc->left = 0;
+	return fc;
 }
 
 void
@@ -350,44 +420,80 @@ diags_print(const struct diags *d, FILE *f)
 static void
 print_one(FILE *f, const struct diag *dg)
 {
-	if (dg->file == NULL)
+	if (dg->file == NULL) {
 		fprintf(f, "jailnet: ");
-	else if (dg->line == 0)
-		fprintf(f, "%s: ", dg->file);
-	else
-		fprintf(f, "%s:%u:%u: ", dg->file, dg->line, dg->col);
-	fprintf(f, "%s: %s\n", severity_name(dg->severity), dg->msg);
+	} else {
+		print_text(f, dg->file);
+		if (dg->line != 0)
+			fprintf(f, ":%u:%u", dg->line, dg->col);
+		fputs(": ", f);
+	}
+	fprintf(f, "%s: ", severity_name(dg->severity));
+	print_text(f, dg->msg);
+	fputc('\n', f);
 	if (dg->line_text != NULL)
 		print_caret(f, dg);
+}
+
+/*
+ * Print the diagnostics of ${d}: the remarks only if ${remarks}, only the
+ * errors (with their notes) if ${errors_only}; at most DIAG_FILE_MAX per
+ * file, then how many more there are.
+ */
+static void
+print_some(const struct diags *d, FILE *f, int remarks, int errors_only)
+{
+	struct file_count *counts = NULL, *fc;
+	size_t i, ncounts = 0, cap = 0;
+	const struct diag *dg;
+	int skipping = 0, in_error = 0;
+
+	for (i = 0; i < d->n; i++) {
+		dg = &d->v[i];
+		if (dg->remark && !remarks)
+			continue;
+		/* A note goes with the diagnostic before it. */
+		if (dg->severity != DIAG_NOTE)
+			in_error = dg->severity == DIAG_ERROR;
+		if (errors_only && !in_error)
+			continue;
+		if (dg->severity == DIAG_NOTE && !dg->remark) {
+			if (skipping)
+				continue;
+		} else if (dg->file != NULL) {
+			fc = file_count(&counts, &ncounts, &cap, dg->file);
+			skipping = fc->shown >= DIAG_FILE_MAX;
+			if (skipping) {
+				fc->left++;
+				continue;
+			}
+			fc->shown++;
+		} else {
+			skipping = 0;
+		}
+		print_one(f, dg);
+	}
+	for (i = 0; i < ncounts; i++) {
+		if (counts[i].left == 0)
+			continue;
+		print_text(f, counts[i].file);
+		fprintf(f, ": note: ... and %zu more %s in this file (the "
+		    "first %u are shown)\n", counts[i].left, errors_only ?
+		    "errors" : "errors and warnings", DIAG_FILE_MAX);
+	}
+	free(counts);
 }
 
 void
 diags_print_remarks(const struct diags *d, FILE *f, int remarks)
 {
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (!d->v[i].remark || remarks)
-			print_one(f, &d->v[i]);
+	print_some(d, f, remarks, 0);
 }
 
 void
 diags_print_errors(const struct diags *d, FILE *f)
 {
-	const struct diag *dg;
-	int in_error = 0;
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		dg = &d->v[i];
-		/* A note goes with the error or warning before it. */
-		if (dg->severity != DIAG_NOTE)
-			in_error = dg->severity == DIAG_ERROR;
-		else if (dg->remark)
-			continue;
-		if (in_error)
-			print_one(f, dg);
-	}
+	print_some(d, f, 0, 1);
 }
 
 int

@@ -153,11 +153,22 @@ enum diag_severity {
 	DIAG_NOTE,
 };
 
+/* The source line of a diagnostic is quoted up to this many bytes around
+   its column (a site's line may be any length), with "..." where cut. */
+#define DIAG_LINE_MAX	160
+
+/* At most this many errors and warnings (and remarks) of one file are
+   printed, with their notes; then one line says how many more there are. */
+#define DIAG_FILE_MAX	100
+
 struct diag {
 	enum diag_severity severity;
 	char *file;		/* NULL if none */
 	unsigned line, col, len;
-	char *line_text;	/* the source line, or NULL */
+	char *line_text;	/* the source line as quoted: at most
+				   DIAG_LINE_MAX of its bytes around the
+				   column, control bytes as \xHH; or NULL */
+	unsigned mark, marklen;	/* the span's place in line_text */
 	char *msg;
 	int remark;		/* a note of its own, not about an error */
 };
@@ -206,7 +217,11 @@ void diag_add(struct diags *d, enum diag_severity sev, struct loc loc,
  * diags_print(d, f), diags_print_remarks(d, f, remarks):
  * Print every diagnostic of ${d} to ${f}: "file:line:col: severity: msg",
  * then the source line and a caret line under the span.  The second form
- * leaves out the remarks unless ${remarks} is non-zero.
+ * leaves out the remarks unless ${remarks} is non-zero.  What came from a
+ * file (its name, the message, the line) is printed with its control
+ * bytes escaped (see strbuf_add_printable()), tabs kept; past
+ * DIAG_FILE_MAX diagnostics of one file, a last note per file counts the
+ * ones left out.
  */
 void diags_print(const struct diags *d, FILE *f);
 void diags_print_remarks(const struct diags *d, FILE *f, int remarks);

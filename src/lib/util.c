@@ -177,27 +177,64 @@ strbuf_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+void
+strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
+    const char *keep)
+{
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)data[i];
+		if ((c < 0x20 || c == 0x7f) && (c == '\0' ||
+		    strchr(keep, c) == NULL))
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addc(sb, (char)c);
+	}
+}
+
 char *
 read_file(const char *path, size_t *len, int *errnum)
 {
-	struct strbuf sb = { 0 };
-	char chunk[8192];
-	size_t got;
-	FILE *f;
+	char *text;
+	int fd;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		*errnum = errno;
 		return NULL;
 	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		strbuf_add(&sb, chunk, got);
-	if (ferror(f)) {
-		*errnum = errno ? errno : EIO;
-		fclose(f);
-		strbuf_free(&sb);
-		return NULL;
+	text = read_fd(fd, SIZE_MAX - 1, len, errnum);
+	close(fd);
+	return text;
+}
+
+char *
+read_fd(int fd, size_t max, size_t *len, int *errnum)
+{
+	struct strbuf sb = { 0 };
+	char chunk[8192];
+	ssize_t got;
+
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*errnum = errno;
+			strbuf_free(&sb);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		/* One byte past ${max} is enough to know it is too big. */
+		if ((size_t)got > max - sb.len) {
+			*errnum = EFBIG;
+			strbuf_free(&sb);
+			return NULL;
+		}
+		strbuf_add(&sb, chunk, (size_t)got);
 	}
-	fclose(f);
 	if (len != NULL)
 		*len = sb.len;
 	return strbuf_steal(&sb);
@@ -254,6 +291,24 @@ sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+int
+make_dir_p(const char *path, unsigned mode)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; rc == 0 && *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			rc = make_dir(copy, mode);
+			*p = '/';
+		}
+	if (rc == 0)
+		rc = make_dir(copy, mode);
+	free(copy);
+	return rc;
 }
 
 int

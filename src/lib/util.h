@@ -91,12 +91,31 @@ char *strbuf_steal(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 
 /**
+ * strbuf_add_printable(sb, data, len, keep):
+ * Append the ${len} bytes at ${data} to ${sb} with every control byte
+ * (below 0x20, and 0x7f) that is not in the string ${keep} written as
+ * \xHH, so that text read from a site's files cannot drive a terminal
+ * (an ESC sequence comes out as \x1b[...).
+ */
+void strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
+    const char *keep);
+
+/**
  * read_file(path, len, errnum):
  * Read the whole file ${path}.  Return its contents NUL-terminated and owned
  * by the caller, storing the length (without the NUL) in ${len} if not NULL;
  * or NULL with errno's value in ${errnum} if it cannot be read.
  */
 char *read_file(const char *path, size_t *len, int *errnum);
+
+/**
+ * read_fd(fd, max, len, errnum):
+ * Read what is left of the open file ${fd} (not closed), at most ${max}
+ * bytes.  Return it NUL-terminated and owned by the caller, its length in
+ * ${len} if not NULL; or NULL with ${errnum} set to errno's value, or to
+ * EFBIG if the file holds more than ${max} bytes.
+ */
+char *read_fd(int fd, size_t max, size_t *len, int *errnum);
 
 /**
  * write_file_atomic(path, data, len, mode, errnum):
@@ -138,6 +157,13 @@ int make_dir(const char *path, unsigned mode);
  * removed before the failure is gone).
  */
 int remove_tree(const char *path);
+
+/**
+ * make_dir_p(path, mode):
+ * Create the directory ${path} and the missing ones above it, each with
+ * ${mode}, as mkdir -p does.  Return 0, or -1 with errno set.
+ */
+int make_dir_p(const char *path, unsigned mode);
 
 /**
  * str_eq(a, b):

@@ -27,8 +27,7 @@ site_read_file(struct site *site, const struct fsview *view, const char *path,
 
 	if ((src = fsview_read(view, path, &errnum)) == NULL) {
 		diag_error(diags, at, "cannot read %s '%s': %s", what, path,
-		    errnum == EINVAL ? "not a clean absolute path" :
-		    strerror(errnum));
+		    fsview_strerror(errnum));
 		return NULL;
 	}
 	return site_adopt_source(site, src);

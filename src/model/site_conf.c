@@ -263,12 +263,12 @@ load_server(struct site *site, struct server *srv, const struct jc_params *ps,
 		else
 			ifc->linux_dev = xstrdup(s);
 	}
-	srv->overlay = overlay ? xasprintf("%s/%s", site->dir, overlay) :
-	    xasprintf("%s/servers/%s", site->dir, srv->name);
-	roots[0] = srv->overlay;
-	roots[1] = xasprintf("%s/common", site->dir);
-	srv->view = fsview_new(roots, 2);
-	free((char *)roots[1]);
+	roots[0] = overlay ? xstrdup(overlay) :
+	    xasprintf("servers/%s", srv->name);
+	roots[1] = "common";
+	srv->view = fsview_new(site->dir, roots, 2);
+	srv->overlay = xstrdup(srv->view->roots[0]);
+	free((char *)roots[0]);
 }
 
 static void
@@ -528,17 +528,16 @@ site_conf_load(struct site *site, struct diags *diags)
 	char *path;
 	int errnum = 0, kind;
 
-	path = xasprintf("%s/site.conf", site->dir);
-	src = source_read(path, path, &errnum);
+	src = fsview_read_site(site->dir, "site.conf", &errnum);
 	if (src == NULL) {
 		struct source dir = { site->dir, "", 0 };
 
+		path = xasprintf("%s/site.conf", site->dir);
 		diag_error(diags, loc_file(&dir), "not a jailnet site: cannot "
-		    "read %s: %s", path, strerror(errnum));
+		    "read %s: %s", path, fsview_strerror(errnum));
 		free(path);
 		return -1;
 	}
-	free(path);
 	site_adopt_source(site, src);
 	conf = jailconf_parse(src, diags);
 	for (i = 0; i < conf->nglobals; i++)

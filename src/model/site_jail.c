@@ -311,7 +311,7 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 
 	/* A jail without rc.conf is valid: it starts with nothing set. */
 	path = fsview_resolve(j->view, "/etc/rc.conf", &errnum);
-	if (path == NULL) {
+	if (path == NULL && errnum == ENOENT) {
 		diag_warning(diags, j->loc, "jail %s has no /etc/rc.conf; it "
 		    "starts without addresses or services", j->name);
 		return;
@@ -352,6 +352,32 @@ out:
 }
 
 /*
+ * The jail's directories in the site become layers of its file system at
+ * `up`: one that is (or passes through) a symbolic link out of the site
+ * would map a host directory into the jail.  A root without the
+ * directory is fine (the other root, or none, provides it).
+ */
+static void
+check_jail_dirs(const struct jail *j, struct loc at, struct diags *diags)
+{
+	size_t i;
+	char *dir;
+	int errnum;
+
+	for (i = 0; i < j->view->nroots; i++) {
+		errnum = 0;
+		if ((dir = fsview_dir(j->view, i, &errnum)) != NULL) {
+			free(dir);
+			continue;
+		}
+		if (errnum != ENOENT)
+			diag_error(diags, at, "directory %s%s of jail %s: %s",
+			    j->view->roots[i], j->view->prefix, j->name,
+			    fsview_strerror(errnum));
+	}
+}
+
+/*
  * Fill jail ${ji} from its resolved jail.conf parameters.  Return the
  * number of errors recorded about the interfaces it takes (vnet and
  * vnet.interface).
@@ -374,6 +400,7 @@ load_jail_params(struct server *srv, size_t ji, const struct jc_params *ps,
 		    "path", s);
 	} else {
 		j->path = xstrdup(s);
+		check_jail_dirs(j, at, diags);
 	}
 	nerr = diags->nerrors;
 	p = jc_params_get(ps, "vnet");
@@ -498,7 +525,7 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 	 * unless load_jail_params() says otherwise.
 	 */
 	path = fsview_resolve(srv->view, "/etc/jail.conf", &errnum);
-	if (path == NULL) {
+	if (path == NULL && errnum == ENOENT) {
 		if (srv->jail_enable) {
 			diag_error(diags, srv->loc, "server %s enables jails "
 			    "but has no /etc/jail.conf", srv->name);
@@ -522,6 +549,25 @@ server_load_jails(struct site *site, struct server *srv, struct diags *diags)
 			    conf->blocks[i].name);
 		check_param_names(conf->blocks[i].params,
 		    conf->blocks[i].nparams, diags);
+		/*
+		 * FreeBSD's jail(8) keeps each block as a jail of its own
+		 * (config.c: add_jail() per block, never merged): the
+		 * second of one name would fail to be created, as the
+		 * first exists.  Wildcard blocks may repeat.
+		 */
+		for (k = 0; k < i; k++)
+			if (strcmp(conf->blocks[k].name,
+			    conf->blocks[i].name) == 0 &&
+			    strchr(conf->blocks[i].name, '*') == NULL)
+				break;
+		if (k < i) {
+			diag_error(diags, conf->blocks[i].loc, "jail %s is "
+			    "defined twice (FreeBSD's jail(8) does not merge "
+			    "the blocks: it would try to create a second jail "
+			    "of that name)", conf->blocks[i].name);
+			diag_note(diags, conf->blocks[k].loc, "first defined "
+			    "here");
+		}
 	}
 	n = jail_order(srv, conf, &names, diags);
 	nifaces = diags->nerrors - nerr;

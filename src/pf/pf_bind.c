@@ -267,40 +267,6 @@ add_entry(struct pf_bound_table *t, const struct ipprefix *p, bool neg,
 	e->loc = loc;
 }
 
-/* A table file or /etc/hosts is read up to this size (pfctl has no bound
-   but memory; a site's files are not trusted to be small). */
-#define PF_FILE_MAX	(64u << 20)
-
-/*
- * Read the file ${path} of ${view}: a regular file of at most PF_FILE_MAX
- * bytes.  Return it, or NULL with ${errnum} set (EFBIG if too large,
- * EINVAL for a path with "." or ".." parts, which would leave the view).
- */
-static struct source *
-read_bounded(const struct fsview *view, const char *path, int *errnum)
-{
-	struct source *src;
-	struct stat st;
-	char *p;
-
-	if ((p = fsview_resolve(view, path, errnum)) == NULL)
-		return NULL;
-	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uintmax_t)st.st_size > PF_FILE_MAX) {
-		*errnum = S_ISDIR(st.st_mode) ? EISDIR : EFBIG;
-		free(p);
-		return NULL;
-	}
-	src = source_read(p, p, errnum);
-	free(p);
-	if (src != NULL && src->len > PF_FILE_MAX) {
-		source_free(src);
-		*errnum = EFBIG;
-		return NULL;
-	}
-	return src;
-}
-
 char *
 pf_table_path(const struct server *srv, const char *path)
 {
@@ -325,7 +291,7 @@ table_reader(void *ctx, const char *path, int *errnum)
 {
 	struct table_reader *tr = ctx;
 	char *abs = pf_table_path(tr->srv, path);
-	struct source *src = read_bounded(tr->srv->view, abs, errnum);
+	struct source *src = fsview_read(tr->srv->view, abs, errnum);
 
 	if (src == NULL) {
 		tr->failed = true;
@@ -347,7 +313,7 @@ include_reader(void *ctx, const char *path, int *errnum)
 {
 	const struct server *srv = ctx;
 	char *abs = pf_table_path(srv, path);
-	struct source *src = read_bounded(srv->view, abs, errnum);
+	struct source *src = fsview_read(srv->view, abs, errnum);
 
 	free(abs);
 	return src;
@@ -364,7 +330,7 @@ note_table_file(struct binder *bd, const struct pf_table_init *ti,
 
 	if (tr->errnum == EFBIG)
 		diag_note(bd->diags, ti->loc, "a table file is read up to "
-		    "%u MiB", PF_FILE_MAX >> 20);
+		    "%u MiB", FSVIEW_FILE_MAX >> 20);
 	if (!str_eq(tr->path, ti->file))
 		diag_note(bd->diags, ti->loc, "a relative path is read from "
 		    "the directory of pf.conf: %s", tr->path);
@@ -652,12 +618,12 @@ read_hosts(struct binder *bd)
 	int errnum = 0;
 
 	bd->hosts = freebsd_hosts;
-	if ((hs = read_bounded(bd->srv->view, "/etc/hosts", &errnum)) == NULL) {
+	if ((hs = fsview_read(bd->srv->view, "/etc/hosts", &errnum)) == NULL) {
 		if (errnum != ENOENT)
 			diag_warning(bd->diags, bd->srv->loc, "cannot read "
 			    "/etc/hosts of server %s: %s; host names in "
 			    "pf.conf are looked up in FreeBSD's default one",
-			    bd->srv->name, strerror(errnum));
+			    bd->srv->name, fsview_strerror(errnum));
 		return NULL;
 	}
 	bd->hosts = hs->text;
@@ -726,8 +692,7 @@ pf_bind(const struct site *site, const struct server *srv,
 	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL) {
 		diag_error(diags, srv->loc, "cannot read pf.conf '%s' of "
 		    "server %s: %s", srv->pf_rules, srv->name,
-		    errnum == EINVAL ? "not a clean absolute path" :
-		    strerror(errnum));
+		    fsview_strerror(errnum));
 		return NULL;
 	}
 	return pf_bind_source(site, srv, src, diags);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/fsview.h"
 #include "lib/util.h"
 #include "pf/pf_parse.h"
 
@@ -124,7 +125,7 @@ pf_table_load(const struct pf_table *table, pf_reader read, void *ctx,
 			diag_error(diags, ti->loc, "cannot load \"%s\": %s",
 			    ti->file, errnum == EINVAL ? "a \".\" or \"..\" "
 			    "part is refused (it could leave the site)" :
-			    strerror(errnum));
+			    fsview_strerror(errnum));
 			rc = -1;
 			continue;
 		}

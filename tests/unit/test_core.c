@@ -87,6 +87,103 @@ TEST(diag_caret_output)
 	diags_free(&d);
 }
 
+/* Print ${d} into a string (freed by the caller). */
+static char *
+printed_diags(const struct diags *d)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+
+	diags_print(d, f);
+	fclose(f);
+	return out;
+}
+
+/*
+ * A site's line may be any length and hold any byte: the quoted line is
+ * DIAG_LINE_MAX bytes around the column with "..." where cut, the caret
+ * still under the span; control bytes of the file name, the message and
+ * the line come out as \xHH.
+ */
+TEST(diag_long_lines_and_control_bytes)
+{
+	struct strbuf sb = { 0 }, want = { 0 };
+	struct source *src;
+	struct diags d;
+	size_t i, off;
+	char *out;
+
+	for (i = 0; i < 5000; i++)
+		strbuf_adds(&sb, "up ");
+	off = sb.len;
+	strbuf_adds(&sb, "upp");
+	for (i = 0; i < 5000; i++)
+		strbuf_adds(&sb, " up");
+	strbuf_adds(&sb, "\n");
+	src = source_new("rc\x1b[2J.conf", sb.s, sb.len);
+	diags_init(&d);
+	diag_error(&d, loc_at(src, off, 3), "unknown word '%s'", "upp\x1b]0;t\x07");
+	out = printed_diags(&d);
+	/* 40 bytes before the word, 117 after: 160 in all. */
+	strbuf_adds(&want, "rc\\x1b[2J.conf:1:15001: error: unknown word "
+	    "'upp\\x1b]0;t\\x07'\n  ...");
+	strbuf_add(&want, sb.s + off - 40, 40);
+	strbuf_add(&want, sb.s + off, 120);
+	strbuf_adds(&want, "...\n  ");
+	for (i = 0; i < 43; i++)
+		strbuf_addc(&want, ' ');
+	strbuf_adds(&want, "^~~\n");
+	CHECK_STR_EQ(out, strbuf_cstr(&want));
+	free(out);
+	diags_free(&d);
+	source_free(src);
+
+	/* An escaped byte before the span moves the caret by its width. */
+	src = source_new("x", "a\x01" "b bad\n", 7);
+	diags_init(&d);
+	diag_error(&d, loc_at(src, 4, 3), "bad");
+	out = printed_diags(&d);
+	CHECK_STR_EQ(out, "x:1:5: error: bad\n  a\\x01b bad\n         ^~~\n");
+	free(out);
+	diags_free(&d);
+	source_free(src);
+	strbuf_free(&sb);
+	strbuf_free(&want);
+}
+
+/* Past DIAG_FILE_MAX diagnostics of a file, one line counts the rest; a
+   note goes with its diagnostic; other files have their own count. */
+TEST(diag_cap_per_file)
+{
+	struct source *a = source_new("a", "x\n", 2), *b;
+	struct diags d;
+	char *out, *p;
+	size_t i, n;
+
+	b = source_new("b", "y\n", 2);
+	diags_init(&d);
+	for (i = 0; i < DIAG_FILE_MAX + 7; i++) {
+		diag_warning(&d, loc_at(a, 0, 1), "warning %zu", i);
+		diag_note(&d, loc_file(a), "note %zu", i);
+	}
+	diag_error(&d, loc_at(b, 0, 1), "an error of b");
+	out = printed_diags(&d);
+	for (n = 0, p = out; (p = strstr(p, ": warning ")) != NULL; p++)
+		n++;
+	CHECK_INT_EQ(n, DIAG_FILE_MAX);
+	CHECK(strstr(out, "a: note: note 99\n") != NULL);
+	CHECK(strstr(out, "note 100\n") == NULL);
+	CHECK(strstr(out, "b:1:1: error: an error of b\n") != NULL);
+	CHECK(strstr(out, "a: note: ... and 7 more errors and warnings in "
+	    "this file (the first 100 are shown)\n") != NULL);
+	CHECK_INT_EQ(d.nwarnings, DIAG_FILE_MAX + 7);
+	free(out);
+	diags_free(&d);
+	source_free(a);
+	source_free(b);
+}
+
 TEST(ltext_locates_pieces)
 {
 	static const char a[] = "ifconfig_x=\"`/bin/cat /etc/x` up\"\n";

@@ -41,6 +41,16 @@ write_at(const char *dir, const char *path, const char *text)
 	free(p);
 }
 
+/* ${dir}${path} in a static buffer (valid until the next call). */
+static const char *
+path_in(const char *dir, const char *path)
+{
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s%s", dir, path);
+	return buf;
+}
+
 static int
 remove_one(const char *path, const struct stat *sb, int flag,
     struct FTW *ftw)
@@ -85,6 +95,8 @@ TEST(fsview_overlay_first_wins)
 	if (root == NULL)
 		return;
 	over = xasprintf("%s/servers/a", root);
+	roots[0] = "servers/a";
+	roots[1] = "common";
 	common = xasprintf("%s/common", root);
 	jail = xasprintf("%s/jails/j", over);
 	write_at(root, "/servers/a/etc/rc.conf", "over\n");
@@ -94,9 +106,7 @@ TEST(fsview_overlay_first_wins)
 	write_at(root, "/servers/a/jails/j/etc/rc.conf", "over jail\n");
 	write_at(root, "/common/jails/j/etc/only-common", "x\n");
 	write_at(root, "/secret", "outside the site\n");
-	roots[0] = over;
-	roots[1] = common;
-	v = fsview_new(roots, 2);
+	v = fsview_new(root, roots, 2);
 
 	/* The overlay wins; what it lacks comes from the common tree. */
 	CHECK(found_in(v, "/etc/rc.conf", over, &e));
@@ -142,6 +152,116 @@ TEST(fsview_overlay_first_wins)
 	free(jail);
 }
 
+/* Make ${dir}${path} a symbolic link to ${to}. */
+static void
+link_at(const char *dir, const char *path, const char *to)
+{
+	char *p = xasprintf("%s%s", dir, path);
+
+	CHECK_INT_EQ(symlink(to, p), 0);
+	free(p);
+}
+
+/*
+ * A site's tree is untrusted: a symbolic link may lead from one place of
+ * the site to another, never out of it (not even to a file that the view
+ * would show), and only regular files are read, of bounded size.
+ */
+TEST(fsview_confined_to_the_site)
+{
+	char tmpl[] = "/tmp/jnm-fsview.XXXXXX";
+	char *root = mkdtemp(tmpl), *site, *p;
+	const char *roots[2] = { "servers/a", "common" };
+	struct fsview *v, *j;
+	struct source *src;
+	int e, fd;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	site = xasprintf("%s/site", root);
+	CHECK_INT_EQ(mkdir(site, 0755), 0);
+	write_at(root, "/secret", "outside the site\n");
+	write_at(site, "/site.conf", "server a {}\n");
+	write_at(site, "/common/etc/rc.conf", "common\n");
+	write_at(site, "/common/jails/j/etc/rc.conf", "jail\n");
+	write_at(site, "/servers/a/etc/inic", "vtnet0\n");
+	write_at(site, "/elsewhere/d/f", "sibling\n");
+	/* Inside the site, relative: followed. */
+	link_at(site, "/servers/a/etc/in", "inic");
+	link_at(site, "/servers/a/etc/up", "../../../common/etc/rc.conf");
+	/* Out of it: relative, absolute, through a directory. */
+	link_at(site, "/servers/a/etc/out", "../../../../secret");
+	p = xasprintf("%s/secret", root);
+	link_at(site, "/servers/a/etc/abs", p);
+	free(p);
+	link_at(site, "/servers/a/etc/shadow", "/etc/shadow");
+	link_at(site, "/servers/a/etc/zero", "/dev/zero");
+	link_at(site, "/servers/a/jails", root);
+	link_at(site, "/common/etc/dir", "..");
+	mkfifo(path_in(site, "/servers/a/etc/fifo"), 0644);
+	fd = open(path_in(site, "/servers/a/etc/big"),
+	    O_WRONLY | O_CREAT, 0644);
+	CHECK(fd >= 0 && ftruncate(fd, (off_t)FSVIEW_FILE_MAX + 1) == 0);
+	close(fd);
+	v = fsview_new(site, roots, 2);
+
+	src = fsview_read(v, "/etc/in", &e);
+	CHECK(src != NULL && src->len == 7);
+	source_free(src);
+	src = fsview_read(v, "/etc/up", &e);
+	CHECK(src != NULL && src->len == 7 &&
+	    memcmp(src->text, "common\n", 7) == 0);
+	source_free(src);
+	e = 0;
+	CHECK(fsview_read(v, "/etc/out", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+	CHECK(fsview_read(v, "/etc/abs", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+	CHECK(fsview_read(v, "/etc/shadow", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+	CHECK(fsview_resolve(v, "/etc/shadow", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+	CHECK(fsview_read(v, "/etc/zero", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+	CHECK_STR_EQ(fsview_strerror(EXDEV),
+	    "a symbolic link leads outside the site");
+	/* A FIFO is refused, not waited on; a directory; a huge file. */
+	CHECK(fsview_read(v, "/etc/fifo", &e) == NULL);
+	CHECK_INT_EQ(e, ENODEV);
+	CHECK(fsview_read(v, "/etc/dir", &e) == NULL);
+	CHECK_INT_EQ(e, EISDIR);
+	CHECK(fsview_read(v, "/etc/big", &e) == NULL);
+	CHECK_INT_EQ(e, EFBIG);
+	/* servers/a/jails leads out: the jail's files there are refused,
+	   not looked up in common instead. */
+	j = fsview_enter(v, "/jails/j");
+	CHECK(j != NULL);
+	if (j != NULL) {
+		CHECK(fsview_read(j, "/etc/rc.conf", &e) == NULL);
+		CHECK_INT_EQ(e, EXDEV);
+		CHECK(fsview_dir(j, 0, &e) == NULL);
+		CHECK_INT_EQ(e, EXDEV);
+		p = fsview_dir(j, 1, &e);
+		CHECK(p != NULL && strstr(p, "/site/common/jails/j") != NULL);
+		free(p);
+	}
+	fsview_free(j);
+	fsview_free(v);
+
+	/* site.conf, read beneath the site directory the same way. */
+	src = fsview_read_site(site, "site.conf", &e);
+	CHECK(src != NULL && src->len == 12);
+	source_free(src);
+	unlink(path_in(site, "/site.conf"));
+	link_at(site, "/site.conf", "/etc/shadow");
+	CHECK(fsview_read_site(site, "site.conf", &e) == NULL);
+	CHECK_INT_EQ(e, EXDEV);
+
+	CHECK_INT_EQ(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(site);
+}
+
 /*
  * fsview_list(): the tree of a view is every path as fsview_resolve()
  * finds it (the overlay's file over the common one, a directory held by
@@ -182,9 +302,9 @@ TEST(fsview_list_merges_in_order)
 	mkdir(p, 0755);
 	free(p);
 	write_at(over, "/empty", "file over an empty directory\n");
-	roots[0] = over;
-	roots[1] = common;
-	v = fsview_new(roots, 2);
+	roots[0] = "over";
+	roots[1] = "common";
+	v = fsview_new(root, roots, 2);
 	CHECK_INT_EQ(fsview_list(v, &e, &n, &why), 0);
 	for (i = 0; i < n; i++)
 		strbuf_addf(&got, "%d %o %s %s\n", (int)e[i].kind, e[i].mode,

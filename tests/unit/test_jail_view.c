@@ -7,13 +7,16 @@
  * temporary directory; the host's side is read from this machine's /.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf/fsview.h"
@@ -105,9 +108,9 @@ TEST(jail_view_resolve_layers)
 	put(t2, "/etc/w", 0644);
 	put(t2, "/usr/local/bin/jnm-tool", 0755);
 	put(t1, "/usr/local/bin/jnm-data", 0644);
-	roots[0] = t1;
-	roots[1] = t2;
-	tree = fsview_new(roots, 2);
+	roots[0] = "t1";
+	roots[1] = "t2";
+	tree = fsview_new(root, roots, 2);
 	v = jail_view_new(data, "s", "a", "j", tree, root);
 
 	/* The layers in order: upper, generated, the trees in order. */
@@ -183,6 +186,89 @@ TEST(jail_view_resolve_layers)
 	free(gen);
 	free(t1);
 	free(t2);
+}
+
+/*
+ * A jail directory of the site that is a link out of it (check refuses
+ * it) is left out of layer (c) rather than mapped into the jail; one that
+ * links elsewhere inside the site is used, at its real place.
+ */
+TEST(jail_view_tree_links_stay_in_the_site)
+{
+	char tmpl[] = "/tmp/jnm-view.XXXXXX";
+	char *root = mkdtemp(tmpl), *site, *p, *want;
+	const char *roots[2] = { "servers/a", "common" };
+	struct fsview *tree, *jail;
+	struct jail_view *v;
+
+	CHECK(root != NULL);
+	if (root == NULL)
+		return;
+	site = xasprintf("%s/site", root);
+	CHECK_INT_EQ(mkdir(site, 0755), 0);
+	put(site, "/servers/a/jails/keep", 0644);
+	put(site, "/common/real/etc/rc.conf", 0644);
+	p = xasprintf("%s/servers/a/jails/j", site);
+	CHECK_INT_EQ(symlink("/root", p), 0);
+	free(p);
+	p = xasprintf("%s/common/jails", site);
+	CHECK_INT_EQ(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/common/jails/j", site);
+	CHECK_INT_EQ(symlink("../real", p), 0);
+	free(p);
+	tree = fsview_new(site, roots, 2);
+	jail = fsview_enter(tree, "/jails/j");
+	v = jail_view_new(root, "s", "a", "j", jail, site);
+	CHECK_INT_EQ(v->ntrees, 1);
+	want = realpath(site, NULL);
+	p = want != NULL ? xasprintf("%s/common/real", want) : NULL;
+	CHECK_STR_EQ(v->ntrees == 1 ? v->trees[0] : "", p);
+	free(p);
+	free(want);
+	jail_view_free(v);
+	fsview_free(jail);
+	fsview_free(tree);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(site);
+}
+
+/*
+ * A data directory on a read-only file system is named as such by
+ * jail_view_prepare(), before the overlay mount would fail with a bare
+ * "Invalid argument".  In a child with its own mount namespace, the
+ * temporary directory bound read-only on itself (root only).
+ */
+TEST(jail_view_prepare_read_only)
+{
+	char tmpl[] = "/tmp/jnm-view.XXXXXX";
+	char *root = mkdtemp(tmpl);
+	struct jail_view *v;
+	int status = -1;
+	pid_t pid;
+
+	CHECK(root != NULL);
+	if (root == NULL || geteuid() != 0)
+		return;
+	v = jail_view_new(root, "s", "a", "j", NULL, root);
+	CHECK_INT_EQ(jail_view_prepare(v, NULL), 0);
+	if ((pid = fork()) == 0) {
+		struct nl_error err = { 0, "" };
+
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    mount(root, root, NULL, MS_BIND, NULL) != 0 ||
+		    mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
+		    NULL) != 0)
+			_exit(2);
+		_exit(jail_view_prepare(v, &err) == -1 && err.errnum == EROFS &&
+		    strstr(err.msg, "the jail's data directory ") != NULL &&
+		    strstr(err.msg, "Read-only file system") != NULL ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	jail_view_free(v);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 /*
