@@ -14,6 +14,7 @@
 #include "cli/cmd_exec.h"
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
+#include "cli/cmd_verify.h"
 
 struct command {
 	const char *name;
@@ -32,6 +33,8 @@ static const struct command commands[] = {
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
 	{ "dns", CMD_DNS_USAGE, cmd_dns },
 	{ "health", CMD_HEALTH_USAGE, cmd_health },
+	{ "verify", CMD_VERIFY_USAGE, cmd_verify },
+	{ "trace", CMD_TRACE_USAGE, cmd_trace },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -116,6 +116,13 @@ struct pf_eval *pf_eval_new(const struct pf_bound *b);
 void pf_eval_free(struct pf_eval *ctx);
 
 /**
+ * pf_eval_reset(ctx):
+ * Bring ${ctx} back to what pf_eval_new() returned: no states, no source
+ * nodes, the tables as loaded, ids from 1 again.
+ */
+void pf_eval_reset(struct pf_eval *ctx);
+
+/**
  * pf_eval_packet(ctx, in_ifname, out_member, pkt, now_ms, res):
  * Follow ${pkt} through the server at time ${now_ms}, updating the states,
  * source nodes and tables of ${ctx}, and describe what happened in

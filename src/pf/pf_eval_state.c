@@ -164,6 +164,28 @@ pf_eval_free(struct pf_eval *ctx)
 	free(ctx);
 }
 
+void
+pf_eval_reset(struct pf_eval *ctx)
+{
+	size_t i, j;
+
+	ctx->nstates = 0;
+	ctx->nnodes = 0;
+	ctx->next_id = 1;
+	/* Only overload adds entries: a table of another length is rebuilt. */
+	for (i = 0; i < ctx->ntables; i++) {
+		const struct pf_bound_table *bt = &ctx->b->tables[i];
+		struct eval_table *t = &ctx->tables[i];
+
+		if (t->n == bt->nentries)
+			continue;
+		t->n = 0;
+		for (j = 0; j < bt->nentries; j++)
+			table_add(t, &bt->entries[j].prefix,
+			    bt->entries[j].neg, 0);
+	}
+}
+
 size_t
 pf_eval_nstates(const struct pf_eval *ctx)
 {
