@@ -408,7 +408,8 @@ walker_run(struct walker *wk, size_t from, const struct pf_packet *pkt,
 	flow->unsupported = false;
 	for (i = 0; i < wk->nctx; i++)
 		pf_eval_reset(wk->ctx[i]);
-	if (v4(&p.src) == 0 && pick_source(w, from, &p.dst, &p.src) != 0)
+	if (v4(&p.src) == 0 && w->nodes[from].kind != WNODE_ROUTER &&
+	    pick_source(w, from, &p.dst, &p.src) != 0)
 		return -1;
 	node = from;
 	for (;;) {

@@ -99,7 +99,8 @@ void walker_free(struct walker *wk);
  * router: arriving from the internet beyond it), with every pf context
  * reset first, through pipes and replies, into ${flow} (cleared first;
  * its storage is reused).  A source address of 0.0.0.0 is the one the
- * place picks: the first address of the port its route leaves by.
+ * place picks: the first address of the port its route leaves by (not
+ * for a router: from the internet, 0.0.0.0 is an address like others).
  * Return 0 (the fates are in ${flow}), or -1 if ${from} has no such
  * address to pick.
  */

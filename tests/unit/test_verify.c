@@ -278,9 +278,23 @@ TEST(verify_classes_agree_with_concrete_walks)
 				packet_in(f.vs, &e, lf, &p);
 				tried++;
 				if (!same_fate(vspace_walker(f.vs), node, lf, &p,
-				    &flow, why, sizeof(why)) && bad++ < 5)
+				    &flow, why, sizeof(why)) && bad++ < 5) {
+					char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
+					struct pf_packet rep;
+
+					vspace_packet(f.vs, &lf->box, &rep);
 					test_fail(__FILE__, __LINE__, "from %s: "
-					    "%s", f.w->nodes[node].name, why);
+					    "proto %d %s:%u -> %s:%u flags %x: "
+					    "%s", f.w->nodes[node].name,
+					    p.proto, ipaddr_format(&p.src, a),
+					    p.sport, ipaddr_format(&p.dst, b),
+					    p.dport, p.flags, why);
+					test_fail(__FILE__, __LINE__, "  its "
+					    "class's packet %s:%u -> %s:%u",
+					    ipaddr_format(&rep.src, a),
+					    rep.sport, ipaddr_format(&rep.dst,
+					    b), rep.dport);
+				}
 			}
 			free(big);
 			vresult_free(&r);
