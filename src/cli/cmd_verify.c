@@ -107,7 +107,7 @@ add_hop(const struct world *w, const struct whop *h, struct strbuf *out)
 		break;
 	case WHOP_ONWARD:
 		nh = v4addr(h->nexthop);
-		strbuf_addf(out, "    out of %s to %s, reaching %s %s\n",
+		strbuf_addf(out, "    out of %s to %s, reaching %s by %s\n",
 		    w->ports[h->out_port].ifname, ipaddr_format(&nh, buf),
 		    w->nodes[w->ports[h->next_port].node].name,
 		    w->ports[h->next_port].ifname);
@@ -343,12 +343,6 @@ now_ms(void)
 
 /* The matrix. */
 
-static bool
-matrix_source(const struct wnode *n)
-{
-	return n->kind != WNODE_ROUTER || true;
-}
-
 static void
 cell_text(const struct world *w, const struct mcell *c, struct strbuf *out)
 {
@@ -386,8 +380,6 @@ run_matrix(struct verify_ctx *c, bool json)
 		const char *from = w->nodes[i].kind == WNODE_ROUTER ?
 		    "internet" : w->nodes[i].name;
 
-		if (!matrix_source(&w->nodes[i]))
-			continue;
 		vspace_run(c->vs, i, VMODE_CONNECT, &r);
 		walks += r.walks;
 		classes += r.nleaves;
@@ -399,8 +391,8 @@ run_matrix(struct verify_ctx *c, bool json)
 			    "internet" : w->nodes[m->to].name;
 			struct strbuf cell = { 0 };
 
-			if (m->to == i && m->via == NULL)
-				continue;	/* itself */
+			if (m->to == i)
+				continue;	/* itself, maybe by its own pipe */
 			cell_text(w, m, &cell);
 			if (json) {
 				json_t *o = json_object();
@@ -467,11 +459,15 @@ show_counterexample(struct verify_ctx *c, const struct outcome *o,
     struct strbuf *out)
 {
 	struct wflow flow = { 0 };
+	bool walked = walker_run(vspace_walker(c->vs), o->from, &o->packet,
+	    &flow) == 0;
 
+	/* The packet as sent: with the source address the place picks. */
 	strbuf_adds(out, "  for example: ");
-	add_packet(&o->packet, out);
+	add_packet(walked && flow.nlegs > 0 ? &flow.legs[0].sent :
+	    &o->packet, out);
 	strbuf_addc(out, '\n');
-	if (walker_run(vspace_walker(c->vs), o->from, &o->packet, &flow) == 0)
+	if (walked)
 		add_flow(c->w, &flow, out);
 	wflow_free(&flow);
 }

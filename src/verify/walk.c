@@ -342,8 +342,13 @@ reply_home(const struct world *w, const struct wleg *l, const struct whop *h)
 	    w->nodes[h->node].kind == WNODE_HOST);
 }
 
+/* The pipe of ${n} that takes on connection ${p}, which the pipe
+   ${from} opened (NULL: a program did).  A decrypting pipe relays only
+   what an encrypting pipe sends it: spiped drops a connection that does
+   not speak its protocol (the keys themselves are not compared). */
 static const struct pipe *
-pipe_at(const struct wnode *n, const struct pf_packet *p)
+pipe_at(const struct wnode *n, const struct pf_packet *p,
+    const struct pipe *from)
 {
 	size_t i;
 
@@ -352,6 +357,9 @@ pipe_at(const struct wnode *n, const struct pf_packet *p)
 	for (i = 0; i < n->jail->npipes; i++) {
 		const struct pipe *pp = &n->jail->pipes[i];
 
+		if (pp->mode == PIPE_DECRYPT && (from == NULL ||
+		    from->mode != PIPE_ENCRYPT))
+			continue;
 		if (pp->source.port == p->dport &&
 		    (ipaddr_eq(&pp->source.addr, &p->dst) ||
 		    (pp->source.addr.family == AF_INET &&
@@ -392,7 +400,8 @@ walk_leg(struct walker *wk, struct wflow *flow, size_t from,
 	l->replied = reply_home(w, l, &flow->hops[end]);
 	if (!l->replied || l->end != WHOP_DELIVERED)
 		return;
-	l->pipe = pipe_at(&w->nodes[l->to], &l->got);
+	l->pipe = pipe_at(&w->nodes[l->to], &l->got, flow->nlegs > 1 ?
+	    flow->legs[flow->nlegs - 2].pipe : NULL);
 }
 
 int

@@ -8,7 +8,8 @@
  * member of a bridge that leads there).  A connection delivered to the
  * source socket of a spiped pipe continues as a new connection from the
  * pipe's jail to the pipe's target, once its own reply came back (spiped
- * connects after it accepts).  Every connection's reply is walked back
+ * connects after it accepts); a decrypting pipe takes on only what an
+ * encrypting pipe sends it.  Every connection's reply is walked back
  * from where it arrived.
  *
  * Jails and outside hosts run no pf and do not forward; a router forwards
