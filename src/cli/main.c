@@ -15,6 +15,7 @@
 #include "cli/cmd_exec.h"
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
+#include "cli/cmd_verify.h"
 
 /* The Makefile passes the version from the file VERSION, its one place. */
 #ifndef JAILNET_VERSION
@@ -39,6 +40,8 @@ static const struct command commands[] = {
 	{ "dns", CMD_DNS_USAGE, cmd_dns },
 	{ "health", CMD_HEALTH_USAGE, cmd_health },
 	{ "bundle", CMD_BUNDLE_USAGE, cmd_bundle },
+	{ "verify", CMD_VERIFY_USAGE, cmd_verify },
+	{ "trace", CMD_TRACE_USAGE, cmd_trace },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -1,0 +1,68 @@
+/*
+ * matrix: what each source reaches, as sets of protocols and ports.
+ *
+ * From the classes of one source (space.h), the connections that arrived
+ * at each place and whose reply came back, by protocol, with the
+ * destination ports as the receiver sees them (after rdr), and the pipes
+ * they came through.  ICMP is echo; other protocols are listed by number.
+ */
+#ifndef JAILNET_VERIFY_MATRIX_H
+#define JAILNET_VERIFY_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/util.h"
+#include "verify/space.h"
+
+/* Port intervals, sorted and merged. */
+struct portset {
+	uint32_t (*v)[2];
+	size_t n, cap;
+};
+
+/* What one source reaches at one place, for one protocol and one way
+   (its own connection, or through one pipe). */
+struct mcell {
+	size_t to;
+	int proto;
+	const struct pipe *via;		/* NULL: directly */
+	size_t via_node;
+	struct portset ports;		/* tcp, udp: the ports */
+};
+
+struct mrow {
+	size_t from;
+	struct mcell *cells;
+	size_t ncells, cap;
+	size_t unsupported;		/* classes the model cannot say */
+	char why[200];
+};
+
+/**
+ * portset_add(s, lo, hi), portset_free(s), portset_has(s, lo, hi),
+ * portset_format(s, out):
+ * Add [${lo}, ${hi}] to ${s}; free its storage; whether it holds every
+ * port of [${lo}, ${hi}]; append it to ${out} as "22,80,443,5432-5435".
+ */
+void portset_add(struct portset *s, uint32_t lo, uint32_t hi);
+void portset_free(struct portset *s);
+bool portset_has(const struct portset *s, uint32_t lo, uint32_t hi);
+void portset_format(const struct portset *s, struct strbuf *out);
+
+/**
+ * mrow_build(res, row):
+ * Gather the replied connections of ${res} into ${row} (owned by the
+ * caller, freed with mrow_free()), cells ordered by place, protocol and
+ * pipe.
+ */
+void mrow_build(const struct vresult *res, struct mrow *row);
+
+/**
+ * mrow_free(row):
+ * Free the storage of ${row}.
+ */
+void mrow_free(struct mrow *row);
+
+#endif
