@@ -93,6 +93,7 @@ fuzz-smoke: $(FUZZERS)
 bench: build/jailnet build/libexec/uxapp build/pf_bench
 	bench/run.sh
 	bench/pf.sh
+	bench/verify.sh
 	bench/web.sh
 
 # The README's first command: deps, build, the example up, a tour.

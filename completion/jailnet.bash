@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up down status exec pf pfctl dns health bundle help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up down status exec pf pfctl dns health bundle verify trace help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -54,6 +54,8 @@ _jailnet()
 	dns) opts="drain restore --from --wait" ;;
 	health) opts="--from --watch" ;;
 	bundle) opts="--server --force" ;;
+	verify) opts="--json" ;;
+	trace) opts="--sport --flags --json" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]] || [ -n "$site" ]; then

@@ -32,6 +32,7 @@ openssl
 graphviz
 bind9-dnsutils
 wrk
+time
 debhelper
 lintian
 "
