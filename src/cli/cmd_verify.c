@@ -25,17 +25,6 @@
 /* Packets and hops as text. */
 
 static void
-add_flags(uint8_t f, struct strbuf *out)
-{
-	static const char letters[] = "FSRPAUEW";
-	int i;
-
-	for (i = 0; letters[i] != '\0'; i++)
-		if (f & (1u << i))
-			strbuf_addc(out, letters[i]);
-}
-
-static void
 add_packet(const struct pf_packet *p, struct strbuf *out)
 {
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
@@ -53,7 +42,7 @@ add_packet(const struct pf_packet *p, struct strbuf *out)
 		strbuf_addf(out, " port %u", p->dport);
 	if (p->proto == IPPROTO_TCP) {
 		strbuf_adds(out, " flags ");
-		add_flags(p->flags, out);
+		pf_print_flags(p->flags, out);
 	}
 	if (p->proto == IPPROTO_ICMP)
 		strbuf_addf(out, " type %d code %d", p->icmp_type,

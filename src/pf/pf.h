@@ -568,6 +568,13 @@ void pf_print_rule(const struct pf_rule *r, struct strbuf *out);
  */
 void pf_print_addr(const struct pf_addr *a, int af, struct strbuf *out);
 
+/**
+ * pf_print_flags(f, out):
+ * Append the TCP flags ${f} to ${out} as pfctl writes them ("S", "SA",
+ * nothing for none), in the order FSRPAUEW.
+ */
+void pf_print_flags(uint8_t f, struct strbuf *out);
+
 /*
  * Table files, read with a pf_reader (above).
  */

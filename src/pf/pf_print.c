@@ -174,8 +174,8 @@ print_fromto(const struct pf_rule *r, struct strbuf *out)
 		print_port(&r->dst_port, r->proto, out);
 }
 
-static void
-print_flags(uint8_t f, struct strbuf *out)
+void
+pf_print_flags(uint8_t f, struct strbuf *out)
 {
 	static const char letters[] = "FSRPAUEW";
 	int i;
@@ -415,9 +415,9 @@ pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 	print_fromto(r, out);
 	if (r->flags || r->flagset) {
 		strbuf_adds(out, " flags ");
-		print_flags(r->flags, out);
+		pf_print_flags(r->flags, out);
 		strbuf_addc(out, '/');
-		print_flags(r->flagset, out);
+		pf_print_flags(r->flagset, out);
 	} else if (r->action == PF_ACT_PASS && (!r->proto ||
 	    r->proto == IPPROTO_TCP) && !r->fragment &&
 	    r->keep != PF_KEEP_NONE) {
