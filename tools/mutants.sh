@@ -60,7 +60,7 @@ limit=${MUTANTS_TEST_TIMEOUT:-120}
 mutants() {
 	# pf evaluation (the static model).
 	m eval-quick-ignored src/pf/pf_eval_match.c \
-	    'if (last->quick)' 'if (0 && last->quick)' \
+	    'if (r->quick)' 'if (0 && r->quick)' \
 	    unit:pf_eval
 	m eval-filter-before-rdr src/pf/pf_eval_match.c \
 	    'r = filter_decide(ctx, dir, ifidx, p);' \
@@ -88,7 +88,8 @@ mutants() {
 	    'if (s->rule != r)' \
 	    unit:pf_eval_overload_flush_global
 	m eval-rdr-last-match src/pf/pf_eval_match.c \
-	    'r = &rules->v[i];' 'r = &rules->v[rules->n - 1 - i];' \
+	    'if (!rule_match_common(ctx, r, &er[i], ifidx, p))' \
+	    'if (i + 1 < rules->n || !rule_match_common(ctx, r, &er[i], ifidx, p))' \
 	    unit:pf_eval_translation_first_match
 	m eval-urpf-any-route src/pf/pf_eval_match.c \
 	    'return ifidx == NO_INDEX || b->routes[r].iface == ifidx;' \
@@ -299,7 +300,7 @@ cp -R src "$tmp/tree/src" && cp -R tests/unit "$tmp/tree/tests/unit" || exit 1
 # The scripts run in a copy of their own (tests/, examples/), so that what
 # they write under build/ never meets a run of the same script in the
 # real tree, e.g. the test suite's own, at the same moment.
-cp -R tests examples "$tmp/scripts/" || exit 1
+cp -R tests examples tools data src "$tmp/scripts/" || exit 1
 lib_src=
 for s in src/*/*.c; do
 	[ "$s" = src/cli/main.c ] || lib_src="$lib_src $s"

@@ -292,6 +292,9 @@ fsview_dir(const struct fsview *view, size_t i, int *errnum)
 	return xstrdup(real);
 }
 
+/* The words of EFBIG below must follow the bound. */
+_Static_assert(FSVIEW_FILE_MAX == 64u << 20, "FSVIEW_FILE_MAX");
+
 const char *
 fsview_strerror(int errnum)
 {
@@ -303,8 +306,6 @@ fsview_strerror(int errnum)
 	case ENODEV:
 		return "not a regular file";
 	case EFBIG:
-		/* The words must follow the bound. */
-		_Static_assert(FSVIEW_FILE_MAX == 64u << 20, "FSVIEW_FILE_MAX");
 		return "larger than the 64 MiB a site's file may hold";
 	default:
 		return strerror(errnum);
