@@ -660,7 +660,7 @@ trace_from(const struct world *w, const char *s, size_t *node, uint32_t *src)
 int
 cmd_trace(int argc, char **argv)
 {
-	const char *pos[5] = { 0 }, *err = NULL;
+	const char *pos[5] = { 0 };
 	struct verify_ctx c;
 	struct pf_packet pkt;
 	struct wflow flow = { 0 };
@@ -805,7 +805,6 @@ cmd_trace(int argc, char **argv)
 		return trace_usage("no place or address '%s' to send to",
 		    pos[2]);
 	}
-	(void)err;
 	if (walker_run(vspace_walker(c.vs), from, &pkt, &flow) != 0) {
 		fprintf(stderr, "jailnet trace: %s has no route to send it\n",
 		    pos[1]);

@@ -200,21 +200,16 @@ port_pts(const struct pf_port *pp, struct pts *s)
 	pts_finish(s);
 }
 
+/* The boundaries of rule ${i} of ${kind} of server place ${n}, made on
+   first use. */
 static const struct rule_pts *
-rule_pts_of(struct vspace *vs, size_t server, enum pf_ruleset_kind kind,
-    size_t i)
+rule_pts_of(struct vspace *vs, const struct wnode *n,
+    enum pf_ruleset_kind kind, size_t i)
 {
-	const struct wnode *n = NULL;
+	size_t server = n->server;
 	struct rule_pts *rp;
 	const struct pf_rule *r;
-	size_t k;
 
-	for (k = 0; k < vs->w->nnodes; k++)
-		if (vs->w->nodes[k].kind == WNODE_SERVER &&
-		    vs->w->nodes[k].server == server) {
-			n = &vs->w->nodes[k];
-			break;
-		}
 	if (vs->srv[server].rules[kind] == NULL)
 		vs->srv[server].rules[kind] = xcalloc(
 		    n->pf->rs->rules[kind].n + 1, sizeof(struct rule_pts));
@@ -645,7 +640,7 @@ need_stage(struct vspace *vs, struct split *sp, const struct wnode *n,
 		if (!rule_applies(r, st->ifname, st->dir, st->before.proto,
 		    false))
 			continue;
-		rp = rule_pts_of(vs, n->server, kind, i);
+		rp = rule_pts_of(vs, n, kind, i);
 		if (need_packet(sp, &st->before, &rp->a[0], &rp->a[1],
 		    &rp->p[0], &rp->p[1]))
 			return true;
@@ -660,7 +655,7 @@ need_stage(struct vspace *vs, struct split *sp, const struct wnode *n,
 		if (!rule_applies(r, st->ifname, st->dir, st->after.proto,
 		    true))
 			continue;
-		rp = rule_pts_of(vs, n->server, PF_RS_FILTER, i);
+		rp = rule_pts_of(vs, n, PF_RS_FILTER, i);
 		if (need_packet(sp, &st->after, &rp->a[0], &rp->a[1],
 		    &rp->p[0], &rp->p[1]))
 			return true;
@@ -717,7 +712,6 @@ find_split(struct vspace *vs, struct split *sp, const struct wflow *flow)
 	for (i = 0; i < flow->nhops; i++) {
 		const struct whop *h = &flow->hops[i];
 		const struct wnode *n = &w->nodes[h->node];
-		const struct pts none = { 0 };
 
 		if (need_packet(sp, &h->pkt, &vs->places, &vs->places,
 		    &vs->pipes, &vs->pipes))
@@ -725,7 +719,6 @@ find_split(struct vspace *vs, struct split *sp, const struct wflow *flow)
 		if (need_packet(sp, &h->out, &vs->places, &vs->places,
 		    &vs->pipes, &vs->pipes))
 			return;
-		(void)none;
 		for (j = 0; h->has_pf && j < h->pf.nstages; j++)
 			if (need_stage(vs, sp, n, &h->pf.stages[j]))
 				return;
@@ -782,8 +775,7 @@ delivered_ports(const struct vbox *box, const struct wflow *flow,
 }
 
 static void
-summarize(const struct world *w, const struct vbox *box,
-    const struct wflow *flow, struct vleaf *lf)
+summarize(const struct vbox *box, const struct wflow *flow, struct vleaf *lf)
 {
 	size_t i;
 
@@ -808,7 +800,6 @@ summarize(const struct world *w, const struct vbox *box,
 		else
 			d->plo = d->phi = l->got.dport;
 	}
-	(void)w;
 }
 
 /* Walk ${box} and its parts until each part has one fate. */
@@ -843,7 +834,7 @@ explore(struct vspace *vs, size_t from, const struct vbox *start,
 		sp.rep = &rep;
 		find_split(vs, &sp, &flow);
 		if (sp.dim < 0 || sp.inexact) {
-			summarize(vs->w, &box, &flow, &lf);
+			summarize(&box, &flow, &lf);
 			lf.proto = rep.proto;
 			if (sp.inexact)
 				lf.unsupported = true;
@@ -1140,7 +1131,7 @@ vspace_boundaries(struct vspace *vs, uint32_t **addrs, size_t *naddrs,
 		for (k = 0; k < PF_RS_COUNT; k++)
 			for (j = 0; j < n->pf->rs->rules[k].n; j++) {
 				const struct rule_pts *rp = rule_pts_of(vs,
-				    n->server, (enum pf_ruleset_kind)k, j);
+				    n, (enum pf_ruleset_kind)k, j);
 
 				for (x = 0; x < 2; x++) {
 					for (size_t y = 0; y < rp->a[x].n; y++)
