@@ -22,6 +22,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 # The site CA and certificates (src/services/tls_ca.c).
 PKGS     += libcrypto
+# What a jail's root may not call (src/jail/jail_seccomp.c).
+PKGS     += libseccomp
 # The example site's application server: its own libraries, not jailnet's.
 APP_SRC  := $(wildcard app/*.c)
 APP_PKGS := libmicrohttpd libpq jansson

@@ -18,6 +18,7 @@ procps
 python3
 spiped
 libssl-dev
+libseccomp-dev
 libpq-dev
 libmicrohttpd-dev
 nginx

@@ -18,6 +18,7 @@
 
 #include "lib/util.h"
 #include "kernel/netns.h"
+#include "jail/jail_seccomp.h"
 #include "jail/pidref.h"
 
 static const struct {
@@ -553,6 +554,7 @@ jail_ns_close(struct jail_ns *ns)
 pid_t
 jail_ns_fork(const struct jail_ns *ns, struct nl_error *err)
 {
+	struct nl_error serr;
 	int own, saved_errno;
 	size_t i;
 	pid_t pid;
@@ -598,5 +600,10 @@ jail_ns_fork(const struct jail_ns *ns, struct nl_error *err)
 			    jail_dropped_caps[i], strerror(errno));
 			_exit(126);
 		}
+	/* While CAP_SYS_ADMIN is still effective (see jail_seccomp.h). */
+	if (jail_seccomp_load(&serr) != 0) {
+		fprintf(stderr, "jailnet: %s\n", serr.msg);
+		_exit(126);
+	}
 	return 0;
 }

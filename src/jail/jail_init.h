@@ -166,8 +166,9 @@ void jail_ns_close(struct jail_ns *ns);
  * fork() a child into the jail of ${ns}: the child is in the jail's pid
  * namespace (the caller's own is unchanged) and joins its network, UTS,
  * IPC and mount namespaces, with / and the working directory the jail's
- * root, and drops from its bounding set the capabilities a jail's root
- * does not have (see above).  Return as fork() does: the child's pid to the parent, 0 to the
+ * root, drops from its bounding set the capabilities a jail's root
+ * does not have (see above) and loads the jail's seccomp filter
+ * (jail_seccomp.h).  Return as fork() does: the child's pid to the parent, 0 to the
  * child, -1 with ${err} filled on failure (in the parent; a child that
  * cannot join writes the reason to its stderr and exits 126).
  */

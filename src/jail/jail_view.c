@@ -28,6 +28,18 @@ static const char *const host_keep[] = {
 	"opt",
 };
 
+/*
+ * The host's secrets under the directories it shows: hidden from every
+ * jail (a site that gives a jail its own /etc/shadow still has it, in a
+ * layer above).  The host's SSH host keys (/etc/ssh/ssh_host_*) too, found
+ * when the view is built.
+ */
+static const char *const host_secrets[] = {
+	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
+	"/etc/security/opasswd", "/etc/sudoers", "/etc/sudoers.d",
+	"/etc/ssl/private", "/var/backups",
+};
+
 /* Top-level directories that are new and empty in every jail. */
 static const char *const fresh_dirs[] = {
 	"dev", "proc", "sys", "tmp", "run",
@@ -445,6 +457,34 @@ mask_hide(const char *mask, const char *path, struct nl_error *err)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Hide in ${mask} those of host_secrets and the SSH host keys that the
+   host has (a path it lacks is left alone, not shown as a directory). */
+static int
+hide_host_secrets(const char *mask, struct nl_error *err)
+{
+	struct dirent *de;
+	struct stat sb;
+	char *p;
+	size_t i;
+	DIR *d;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < NELEM(host_secrets); i++)
+		if (lstat(host_secrets[i], &sb) == 0)
+			rc = mask_hide(mask, host_secrets[i], err);
+	if (rc != 0 || (d = opendir("/etc/ssh")) == NULL)
+		return rc;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "ssh_host_", 9) != 0)
+			continue;
+		p = xasprintf("/etc/ssh/%s", de->d_name);
+		rc = mask_hide(mask, p, err);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* Fill the directory ${mask}: what layer (d) hides of the host's /. */
 static int
 build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
@@ -494,6 +534,8 @@ build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
 	}
 	if (rc == 0)
 		rc = mask_hide(mask, DATA_ROOT, err);
+	if (rc == 0)
+		rc = hide_host_secrets(mask, err);
 	for (i = 0; rc == 0 && i < v->nhide; i++)
 		rc = mask_hide(mask, v->hide[i], err);
 	if (rc == 0 && v->libexec != NULL) {

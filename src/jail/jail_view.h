@@ -14,7 +14,9 @@
  *                         on top that lets through only the system
  *                         directories (bin, sbin, lib*, usr, etc, var, opt),
  *                         and hides DATA_ROOT, the host's /var/tmp, the site
- *                         directory and jailnet's project tree.  /home,
+ *                         directory, jailnet's project tree and the host's
+ *                         secrets (shadow, gshadow, sudoers, SSH host keys,
+ *                         /etc/ssl/private, /var/backups).  /home,
  *                         /root, /run (so /run/jailnet and /run/netns),
  *                         /tmp, /srv, /mnt and whatever else is at the top
  *                         of the host's / are not there.
