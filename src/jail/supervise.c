@@ -36,11 +36,13 @@ struct sproc {
 	const struct proc_spec *spec;
 	char *log;
 	pid_t pid;
+	pid_t group;		/* its process group, until it is empty */
 	enum sproc_state state;
 	unsigned long restarts;
 	double exits[SUPERVISE_MAX_FAILS];	/* ring of exit times */
 	size_t nexits;
 	double next_start;
+	double group_killed;	/* when what was left of ${group} got SIGKILL */
 };
 
 struct supervisor {
@@ -156,6 +158,8 @@ exec_child(const struct sproc *sp)
 	sigset_t none;
 	int devnull, sig;
 
+	/* Its own process group: what it leaves behind is found by it. */
+	setpgid(0, 0);
 	sigemptyset(&none);
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -177,6 +181,33 @@ exec_child(const struct sproc *sp)
 }
 
 static void proc_exited(struct sproc *sp, int status, bool stopping);
+
+/*
+ * Whether what ${sp}'s last run left in its process group (the workers of
+ * a master killed by SIGKILL, still holding its ports) is still there: it
+ * was sent SIGKILL when the process exited, and the jail's init reaps it.
+ * The next start waits for that, SUPERVISE_GROUP_WAIT_S at most; a start
+ * into a port they hold would fail, and look failed while they serve.
+ */
+static bool
+group_left(struct sproc *sp)
+{
+	if (sp->group == 0)
+		return false;
+	if (kill(-sp->group, 0) != 0 ||
+	    now_s() - sp->group_killed >= SUPERVISE_GROUP_WAIT_S) {
+		if (kill(-sp->group, 0) == 0)
+			say("%s/%s %s: process group %ld still there after "
+			    "%.0f s: starting anyway", sp->spec->server,
+			    sp->spec->jail, sp->spec->name, (long)sp->group,
+			    SUPERVISE_GROUP_WAIT_S);
+		sp->group = 0;
+		return false;
+	}
+	sp->state = SP_RESTARTING;
+	sp->next_start = now_s() + 0.05;
+	return true;
+}
 
 static void
 start_proc(struct sproc *sp)
@@ -225,7 +256,10 @@ start_proc(struct sproc *sp)
 		sp->next_start = now_s() + 1;
 		return;
 	}
+	/* Also here, so that no kill of the group races the child's own. */
+	setpgid(pid, pid);
 	sp->pid = pid;
+	sp->group = pid;
 	sp->state = SP_RUNNING;
 	say("%s/%s %s %s: started, pid %ld", sp->spec->server,
 	    sp->spec->jail, proc_kind_name(sp->spec->kind), sp->spec->name,
@@ -248,6 +282,15 @@ proc_exited(struct sproc *sp, int status, bool stopping)
 		    sp->spec->server, sp->spec->jail, sp->spec->name,
 		    (long)sp->pid, WEXITSTATUS(status));
 	sp->pid = 0;
+	/* Nothing it started outlives it (nginx's workers after its master). */
+	if (sp->group != 0 && kill(-sp->group, SIGKILL) == 0) {
+		say("%s/%s %s: killed what was left of process group %ld",
+		    sp->spec->server, sp->spec->jail, sp->spec->name,
+		    (long)sp->group);
+		sp->group_killed = now_s();
+	} else {
+		sp->group = 0;
+	}
 	if (stopping) {
 		sp->state = SP_STOPPED;
 		return;
@@ -383,7 +426,8 @@ run(struct supervisor *sv)
 		t = now_s();
 		for (i = 0; i < sv->n; i++)
 			if (sv->procs[i].state == SP_RESTARTING &&
-			    sv->procs[i].next_start <= t) {
+			    sv->procs[i].next_start <= t &&
+			    !group_left(&sv->procs[i])) {
 				sv->procs[i].restarts++;
 				start_proc(&sv->procs[i]);
 				write_status(sv);

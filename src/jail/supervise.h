@@ -11,7 +11,10 @@
  * stderr appended to
  * ROOT/SITE/log/SERVER.JAIL.NAME.log.  A process whose jail's init is not
  * running counts as one that exited.  A process that exits is started
- * again after a delay doubling from 0.2 s to 5 s; one that exits
+ * again after a delay doubling from 0.2 s to 5 s, and once the rest of
+ * its process group (each process is the leader of its own) is gone: what
+ * is left when the process exits gets SIGKILL, so that no worker of a
+ * dead master keeps its ports from the next start; one that exits
  * SUPERVISE_MAX_FAILS times within SUPERVISE_FAIL_WINDOW seconds is marked
  * failed and left alone.  On SIGTERM the supervisor stops them in reverse
  * order (SIGTERM, each given SUPERVISE_STOP_STEP_MS before the next is
@@ -39,6 +42,8 @@
 #define SUPERVISE_FAIL_WINDOW 30.0
 #define SUPERVISE_STOP_MS 3000
 #define SUPERVISE_STOP_STEP_MS 20
+/* How long a restart waits for the rest of the last run's process group. */
+#define SUPERVISE_GROUP_WAIT_S 5.0
 
 /* One line of the procs file. */
 struct proc_status {
