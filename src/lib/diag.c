@@ -209,7 +209,7 @@ quote_line(struct diag *dg, const struct source *src, unsigned line)
 {
 	const char *p = src->text, *end = src->text + src->len, *eol;
 	struct strbuf sb = { 0 };
-	size_t len, s0, e0, ws, we, i;
+	size_t len, s0, e0, ws, we;
 	unsigned n = 1;
 
 	while (n < line && p < end) {
@@ -237,18 +237,21 @@ quote_line(struct diag *dg, const struct source *src, unsigned line)
 	}
 	if (ws > 0)
 		strbuf_adds(&sb, "...");
-	dg->mark = dg->marklen = 0;
-	for (i = ws; i < we; i++) {
-		if (i == s0)
-			dg->mark = (unsigned)sb.len;
-		if (i == e0)
-			dg->marklen = (unsigned)sb.len - dg->mark;
-		strbuf_add_printable(&sb, p + i, 1, "\t");
-	}
-	if (s0 >= we)
-		dg->mark = (unsigned)sb.len;
-	if (e0 >= we && s0 < we)
-		dg->marklen = (unsigned)sb.len - dg->mark;
+	/* Before, in and after the span, each escaped as a whole (a UTF-8
+	   character is kept whole unless the span cuts it). */
+	if (s0 < ws)
+		s0 = ws;
+	if (s0 > we)
+		s0 = we;
+	if (e0 < s0)
+		e0 = s0;
+	if (e0 > we)
+		e0 = we;
+	strbuf_add_printable(&sb, p + ws, s0 - ws, "\t");
+	dg->mark = (unsigned)sb.len;
+	strbuf_add_printable(&sb, p + s0, e0 - s0, "\t");
+	dg->marklen = (unsigned)sb.len - dg->mark;
+	strbuf_add_printable(&sb, p + e0, we - e0, "\t");
 	if (dg->marklen == 0)
 		dg->marklen = 1;
 	if (we < len)

@@ -177,20 +177,65 @@ strbuf_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+/* The length of the valid UTF-8 sequence at ${p} (${n} bytes there), or
+   0 if none starts there (RFC 3629: no overlong form, no surrogate). */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
 void
 strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
     const char *keep)
 {
-	unsigned char c;
-	size_t i;
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i, k, u;
 
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)data[i];
-		if ((c < 0x20 || c == 0x7f) && (c == '\0' ||
-		    strchr(keep, c) == NULL))
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addc(sb, (char)c);
+	for (i = 0; i < len; i += u) {
+		u = 1;
+		if (p[i] < 0x80) {
+			if ((p[i] < 0x20 || p[i] == 0x7f) && (p[i] == '\0' ||
+			    strchr(keep, p[i]) == NULL))
+				strbuf_addf(sb, "\\x%02x", p[i]);
+			else
+				strbuf_addc(sb, (char)p[i]);
+			continue;
+		}
+		/* Not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal), or a
+		   C1 control (U+0080 to U+009F): escaped byte by byte. */
+		u = utf8_len(p + i, len - i);
+		if (u == 0 || (u == 2 && p[i] == 0xc2 && p[i + 1] <= 0x9f)) {
+			u = u == 0 ? 1 : u;
+			for (k = 0; k < u; k++)
+				strbuf_addf(sb, "\\x%02x", p[i + k]);
+		} else {
+			strbuf_add(sb, data + i, u);
+		}
 	}
 }
 

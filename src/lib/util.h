@@ -93,9 +93,11 @@ void strbuf_free(struct strbuf *sb);
 /**
  * strbuf_add_printable(sb, data, len, keep):
  * Append the ${len} bytes at ${data} to ${sb} with every control byte
- * (below 0x20, and 0x7f) that is not in the string ${keep} written as
- * \xHH, so that text read from a site's files cannot drive a terminal
- * (an ESC sequence comes out as \x1b[...).
+ * (below 0x20, and 0x7f) that is not in the string ${keep}, every byte
+ * that is not part of valid UTF-8 and the C1 controls (U+0080 to U+009F,
+ * 0xc2 0x80 to 0xc2 0x9f) written as \xHH, so that text read from a
+ * site's files cannot drive a terminal (an ESC sequence comes out as
+ * \x1b[..., an 8-bit CSI as \x9b).  Valid UTF-8 text passes unchanged.
  */
 void strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
     const char *keep);

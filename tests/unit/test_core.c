@@ -154,6 +154,39 @@ TEST(diag_long_lines_and_control_bytes)
 
 /* Past DIAG_FILE_MAX diagnostics of a file, one line counts the rest; a
    note goes with its diagnostic; other files have their own count. */
+/*
+ * What reaches a terminal from a site's files: valid UTF-8 passes whole,
+ * C1 controls (U+0080..U+009F) and bytes that are not UTF-8 (a raw 0x9b
+ * is CSI to an 8-bit terminal, overlong forms, surrogates, a cut
+ * sequence) come out as \xHH, as the C0 controls do.
+ */
+TEST(printable_escapes_c1_and_invalid_utf8)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9f", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9f" },
+		{ "a\xc2\x9b" "2J", "a\\xc2\\x9b2J" },
+		{ "\xc2\x80\xc2\x9f\xc2\xa0", "\\xc2\\x80\\xc2\\x9f\xc2\xa0" },
+		{ "x\x9b" "31m", "x\\x9b31m" },
+		{ "\xc0\xaf", "\\xc0\\xaf" },
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },
+		{ "\xe2\x82", "\\xe2\\x82" },
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" },
+		{ "\x1b[0m\t", "\\x1b[0m\t" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strbuf sb = { 0 };
+
+		strbuf_add_printable(&sb, cases[i].in, strlen(cases[i].in),
+		    "\t");
+		CHECK_STR_EQ(strbuf_cstr(&sb), cases[i].want);
+		strbuf_free(&sb);
+	}
+}
+
 TEST(diag_cap_per_file)
 {
 	struct source *a = source_new("a", "x\n", 2), *b;
