@@ -54,7 +54,7 @@ _jailnet()
 	dns) opts="drain restore --from --wait" ;;
 	health) opts="--from --watch" ;;
 	bundle) opts="--server --force" ;;
-	verify) opts="--json" ;;
+	verify) opts="--json --live" ;;
 	trace) opts="--sport --flags --json" ;;
 	*) return ;;
 	esac

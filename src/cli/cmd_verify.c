@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/trace_text.h"
+#include "cli/verify_live.h"
 #include "lib/util.h"
 #include "pf/pf.h"
 #include "verify/intent.h"
@@ -21,137 +23,6 @@
 
 /* The biggest intent file read. */
 #define INTENT_MAX (1024 * 1024)
-
-/* Packets and hops as text. */
-
-static void
-add_packet(const struct pf_packet *p, struct strbuf *out)
-{
-	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
-	const char *name = pf_proto_name(p->proto);
-
-	if (name != NULL)
-		strbuf_adds(out, name);
-	else
-		strbuf_addf(out, "proto %d", p->proto);
-	strbuf_addf(out, " from %s", ipaddr_format(&p->src, a));
-	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)
-		strbuf_addf(out, " port %u", p->sport);
-	strbuf_addf(out, " to %s", ipaddr_format(&p->dst, b));
-	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP)
-		strbuf_addf(out, " port %u", p->dport);
-	if (p->proto == IPPROTO_TCP) {
-		strbuf_adds(out, " flags ");
-		pf_print_flags(p->flags, out);
-	}
-	if (p->proto == IPPROTO_ICMP)
-		strbuf_addf(out, " type %d code %d", p->icmp_type,
-		    p->icmp_code);
-}
-
-static bool
-same_packet(const struct pf_packet *a, const struct pf_packet *b)
-{
-	return ipaddr_eq(&a->src, &b->src) && ipaddr_eq(&a->dst, &b->dst) &&
-	    a->sport == b->sport && a->dport == b->dport;
-}
-
-static void
-add_hop(const struct world *w, const struct whop *h, struct strbuf *out)
-{
-	const struct wnode *n = &w->nodes[h->node];
-	char buf[IPADDR_STRLEN];
-	struct ipaddr nh;
-	struct strbuf st = { 0 };
-	const char *s, *e;
-
-	strbuf_addf(out, "  %s: ", n->name);
-	if (h->in_port != NO_INDEX)
-		strbuf_addf(out, "in on %s\n", w->ports[h->in_port].ifname);
-	else
-		strbuf_adds(out, "sends\n");
-	if (h->has_pf) {
-		pf_eval_explain(&h->pf, &st);
-		/* Every line but the verdict, which the hop's fate says. */
-		for (s = strbuf_cstr(&st); *s != '\0'; s = e + 1) {
-			e = strchr(s, '\n');
-			if (e == NULL)
-				break;
-			if (str_has_prefix(s, "verdict:") ||
-			    str_has_prefix(s, "error:"))
-				continue;
-			strbuf_adds(out, "    pf ");
-			strbuf_add(out, s, (size_t)(e - s) + 1);
-		}
-		strbuf_free(&st);
-	}
-	if (!same_packet(&h->pkt, &h->out)) {
-		strbuf_adds(out, "    now ");
-		add_packet(&h->out, out);
-		strbuf_addc(out, '\n');
-	}
-	switch (h->fate) {
-	case WHOP_DELIVERED:
-		strbuf_adds(out, "    delivered\n");
-		break;
-	case WHOP_ONWARD:
-		nh = v4addr(h->nexthop);
-		strbuf_addf(out, "    out of %s to %s, reaching %s by %s\n",
-		    w->ports[h->out_port].ifname, ipaddr_format(&nh, buf),
-		    w->nodes[w->ports[h->next_port].node].name,
-		    w->ports[h->next_port].ifname);
-		break;
-	case WHOP_BEYOND:
-		strbuf_adds(out, "    sent on to the internet beyond\n");
-		break;
-	case WHOP_BLOCKED:
-		strbuf_adds(out, "    blocked\n");
-		break;
-	case WHOP_DROPPED:
-		strbuf_addf(out, "    dropped: %s\n", h->reason);
-		break;
-	case WHOP_UNSUPPORTED:
-		strbuf_addf(out, "    cannot say: %s\n", h->reason);
-		break;
-	}
-}
-
-static void
-add_flow(const struct world *w, const struct wflow *flow, struct strbuf *out)
-{
-	size_t i, k;
-
-	for (i = 0; i < flow->nlegs; i++) {
-		const struct wleg *l = &flow->legs[i];
-
-		strbuf_addf(out, "connection %zu, from %s: ", i + 1,
-		    w->nodes[l->from].name);
-		add_packet(&l->sent, out);
-		if (i > 0 && flow->legs[i - 1].pipe != NULL)
-			strbuf_addf(out, " (spiped pipe %s)",
-			    flow->legs[i - 1].pipe->name);
-		strbuf_addc(out, '\n');
-		for (k = l->fwd; k < l->fwd + l->nfwd; k++)
-			add_hop(w, &flow->hops[k], out);
-		if (l->nrep > 0) {
-			strbuf_adds(out, " reply: ");
-			add_packet(&flow->hops[l->rep].pkt, out);
-			strbuf_addc(out, '\n');
-		}
-		for (k = l->rep; k < l->rep + l->nrep; k++)
-			add_hop(w, &flow->hops[k], out);
-		if (l->end == WHOP_DELIVERED || l->end == WHOP_BEYOND)
-			strbuf_addf(out, " %s %s, %s\n", l->end ==
-			    WHOP_BEYOND ? "left for the internet beyond" :
-			    "delivered to", l->end == WHOP_BEYOND ? "" :
-			    w->nodes[l->to].name, !l->has_reply ? "no reply" :
-			    l->replied ? "its reply came back" :
-			    "its reply did not come back");
-		if (l->pipe != NULL)
-			strbuf_addf(out, " pipe %s takes it on\n",
-			    l->pipe->name);
-	}
-}
 
 static const char *
 fate_name(enum whop_fate f)
@@ -168,7 +39,7 @@ packet_json(const struct pf_packet *p)
 	struct strbuf sb = { 0 };
 	json_t *o;
 
-	add_packet(p, &sb);
+	trace_add_packet(p, &sb);
 	o = json_string(strbuf_cstr(&sb));
 	strbuf_free(&sb);
 	return o;
@@ -453,17 +324,19 @@ show_counterexample(struct verify_ctx *c, const struct outcome *o,
 
 	/* The packet as sent: with the source address the place picks. */
 	strbuf_adds(out, "  for example: ");
-	add_packet(walked && flow.nlegs > 0 ? &flow.legs[0].sent :
+	trace_add_packet(walked && flow.nlegs > 0 ? &flow.legs[0].sent :
 	    &o->packet, out);
 	strbuf_addc(out, '\n');
 	if (walked)
-		add_flow(c->w, &flow, out);
+		trace_add_flow(c->w, &flow, out);
 	wflow_free(&flow);
 }
 
 static int
-run_intents(struct verify_ctx *c, char **files, int nfiles, bool json)
+run_intents(struct verify_ctx *c, char **files, int nfiles, bool json,
+    bool live)
 {
+	long disagree = 0;
 	struct intent *ins = xcalloc((size_t)nfiles + 1, sizeof(*ins));
 	struct diags diags;
 	struct vcache *vc;
@@ -520,7 +393,7 @@ run_intents(struct verify_ctx *c, char **files, int nfiles, bool json)
 					if (o[j].has_packet) {
 						struct wflow flow = { 0 };
 
-						add_packet(&o[j].packet, &p);
+						trace_add_packet(&o[j].packet, &p);
 						json_object_set_new(x,
 						    "packet", json_string(
 						    strbuf_cstr(&p)));
@@ -555,6 +428,15 @@ run_intents(struct verify_ctx *c, char **files, int nfiles, bool json)
 		}
 	}
 	vcache_free(vc);
+	if (live) {
+		struct strbuf err = { 0 };
+
+		disagree = verify_live(c->ps->site->name, c->w,
+		    vspace_walker(c->vs), ins, files, (size_t)nfiles, &out,
+		    &err);
+		fputs(strbuf_cstr(&err), stderr);
+		strbuf_free(&err);
+	}
 	if (json) {
 		json_t *root = json_object();
 
@@ -575,7 +457,7 @@ run_intents(struct verify_ctx *c, char **files, int nfiles, bool json)
 	for (i = 0; i < nfiles; i++)
 		intent_free(&ins[i]);
 	free(ins);
-	return failed > 0 || unsure > 0 ? EXIT_INVALID : 0;
+	return failed > 0 || unsure > 0 || disagree != 0 ? EXIT_INVALID : 0;
 }
 
 int
@@ -584,12 +466,14 @@ cmd_verify(int argc, char **argv)
 	const char *site = NULL;
 	char **files = xcalloc((size_t)argc + 1, sizeof(*files));
 	struct verify_ctx c;
-	bool json = false;
+	bool json = false, live = false;
 	int i, nfiles = 0, rc;
 
 	for (i = 0; i < argc; i++) {
 		if (str_eq(argv[i], "--json"))
 			json = true;
+		else if (str_eq(argv[i], "--live"))
+			live = true;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			free(files);
 			return cli_usage("verify", CMD_VERIFY_USAGE,
@@ -604,12 +488,18 @@ cmd_verify(int argc, char **argv)
 		return cli_usage("verify", CMD_VERIFY_USAGE, "%s",
 		    "missing the SITE directory");
 	}
+	if (live && (json || nfiles == 0)) {
+		free(files);
+		return cli_usage("verify", CMD_VERIFY_USAGE, "%s", json ?
+		    "--live is not given in JSON yet" :
+		    "--live tries the expectations of INTENT files: name one");
+	}
 	if (ctx_open(site, &c) != 0) {
 		free(files);
 		return EXIT_INVALID;
 	}
 	rc = nfiles == 0 ? run_matrix(&c, json) :
-	    run_intents(&c, files, nfiles, json);
+	    run_intents(&c, files, nfiles, json, live);
 	ctx_close(&c);
 	free(files);
 	return rc;
@@ -827,7 +717,7 @@ cmd_trace(int argc, char **argv)
 		json_object_set_new(root, "reached", json_boolean(rc == 0));
 		print_json(root);
 	} else {
-		add_flow(c.w, &flow, &out);
+		trace_add_flow(c.w, &flow, &out);
 		strbuf_addf(&out, "verdict: %s\n", rc == 0 ? "reached" :
 		    "not reached");
 		fputs(strbuf_cstr(&out), stdout);
