@@ -5,7 +5,7 @@
 #ifndef JAILNET_CMD_VERIFY_H
 #define JAILNET_CMD_VERIFY_H
 
-#define CMD_VERIFY_USAGE "verify SITE [--json] [INTENT...] | verify SITE --live INTENT..."
+#define CMD_VERIFY_USAGE "verify SITE [--json | --live] [INTENT...]"
 #define CMD_TRACE_USAGE "trace SITE FROM TO PROTO [PORT] [--sport N] " \
 	"[--flags F] [--json]"
 

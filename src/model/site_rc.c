@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "lib/util.h"
@@ -382,6 +383,12 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 		if (k == NO_INDEX && (rcd == NULL || rcd->command == NULL) &&
 		    rc_knob_is_default(v->name, v->value.s)) {
 			/* As on any FreeBSD: nothing to run or to say. */
+			free(svc);
+			continue;
+		}
+		/* rc.sendmail: NONE is NO, and its other daemons off too. */
+		if (str_eq(svc, "sendmail") &&
+		    strcasecmp(v->value.s, "NONE") == 0) {
 			free(svc);
 			continue;
 		}
