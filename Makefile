@@ -97,6 +97,7 @@ bench: build/jailnet build/libexec/uxapp build/pf_bench
 	bench/pf.sh
 	bench/verify.sh
 	bench/web.sh
+	bench/down.sh
 
 # The README's first command: deps, build, the example up, a tour.
 demo:

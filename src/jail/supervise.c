@@ -352,10 +352,15 @@ wait_all(struct supervisor *sv, const sigset_t *set, double deadline)
 }
 
 /*
- * Stop every process in reverse order: SIGTERM to each, giving it up to
- * SUPERVISE_STOP_STEP_MS to go before the next is signalled (spiped takes
- * about a second: waiting for each in turn would make `down` slow), then
- * SIGKILL to what remains after SUPERVISE_STOP_MS.
+ * Stop every process in reverse order: SIGTERM to each service, giving it
+ * up to SUPERVISE_STOP_STEP_MS to go before the next is signalled, then
+ * SIGKILL to what remains after SUPERVISE_STOP_MS.  A pipe gets SIGKILL at
+ * once: spiped's SIGTERM is a graceful shutdown that stops accepting and
+ * waits for its open connections to end, noticed only when its event
+ * loop's one-second poll(2) times out (strace shows poll restarted with
+ * 1000 ms after the signal), so every `down` waited a second for it.
+ * spiped keeps no file nor state to save (run with -F, no pid file), and
+ * the connections it would drain die with the namespaces a moment later.
  */
 static void
 stop_all(struct supervisor *sv, const sigset_t *set)
@@ -370,7 +375,7 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 			sp->state = SP_STOPPED;
 		if (sp->pid == 0)
 			continue;
-		kill(sp->pid, SIGTERM);
+		kill(sp->pid, sp->spec->kind == PROC_PIPE ? SIGKILL : SIGTERM);
 		deadline = now_s() + SUPERVISE_STOP_STEP_MS / 1000.0;
 		while (sp->pid != 0 && now_s() < deadline) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };

@@ -17,8 +17,9 @@
  * dead master keeps its ports from the next start; one that exits
  * SUPERVISE_MAX_FAILS times within SUPERVISE_FAIL_WINDOW seconds is marked
  * failed and left alone.  On SIGTERM the supervisor stops them in reverse
- * order (SIGTERM, each given SUPERVISE_STOP_STEP_MS before the next is
- * signalled; SIGKILL to those left after SUPERVISE_STOP_MS) and exits.
+ * order (SIGTERM to a service, SIGKILL to a spiped pipe, which has nothing
+ * to save; each given SUPERVISE_STOP_STEP_MS before the next is signalled;
+ * SIGKILL to those left after SUPERVISE_STOP_MS) and exits.
  *
  * It keeps ROOT/SITE/procs up to date (replaced atomically), one line per
  * process: "SERVER JAIL KIND NAME PID STATE RESTARTS", STATE one of
