@@ -49,7 +49,7 @@ _jailnet()
 	down) opts="--purge" ;;
 	status) opts="--json" ;;
 	exec) opts="--" ;;
-	pf) opts="-n -v --server --nft --test" ;;
+	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;
 	pfctl) opts="--server -t -T -f" ;;
 	dns) opts="drain restore --from --wait" ;;
 	health) opts="--from --watch" ;;

@@ -14,6 +14,7 @@
 #include "lib/util.h"
 #include "pf/pf_bind.h"
 #include "pf/pf_eval.h"
+#include "pf/pf_lint.h"
 #include "pf/pf_nft.h"
 #include "pf/pf_site.h"
 #include "cli/cli.h"
@@ -26,6 +27,7 @@ enum pf_mode {
 	PF_MODE_TEST,		/* --test SPEC: what the model does with it */
 	PF_MODE_BATCH,		/* --test -: the same for each line of stdin */
 	PF_MODE_NFT,		/* --nft: the nftables ruleset for Linux */
+	PF_MODE_LINT,		/* --lint: rules and tables that do nothing */
 };
 
 struct pf_args {
@@ -33,7 +35,35 @@ struct pf_args {
 	const char *server;
 	enum pf_mode mode;
 	struct pf_test test;	/* PF_MODE_TEST */
+	bool lint_error;	/* --lint=error: a finding fails */
+	size_t findings;	/* --lint: counted over the servers */
 };
+
+/* --lint: the findings of pf_lint(), located; how many in ${count}. */
+static int
+pf_show_lint(const struct pf_bound *pf, struct strbuf *out, size_t *count)
+{
+	struct diags d;
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+
+	diags_init(&d);
+	n = pf_lint(pf, &d);
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		diags_free(&d);
+		return -1;
+	}
+	diags_print(&d, f);
+	fclose(f);
+	strbuf_add(out, text, len);
+	free(text);
+	strbuf_addf(out, "%s: %zu finding%s\n", pf->server->name, n,
+	    n == 1 ? "" : "s");
+	*count += n;
+	diags_free(&d);
+	return 0;
+}
 
 /* The ruleset ${pf} as `pfctl -o none -nvf` prints it. */
 static int
@@ -305,7 +335,7 @@ pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
  * failure (the reason printed to stderr); for --test, the enum pf_verdict.
  */
 static int
-pf_run_server(const struct pf_bound *pf, const struct pf_args *a,
+pf_run_server(const struct pf_bound *pf, struct pf_args *a,
     struct strbuf *out)
 {
 	switch (a->mode) {
@@ -317,6 +347,8 @@ pf_run_server(const struct pf_bound *pf, const struct pf_args *a,
 		return pf_batch(pf);
 	case PF_MODE_NFT:
 		return pf_show_nft(pf, out);
+	case PF_MODE_LINT:
+		return pf_show_lint(pf, out, &a->findings);
 	}
 	return -1;
 }
@@ -376,10 +408,19 @@ cmd_pf(int argc, char **argv)
 				    "name", s);
 			a.server = argv[++i_arg];
 		} else if (str_eq(s, "--nft")) {
+			if (a.mode == PF_MODE_LINT)
+				return pf_usage(testing, "%s", "--lint goes "
+				    "alone, without --nft or --test");
 			if (testing)
 				return pf_usage(testing, "%s", "--nft and "
 				    "--test exclude each other");
 			a.mode = PF_MODE_NFT;
+		} else if (str_eq(s, "--lint") || str_eq(s, "--lint=error")) {
+			if (testing || a.mode == PF_MODE_NFT)
+				return pf_usage(testing, "%s", "--lint goes "
+				    "alone, without --nft or --test");
+			a.mode = PF_MODE_LINT;
+			a.lint_error = str_eq(s, "--lint=error");
 		} else if (str_eq(s, "--test")) {
 			char *err = NULL;
 
@@ -462,5 +503,8 @@ cmd_pf(int argc, char **argv)
 	fputs(strbuf_cstr(&out), stdout);
 	strbuf_free(&out);
 	pf_site_free(ps);
+	if (rc == 0 && a.mode == PF_MODE_LINT && a.lint_error &&
+	    a.findings > 0)
+		rc = EXIT_INVALID;
 	return rc;
 }

@@ -5,7 +5,7 @@
 #ifndef JAILNET_CMD_PF_H
 #define JAILNET_CMD_PF_H
 
-#define CMD_PF_USAGE "pf [-nv] SITE [--server NAME] [--nft | --test SPEC]"
+#define CMD_PF_USAGE "pf [-nv] SITE [--server NAME] [--nft | --test SPEC | --lint[=error]]"
 #define CMD_PFCTL_USAGE "pfctl SITE --server NAME -t TABLE -T show|test|" \
 	"add|delete|flush|replace|expire [ADDR...] [-f FILE] [SECONDS]"
 

@@ -437,6 +437,7 @@ use_table(struct binder *bd, const char *name, struct loc loc, bool overload)
 		memset(t, 0, sizeof(*t));
 		t->name = xstrdup(name);
 	}
+	t->used = true;
 	if (overload)
 		t->is_dynamic = true;
 }

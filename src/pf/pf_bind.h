@@ -63,6 +63,7 @@ struct pf_bound_table {
 	bool is_const;
 	bool is_dynamic;		/* an overload target: filled at run
 					   time, kept across reloads */
+	bool used;			/* a rule names it (or overloads it) */
 };
 
 struct pf_bound {
