@@ -25,15 +25,6 @@
 #include "services/secrets.h"
 #include "cli/cli.h"
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /*
  * Load ${dir} and plan it (only server ${host_server} on this host if not
  * NULL), printing the diagnostics.  Store the plan in ${plan_out} and the
@@ -277,7 +268,7 @@ cmd_up(int argc, char **argv)
 	struct pf_site *ps;
 	struct undo_log *undo = NULL;
 	size_t deleted;
-	double t0 = now_ms();
+	double t0 = monotonic_ms();
 	int rc = EXIT_INVALID;
 	bool no_services, network_only, host;
 	const char *what;
@@ -397,13 +388,13 @@ cmd_up(int argc, char **argv)
 	if (network_only) {
 		printf("%s is up: %zu namespaces, %zu steps in %.0f ms; network "
 		    "and firewall only: no jail inits, no processes\n",
-		    plan->site, plan->nns, plan->nops, now_ms() - t0);
+		    plan->site, plan->nns, plan->nops, monotonic_ms() - t0);
 		rc = 0;
 		goto out;
 	}
 	printf("%s is up: %zu namespaces, %zu steps, %zu jail inits in %.0f "
 	    "ms; supervisor %ld runs %zu processes%s\n", plan->site, plan->nns,
-	    plan->nops, st->ninits, now_ms() - t0, st->supervisor, procs.n,
+	    plan->nops, st->ninits, monotonic_ms() - t0, st->supervisor, procs.n,
 	    no_services ?
 	    " (no services)" : "");
 	rc = 0;
@@ -427,7 +418,7 @@ cmd_down(int argc, char **argv)
 	struct pf_site *ps;
 	char **names = NULL, *name, *host = NULL;
 	size_t n = 0, cap = 0, i, deleted = 0, undone = 0;
-	double t0 = now_ms();
+	double t0 = monotonic_ms();
 	const char *why;
 	int rc = EXIT_INVALID;
 	bool purge;
@@ -477,12 +468,12 @@ cmd_down(int argc, char **argv)
 	if (host != NULL)
 		printf("%s is down: server %s on this host, %zu changes "
 		    "undone, %zu namespaces deleted in %.0f ms\n", name, host,
-		    undone, deleted, now_ms() - t0);
+		    undone, deleted, monotonic_ms() - t0);
 	else if (deleted == 0)
 		printf("%s is not up\n", name);
 	else
 		printf("%s is down: %zu namespaces deleted in %.0f ms\n",
-		    name, deleted, now_ms() - t0);
+		    name, deleted, monotonic_ms() - t0);
 	if (purge)
 		printf("%s: removed %s/%s\n", name, DATA_ROOT, name);
 	rc = 0;

@@ -192,15 +192,6 @@ ctx_close(struct verify_ctx *c)
 	pf_site_free(c->ps);
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* The matrix. */
 
 static void
@@ -229,7 +220,7 @@ run_matrix(struct verify_ctx *c, bool json)
 	json_t *root = json ? json_object() : NULL, *rows = json_array();
 	struct strbuf out = { 0 };
 	size_t i, j, walks = 0, classes = 0, unsupported = 0;
-	double t0 = now_ms();
+	double t0 = monotonic_ms();
 
 	if (!json)
 		strbuf_addf(&out, "%-16s %-16s %s\n", "FROM", "TO",
@@ -283,7 +274,7 @@ run_matrix(struct verify_ctx *c, bool json)
 		strbuf_addf(&out, "%zu classes of packets, %zu walked, %zu the "
 		    "model cannot say, in %.0f ms: every IPv4 connection "
 		    "(TCP SYN, UDP, ICMP echo) of every source\n", classes,
-		    walks, unsupported, now_ms() - t0);
+		    walks, unsupported, monotonic_ms() - t0);
 		fputs(strbuf_cstr(&out), stdout);
 	}
 	strbuf_free(&out);

@@ -120,15 +120,6 @@ noop_handler(int sig)
 	(void)sig;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Reap every exited child; return false once there are none left. */
 static bool
 reap_all(void)
@@ -173,8 +164,8 @@ init_loop(void)
 			break;
 	}
 	kill(-1, SIGTERM);
-	deadline = now_s() + JAIL_INIT_STOP_MS / 1000.0;
-	while (reap_all() && now_s() < deadline)
+	deadline = monotonic_s() + JAIL_INIT_STOP_MS / 1000.0;
+	while (reap_all() && monotonic_s() < deadline)
 		sigtimedwait(&set, &info, &ts);
 	kill(-1, SIGKILL);
 	_exit(0);

@@ -21,6 +21,17 @@ static const struct {
 	{ 0, 128 }, { 0, 129 },				/* ebtables */
 };
 
+/* A comparison of argument ${arg}, every field set (libseccomp's SCMP_A*
+   macros leave datum_b out, which clang's -Wextra refuses). */
+static struct scmp_arg_cmp
+arg_cmp(unsigned arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = op, .datum_a = a,
+	    .datum_b = b };
+
+	return c;
+}
+
 /* Add one rule; returns libseccomp's negative errno or 0. */
 #define RULE(ctx, action, name, ...)                                        \
 	seccomp_rule_add((ctx), (action), SCMP_SYS(name), __VA_ARGS__)
@@ -43,21 +54,25 @@ jail_seccomp_load(struct nl_error *err)
 		    SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), unshare, 1,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+		    arg_cmp(0, SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+		    CLONE_NEWUSER));
 	if (rc == 0)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), clone, 1,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+		    arg_cmp(0, SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+		    CLONE_NEWUSER));
 	if (rc == 0)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
 	if (rc == 0)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), socket, 2,
-		    SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
-		    SCMP_A2(SCMP_CMP_EQ, NETLINK_NETFILTER));
+		    arg_cmp(0, SCMP_CMP_EQ, AF_NETLINK, 0),
+		    arg_cmp(2, SCMP_CMP_EQ, NETLINK_NETFILTER, 0));
 	for (i = 0; rc == 0 && i < sizeof(legacy_table_opts) /
 	    sizeof(*legacy_table_opts); i++)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), setsockopt, 2,
-		    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)legacy_table_opts[i].level),
-		    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)legacy_table_opts[i].opt));
+		    arg_cmp(1, SCMP_CMP_EQ,
+		    (scmp_datum_t)legacy_table_opts[i].level, 0),
+		    arg_cmp(2, SCMP_CMP_EQ,
+		    (scmp_datum_t)legacy_table_opts[i].opt, 0));
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -51,15 +51,6 @@ struct supervisor {
 	size_t n;
 };
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static const char *
 sproc_state_name(enum sproc_state st)
 {
@@ -195,7 +186,7 @@ group_left(struct sproc *sp)
 	if (sp->group == 0)
 		return false;
 	if (kill(-sp->group, 0) != 0 ||
-	    now_s() - sp->group_killed >= SUPERVISE_GROUP_WAIT_S) {
+	    monotonic_s() - sp->group_killed >= SUPERVISE_GROUP_WAIT_S) {
 		if (kill(-sp->group, 0) == 0)
 			say("%s/%s %s: process group %ld still there after "
 			    "%.0f s: starting anyway", sp->spec->server,
@@ -205,7 +196,7 @@ group_left(struct sproc *sp)
 		return false;
 	}
 	sp->state = SP_RESTARTING;
-	sp->next_start = now_s() + 0.05;
+	sp->next_start = monotonic_s() + 0.05;
 	return true;
 }
 
@@ -253,7 +244,7 @@ start_proc(struct sproc *sp)
 		say("%s/%s %s: %s", sp->spec->server, sp->spec->jail,
 		    sp->spec->name, err.msg);
 		sp->state = SP_RESTARTING;
-		sp->next_start = now_s() + 1;
+		sp->next_start = monotonic_s() + 1;
 		return;
 	}
 	/* Also here, so that no kill of the group races the child's own. */
@@ -270,7 +261,7 @@ start_proc(struct sproc *sp)
 static void
 proc_exited(struct sproc *sp, int status, bool stopping)
 {
-	double t = now_s(), delay;
+	double t = monotonic_s(), delay;
 	size_t recent = 0, i;
 
 	if (WIFSIGNALED(status))
@@ -287,7 +278,7 @@ proc_exited(struct sproc *sp, int status, bool stopping)
 		say("%s/%s %s: killed what was left of process group %ld",
 		    sp->spec->server, sp->spec->jail, sp->spec->name,
 		    (long)sp->group);
-		sp->group_killed = now_s();
+		sp->group_killed = monotonic_s();
 	} else {
 		sp->group = 0;
 	}
@@ -345,7 +336,7 @@ wait_all(struct supervisor *sv, const sigset_t *set, double deadline)
 		reap(sv, true);
 		for (i = 0; i < sv->n && sv->procs[i].pid == 0; i++)
 			;
-		if (i == sv->n || now_s() >= deadline)
+		if (i == sv->n || monotonic_s() >= deadline)
 			return;
 		sigtimedwait(set, &info, &ts);
 	}
@@ -376,8 +367,8 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 		if (sp->pid == 0)
 			continue;
 		kill(sp->pid, sp->spec->kind == PROC_PIPE ? SIGKILL : SIGTERM);
-		deadline = now_s() + SUPERVISE_STOP_STEP_MS / 1000.0;
-		while (sp->pid != 0 && now_s() < deadline) {
+		deadline = monotonic_s() + SUPERVISE_STOP_STEP_MS / 1000.0;
+		while (sp->pid != 0 && monotonic_s() < deadline) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 			siginfo_t info;
 
@@ -385,7 +376,7 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 			reap(sv, true);
 		}
 	}
-	wait_all(sv, set, now_s() + SUPERVISE_STOP_MS / 1000.0);
+	wait_all(sv, set, monotonic_s() + SUPERVISE_STOP_MS / 1000.0);
 	for (i = sv->n; i-- > 0;)
 		if (sv->procs[i].pid != 0) {
 			say("%s/%s %s: still there after %d ms: SIGKILL",
@@ -393,7 +384,7 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 			    sv->procs[i].spec->name, SUPERVISE_STOP_MS);
 			kill(sv->procs[i].pid, SIGKILL);
 		}
-	wait_all(sv, set, now_s() + 5);
+	wait_all(sv, set, monotonic_s() + 5);
 }
 
 static void
@@ -412,7 +403,7 @@ run(struct supervisor *sv)
 		start_proc(&sv->procs[i]);
 	write_status(sv);
 	for (;;) {
-		t = now_s();
+		t = monotonic_s();
 		next = -1;
 		for (i = 0; i < sv->n; i++)
 			if (sv->procs[i].state == SP_RESTARTING &&
@@ -428,7 +419,7 @@ run(struct supervisor *sv)
 			break;
 		if (sig == SIGCHLD && reap(sv, false))
 			write_status(sv);
-		t = now_s();
+		t = monotonic_s();
 		for (i = 0; i < sv->n; i++)
 			if (sv->procs[i].state == SP_RESTARTING &&
 			    sv->procs[i].next_start <= t &&

@@ -40,15 +40,6 @@ probe_result_name(enum probe_result r)
 	return "not run";
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Write one report line; lines are short, so the write is atomic. */
 static void
 report(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,7 +146,7 @@ listener_main(const struct probe_listener *ls, const size_t *idx, size_t n,
 		npf++;
 	}
 	report(rfd, "R\n");
-	while (now_ms() < deadline) {
+	while (monotonic_ms() < deadline) {
 		size_t nls = npf;
 
 		if (poll(pf, npf, 50) < 0 && errno != EINTR)
@@ -170,7 +161,7 @@ listener_main(const struct probe_listener *ls, const size_t *idx, size_t n,
 
 			if (since[i] >= 0) {	/* an accepted connection */
 				if (pf[i].revents == 0 &&
-				    now_ms() - since[i] < PROBE_READ_MS)
+				    monotonic_ms() - since[i] < PROBE_READ_MS)
 					continue;
 				got = pf[i].revents != 0 ?
 				    read(pf[i].fd, buf, sizeof(buf)) : -1;
@@ -209,7 +200,7 @@ listener_main(const struct probe_listener *ls, const size_t *idx, size_t n,
 				pf[npf].fd = c;
 				pf[npf].events = POLLIN;
 				owner[npf] = owner[i];
-				since[npf] = now_ms();
+				since[npf] = monotonic_ms();
 				npf++;
 			}
 		}
@@ -288,7 +279,7 @@ prober_main(const struct probe *ps, const size_t *idx, size_t n, int rfd,
 		pf[i].fd = s;
 		pf[i].events = tcp ? POLLOUT : POLLIN;
 	}
-	while (left > 0 && now_ms() < deadline) {
+	while (left > 0 && monotonic_ms() < deadline) {
 		if (poll(pf, n, 20) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < n; i++) {
@@ -382,7 +373,26 @@ read_reports(int rfd, struct strbuf *pending, struct probe_listener *ls,
 	return 1;
 }
 
-/* Fork ${fn}'s process; -1 with ${err} filled if fork fails. */
+/*
+ * Gather into ${idx} the indices, from ${first} on, of the ${n} names that
+ * are not ${taken} yet and equal name ${first}, at most ${max}; mark them
+ * taken and return how many.
+ */
+static size_t
+group(const char *const *names, size_t n, size_t first, size_t max,
+    bool *taken, size_t *idx)
+{
+	size_t j, k = 0;
+
+	for (j = first; j < n && k < max; j++)
+		if (!taken[j] && str_eq(names[j], names[first])) {
+			taken[j] = true;
+			idx[k++] = j;
+		}
+	return k;
+}
+
+/* Fork a probe process; -1 with ${err} filled if fork fails. */
 static pid_t
 spawn(struct nl_error *err)
 {
@@ -403,22 +413,27 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 	pid_t *kids = xcalloc(nls + nps + 1, sizeof(*kids));
 	size_t *idx = xcalloc(nls + nps + 1, sizeof(*idx));
 	bool *taken = xcalloc(nls + nps + 1, sizeof(*taken));
-	size_t nkids = 0, nlisteners = 0, ready = 0, i, j, n;
-	double deadline = now_ms() + timeout_ms, hard;
+	const char **names = xcalloc(nls + nps + 1, sizeof(*names));
+	size_t nkids = 0, nlisteners = 0, ready = 0, i, n;
+	double deadline = monotonic_ms() + timeout_ms, hard;
 	int rp[2], cp[2], rc = 0, child_err = 0, status;
 
 	for (i = 0; i < nps; i++) {
 		ps[i].result = PROBE_NOT_RUN;
 		ps[i].heard_by = NO_INDEX;
 		ps[i].errnum = 0;
+		names[nls + i] = ps[i].netns;
 	}
-	for (i = 0; i < nls; i++)
+	for (i = 0; i < nls; i++) {
 		ls[i].busy = false;
+		names[i] = ls[i].netns;
+	}
 	if (pipe2(rp, O_CLOEXEC) != 0 || pipe2(cp, O_CLOEXEC) != 0) {
 		nl_error_set(err, errno, "pipe");
 		free(kids);
 		free(idx);
 		free(taken);
+		free(names);
 		return -1;
 	}
 	hard = deadline + PROBE_LISTENER_GRACE_MS;
@@ -426,11 +441,7 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 	for (i = 0; i < nls && rc == 0; i++) {
 		if (taken[i])
 			continue;
-		for (n = 0, j = i; j < nls; j++)
-			if (!taken[j] && str_eq(ls[j].netns, ls[i].netns)) {
-				taken[j] = true;
-				idx[n++] = j;
-			}
+		n = group(names, nls, i, SIZE_MAX, taken, idx);
 		if ((kids[nkids] = spawn(err)) < 0) {
 			rc = -1;
 			break;
@@ -446,7 +457,7 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 	close(cp[0]);
 	/* Wait until every listener is ready (or has failed). */
 	while (rc == 0 && ready < nlisteners && child_err == 0 &&
-	    now_ms() < deadline) {
+	    monotonic_ms() < deadline) {
 		struct pollfd p = { rp[0], POLLIN, 0 };
 
 		if (poll(&p, 1, 50) > 0 && read_reports(rp[0], &pending, ls,
@@ -463,11 +474,7 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 	for (i = 0; i < nps && rc == 0; i++) {
 		if (taken[i])
 			continue;
-		for (n = 0, j = i; j < nps && n < PROBE_BATCH; j++)
-			if (!taken[j] && str_eq(ps[j].netns, ps[i].netns)) {
-				taken[j] = true;
-				idx[n++] = j;
-			}
+		n = group(names + nls, nps, i, PROBE_BATCH, taken, idx);
 		if ((kids[nkids] = spawn(err)) < 0) {
 			rc = -1;
 			break;
@@ -495,9 +502,9 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 			}
 		if (!probers_left && cp[1] >= 0) {
 			/* The last tokens are on their way: 200 ms. */
-			double until = now_ms() + 200;
+			double until = monotonic_ms() + 200;
 
-			while (now_ms() < until) {
+			while (monotonic_ms() < until) {
 				p.revents = 0;
 				if (poll(&p, 1, 20) > 0)
 					read_reports(rp[0], &pending, ls, nls,
@@ -510,7 +517,7 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 		if (poll(&p, 1, 50) > 0 && read_reports(rp[0], &pending, ls,
 		    nls, ps, nps, &ready, &child_err) <= 0)
 			break;
-		if (now_ms() > hard + 1000)
+		if (monotonic_ms() > hard + 1000)
 			break;
 	}
 	if (cp[1] >= 0)
@@ -525,5 +532,6 @@ probe_run(struct probe_listener *ls, size_t nls, struct probe *ps,
 	free(kids);
 	free(idx);
 	free(taken);
+	free(names);
 	return rc;
 }

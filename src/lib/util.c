@@ -209,6 +209,21 @@ utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+double
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double
+monotonic_s(void)
+{
+	return monotonic_ms() / 1e3;
+}
+
 void
 strbuf_add_printable(struct strbuf *sb, const char *data, size_t len,
     const char *keep)

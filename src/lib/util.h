@@ -91,6 +91,14 @@ char *strbuf_steal(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 
 /**
+ * monotonic_ms(), monotonic_s():
+ * The time of CLOCK_MONOTONIC, in milliseconds and in seconds: for
+ * deadlines and durations, never for dates.
+ */
+double monotonic_ms(void);
+double monotonic_s(void);
+
+/**
  * strbuf_add_printable(sb, data, len, keep):
  * Append the ${len} bytes at ${data} to ${sb} with every control byte
  * (below 0x20, and 0x7f) that is not in the string ${keep}, every byte
