@@ -46,6 +46,22 @@ usage:
 	return -1;
 }
 
+bool
+cli_take_flag(int *argc, char **argv, const char *flag)
+{
+	bool found = false;
+	int i, k;
+
+	for (i = k = 0; i < *argc; i++) {
+		if (strcmp(argv[i], flag) == 0)
+			found = true;
+		else
+			argv[k++] = argv[i];
+	}
+	*argc = k;
+	return found;
+}
+
 struct pf_site *
 cli_load_site(const char *dir, int remarks)
 {

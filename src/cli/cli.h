@@ -7,6 +7,8 @@
 #ifndef JAILNET_CLI_H
 #define JAILNET_CLI_H
 
+#include <stdbool.h>
+
 #include "model/site.h"
 #include "pf/pf_site.h"
 
@@ -34,6 +36,14 @@ struct cli_opts {
  */
 int cli_parse(const char *cmd, const char *usage, unsigned accepted,
     int argc, char **argv, struct cli_opts *opts);
+
+/**
+ * cli_take_flag(argc, argv, flag):
+ * Remove every argument equal to ${flag} from the ${argc} arguments
+ * ${argv} (updating ${argc}) and return whether there was one.  For the
+ * flags of one command, before cli_parse().
+ */
+bool cli_take_flag(int *argc, char **argv, const char *flag);
 
 /**
  * cli_usage(cmd, usage, fmt, ...):

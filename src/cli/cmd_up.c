@@ -14,6 +14,7 @@
 #include "kernel/apply.h"
 #include "kernel/netns.h"
 #include "kernel/plan.h"
+#include "kernel/plan_file.h"
 #include "kernel/state.h"
 #include "kernel/undo.h"
 #include "jail/jail_init.h"
@@ -225,22 +226,6 @@ start_supervisor(struct state *st, const char *name,
 }
 
 /* Remove ${flag} from ${argv} (in place); return whether it was there. */
-static bool
-take_flag(int *argc, char **argv, const char *flag)
-{
-	bool found = false;
-	int i, k;
-
-	for (i = k = 0; i < *argc; i++) {
-		if (strcmp(argv[i], flag) == 0)
-			found = true;
-		else
-			argv[k++] = argv[i];
-	}
-	*argc = k;
-	return found;
-}
-
 static void
 print_notes(const struct plan *plan)
 {
@@ -272,10 +257,11 @@ cmd_up(int argc, char **argv)
 	int rc = EXIT_INVALID;
 	bool no_services, network_only, host;
 	const char *what;
+	char *path = NULL;
 
-	no_services = take_flag(&argc, argv, "--no-services");
-	network_only = take_flag(&argc, argv, "--network-only");
-	host = take_flag(&argc, argv, "--host");
+	no_services = cli_take_flag(&argc, argv, "--no-services");
+	network_only = cli_take_flag(&argc, argv, "--network-only");
+	host = cli_take_flag(&argc, argv, "--host");
 	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN | (host ? CLI_SERVER :
 	    0), argc, argv, &opts) != 0)
 		return EXIT_USAGE;
@@ -380,7 +366,11 @@ cmd_up(int argc, char **argv)
 			    plan->site);
 		goto out;
 	}
-	if (state_complete(st, &err) != 0) {
+	/* What reload compares the edited site with. */
+	path = plan_file_path(STATE_ROOT, plan->site);
+	if (plan_save(plan, network_only ? "--network-only" : no_services ?
+	    "--no-services" : NULL, path, &err) != 0 ||
+	    state_complete(st, &err) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
@@ -399,6 +389,7 @@ cmd_up(int argc, char **argv)
 	    " (no services)" : "");
 	rc = 0;
 out:
+	free(path);
 	undo_close(undo);
 	procs_free(&procs);
 	state_close(st);
@@ -423,7 +414,7 @@ cmd_down(int argc, char **argv)
 	int rc = EXIT_INVALID;
 	bool purge;
 
-	purge = take_flag(&argc, argv, "--purge");
+	purge = cli_take_flag(&argc, argv, "--purge");
 	if (cli_parse("down", CMD_DOWN_USAGE, 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
 	/* The state's name before anything: "/" or ".." name no site. */
@@ -453,7 +444,8 @@ cmd_down(int argc, char **argv)
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
 	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
-	    supervise_remove_files(STATE_ROOT, name, &err) != 0) {
+	    supervise_remove_files(STATE_ROOT, name, &err) != 0 ||
+	    plan_file_remove(STATE_ROOT, name, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include "cli/cmd_exec.h"
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
+#include "cli/cmd_reload.h"
 #include "cli/cmd_verify.h"
 
 /* The Makefile passes the version from the file VERSION, its one place. */
@@ -33,6 +34,7 @@ static const struct command commands[] = {
 	{ "show", "show SITE [--server NAME] [--json | --dot]", cmd_show },
 	{ "up", CMD_UP_USAGE, cmd_up },
 	{ "down", CMD_DOWN_USAGE, cmd_down },
+	{ "reload", CMD_RELOAD_USAGE, cmd_reload },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
 	{ "exec", CMD_EXEC_USAGE, cmd_exec },
 	{ "pf", CMD_PF_USAGE, cmd_pf },
