@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up down status exec pf pfctl dns health bundle verify trace help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up down reload status exec pf pfctl dns health bundle verify trace help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -47,6 +47,7 @@ _jailnet()
 	show) opts="--server --json --dot" ;;
 	up) opts="-n --no-services --network-only --server --host" ;;
 	down) opts="--purge" ;;
+	reload) opts="-n --server --rebuild" ;;
 	status) opts="--json" ;;
 	exec) opts="--" ;;
 	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;

@@ -71,12 +71,18 @@ cmd_reload(int argc, char **argv)
 		fprintf(stderr, "usage: jailnet %s\n", CMD_RELOAD_USAGE);
 		return EXIT_USAGE;
 	}
-	/* The lock keeps `up`, `down` and another reload out meanwhile. */
-	if (state_lock(STATE_ROOT, ps->site->name, &st, &err) != 0) {
-		fprintf(stderr, "jailnet reload: %s\n", err.msg);
-		goto out;
+	/* A look first: the lock would make ROOT/SITE of a site not up. */
+	if (state_read(STATE_ROOT, ps->site->name, &st, &err) == 0 &&
+	    st->complete) {
+		state_close(st);
+		/* The lock keeps up, down and another reload out meanwhile. */
+		if (state_lock(STATE_ROOT, ps->site->name, &st, &err) != 0) {
+			st = NULL;
+			fprintf(stderr, "jailnet reload: %s\n", err.msg);
+			goto out;
+		}
 	}
-	if (!st->complete) {
+	if (st == NULL || !st->complete) {
 		fprintf(stderr, "jailnet reload: %s is not up (jailnet up %s "
 		    "brings it up)\n", ps->site->name, opts.site);
 		goto out;

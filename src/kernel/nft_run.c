@@ -35,9 +35,10 @@ set_nft_error(struct nl_error *err, const char *text)
 	    "the transaction failed without a message");
 }
 
-int
-nft_run_in_netns(int fd, const char *cmds, bool json, struct strbuf *out,
-    struct nl_error *err)
+/* nft_run_in_netns(), or only its check if ${dry_run}. */
+static int
+run_in_netns(int fd, const char *cmds, bool json, bool dry_run,
+    struct strbuf *out, struct nl_error *err)
 {
 	struct nft_ctx *ctx;
 	int saved = -1, rc = -1;
@@ -55,6 +56,9 @@ nft_run_in_netns(int fd, const char *cmds, bool json, struct strbuf *out,
 		nl_error_set(err, ENOMEM, "nft: cannot buffer its output");
 		goto free_ctx;
 	}
+	/* The kernel checks the transaction, then discards it. */
+	if (dry_run)
+		nft_ctx_set_dry_run(ctx, true);
 	if (json)
 		nft_ctx_output_set_flags(ctx, nft_ctx_output_get_flags(ctx) |
 		    NFT_CTX_OUTPUT_JSON);
@@ -73,4 +77,17 @@ restore:
 		rc = -1;
 	}
 	return rc;
+}
+
+int
+nft_run_in_netns(int fd, const char *cmds, bool json, struct strbuf *out,
+    struct nl_error *err)
+{
+	return run_in_netns(fd, cmds, json, false, out, err);
+}
+
+int
+nft_check_in_netns(int fd, const char *cmds, struct nl_error *err)
+{
+	return run_in_netns(fd, cmds, false, true, NULL, err);
 }

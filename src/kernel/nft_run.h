@@ -27,4 +27,12 @@
 int nft_run_in_netns(int fd, const char *cmds, bool json, struct strbuf *out,
     struct nl_error *err);
 
+/**
+ * nft_check_in_netns(fd, cmds, err):
+ * Check the nft commands ${cmds} as nft_run_in_netns() would run them
+ * (nft --check: the kernel sees the transaction and discards it),
+ * changing nothing.  Return 0, or -1 with ${err} as nft_run_in_netns().
+ */
+int nft_check_in_netns(int fd, const char *cmds, struct nl_error *err);
+
 #endif

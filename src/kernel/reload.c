@@ -2,6 +2,7 @@
 #include "kernel/reload.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -108,29 +109,63 @@ run_change(const struct plan_change *c, struct nl_error *err)
 	return rc;
 }
 
-int
-reload_apply(const struct plan_diff *diff, size_t *done, struct nl_error *err)
+/* Check the new ruleset of change ${c} in its namespace, changing nothing. */
+static int
+check_change(const struct plan_change *c, struct nl_error *err)
+{
+	const struct plan_ns *ns = &c->plan->ns[c->op->ns];
+	int fd = -1, rc;
+
+	if (c->kind != CHANGE_FIREWALL || !c->add)
+		return 0;
+	if (!ns->current && netns_open(ns->name, &fd, err) != 0)
+		return -1;
+	rc = nft_check_in_netns(fd, c->op->text, err);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
+ * Check (${apply} false) or carry out every change of ${diff} that is not
+ * of topology, counting those carried out in ${done}; stop at the first
+ * that fails, naming it in ${err}.
+ */
+static int
+each_change(const struct plan_diff *diff, bool apply, size_t *done,
+    struct nl_error *err)
 {
 	struct strbuf what = { 0 };
 	struct nl_error nle;
 	size_t i;
 
-	*done = 0;
 	for (i = 0; i < diff->n; i++) {
 		const struct plan_change *c = &diff->v[i];
 
 		if (c->kind == CHANGE_TOPOLOGY)
 			continue;
-		if (run_change(c, &nle) != 0) {
-			strbuf_addf(&what, "%s ", c->add ? "adding" :
-			    "removing");
-			plan_describe_op(c->plan, c->op, &what);
-			nl_error_set(err, nle.errnum, "%s: %s",
-			    strbuf_cstr(&what), nle.msg);
-			strbuf_free(&what);
-			return -1;
+		if ((apply ? run_change(c, &nle) : check_change(c, &nle)) ==
+		    0) {
+			*done += apply;
+			continue;
 		}
-		(*done)++;
+		strbuf_adds(&what, !apply ? "checking " : c->add ? "adding " :
+		    "removing ");
+		plan_describe_op(c->plan, c->op, &what);
+		nl_error_set(err, nle.errnum, "%s: %s", strbuf_cstr(&what),
+		    nle.msg);
+		strbuf_free(&what);
+		return -1;
 	}
 	return 0;
+}
+
+int
+reload_apply(const struct plan_diff *diff, size_t *done, struct nl_error *err)
+{
+	*done = 0;
+	/* Every new ruleset passes the kernel's check before any change. */
+	if (each_change(diff, false, done, err) != 0)
+		return -1;
+	return each_change(diff, true, done, err);
 }

@@ -21,8 +21,10 @@
 
 /**
  * reload_apply(diff, done, err):
- * Carry out every change of ${diff} that is not CHANGE_TOPOLOGY (the
- * caller refuses those), in ${diff}'s order: removals, then additions.  A
+ * Check every new ruleset of ${diff} in its namespace (nft --check),
+ * then carry out every change that is not CHANGE_TOPOLOGY (the caller
+ * refuses those), in ${diff}'s order: removals, then additions.  A
+ * ruleset the kernel refuses fails the call before any change.  A
  * removed MTU, up or sysctl is left as it is; a removed firewall's tables
  * are deleted.  Each change is idempotent: an address or route added that
  * is there already, or removed that is gone, counts as done.  Store in ${done} how many changes were carried out.
