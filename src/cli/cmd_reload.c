@@ -2,8 +2,11 @@
 #include "cli/cmd_reload.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "lib/util.h"
 #include "kernel/plan.h"
@@ -12,8 +15,24 @@
 #include "kernel/reload.h"
 #include "kernel/state.h"
 #include "kernel/undo.h"
+#include "jail/proc_marks.h"
+#include "jail/procs.h"
+#include "jail/supervise.h"
 #include "cli/cli.h"
 #include "cli/cmd_up.h"
+
+/* How long a restarted process may take to stop and start again. */
+#define RELOAD_RESTART_MS (SUPERVISE_STOP_MS + 1000 * SUPERVISE_GROUP_WAIT_S + 2000)
+
+/* What reload does with the site's processes. */
+struct proc_changes {
+	struct proc_list procs;		/* as the edited site has them */
+	struct proc_marks marks;	/* ... and their marks */
+	const struct proc_spec **restart;	/* of ${procs} */
+	size_t nrestart, caprestart;
+	size_t ntopology;	/* processes added or removed */
+	struct strbuf lines;	/* what reload -n prints of them */
+};
 
 /*
  * --rebuild: `down` then `up` of ${dir} as it was brought up (${tag}: up's
@@ -39,10 +58,123 @@ rebuild(const char *dir, const char *tag, const char *host)
 	return cmd_up(n, up);
 }
 
+/*
+ * Fill ${pc} with what differs between the processes the site runs (their
+ * marks ${old}) and those of its edited files ${site}, brought up as
+ * ${tag} says, on ${host} only if not NULL; only server ${server}'s if it
+ * is not NULL.  Return 0, or -1 after printing why.
+ */
+static int
+compare_procs(const struct site *site, const char *tag, const char *host,
+    const char *server, const struct proc_marks *old,
+    struct proc_changes *pc)
+{
+	struct nl_error err;
+	size_t i;
+
+	if (up_load_procs(site, tag != NULL, host, &pc->procs) != 0)
+		return -1;
+	if (proc_marks_of(&pc->procs, &pc->marks, &err) != 0) {
+		fprintf(stderr, "jailnet reload: %s\n", err.msg);
+		return -1;
+	}
+	for (i = 0; i < pc->procs.n; i++) {
+		const struct proc_spec *p = &pc->procs.procs[i];
+		const struct proc_mark *m = &pc->marks.v[i], *was;
+		const char *what;
+
+		if (server != NULL && !str_eq(p->server, server))
+			continue;
+		was = proc_marks_find(old, m->server, m->jail, m->kind,
+		    m->name);
+		if (was == NULL) {
+			strbuf_addf(&pc->lines, "  + %s %s in %s/%s  "
+			    "[topology: needs --rebuild]\n", m->kind, m->name,
+			    m->server, m->jail);
+			pc->ntopology++;
+			continue;
+		}
+		what = strcmp(was->cmd, m->cmd) != 0 ? strcmp(was->files,
+		    m->files) != 0 ? "its command and files changed" :
+		    "its command changed" : strcmp(was->files, m->files) != 0 ?
+		    "its files changed" : NULL;
+		if (what == NULL)
+			continue;
+		strbuf_addf(&pc->lines, "  ~ %s %s in %s/%s: %s  "
+		    "[restarted]\n", m->kind, m->name, m->server, m->jail,
+		    what);
+		*VEC_PUSH(pc->restart, pc->nrestart, pc->caprestart) = p;
+	}
+	for (i = 0; i < old->n; i++) {
+		const struct proc_mark *m = &old->v[i];
+
+		if ((server != NULL && !str_eq(m->server, server)) ||
+		    proc_marks_find(&pc->marks, m->server, m->jail, m->kind,
+		    m->name) != NULL)
+			continue;
+		strbuf_addf(&pc->lines, "  - %s %s in %s/%s  "
+		    "[topology: needs --rebuild]\n", m->kind, m->name,
+		    m->server, m->jail);
+		pc->ntopology++;
+	}
+	return 0;
+}
+
+/*
+ * Record in ROOT/SITE/services that the processes of ${pc} to restart now
+ * run with their new marks; the others' stay as ${marks} has them.
+ */
+static int
+save_restarted(struct proc_marks *marks, const struct proc_changes *pc,
+    const char *site, struct nl_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < pc->nrestart; i++)
+		proc_marks_set(marks, &pc->marks.v[pc->restart[i] -
+		    pc->procs.procs]);
+	return proc_marks_save(marks, STATE_ROOT, site, err);
+}
+
+static void
+proc_changes_free(struct proc_changes *pc)
+{
+	procs_free(&pc->procs);
+	proc_marks_free(&pc->marks);
+	free(pc->restart);
+	strbuf_free(&pc->lines);
+}
+
+/*
+ * A jail sees its site tree through overlayfs, which keeps the file it
+ * looked up last: a file the edit replaced (renamed over it, as editors,
+ * sed -i and git do) would still read as it was.  Dropping the kernel's
+ * unused dentries and inodes makes the restarted service look it up
+ * again.  It frees caches only; nothing is lost.
+ */
+static int
+forget_cached_files(struct nl_error *err)
+{
+	const char *path = "/proc/sys/vm/drop_caches";
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+	    write(fd, "2\n", 2) != 2) {
+		nl_error_set(err, errno, "write %s", path);
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int
 cmd_reload(int argc, char **argv)
 {
 	struct plan_diff diff = { 0 }, whole = { 0 };
+	struct proc_changes pc = { 0 };
+	struct proc_marks marks = { 0 };
+	size_t nchanges, ntopology;
 	struct cli_opts opts;
 	struct diags diags;
 	struct state *st = NULL;
@@ -113,27 +245,51 @@ cmd_reload(int argc, char **argv)
 		goto out;
 	}
 	plan_diff(old, plan, opts.server, &diff);
+	/* A site brought up --network-only runs no process. */
+	if (tag == NULL || !str_eq(tag, "--network-only")) {
+		if (proc_marks_load(STATE_ROOT, ps->site->name, &marks,
+		    &err) != 0) {
+			fprintf(stderr, "jailnet reload: %s%s\n", err.msg,
+			    err.errnum == ENOENT ? ": the site was brought "
+			    "up without one; jailnet down and up bring it up "
+			    "with one" : "");
+			goto out;
+		}
+		if (compare_procs(ps->site, tag, host, opts.server, &marks,
+		    &pc) != 0) {
+			fprintf(stderr, "jailnet reload: nothing was "
+			    "applied\n");
+			goto out;
+		}
+	}
+	nchanges = diff.n + pc.nrestart + pc.ntopology;
+	ntopology = diff.ntopology + pc.ntopology;
 	strbuf_addf(&out, "reload of site %s%s%s: %zu change%s%s\n",
 	    plan->site, opts.server != NULL ? ", server " : "",
-	    opts.server != NULL ? opts.server : "", diff.n,
-	    diff.n == 1 ? "" : "s", opts.dry_run ? " (-n: none applied)" : "");
-	plan_diff_print(&diff, &out);
+	    opts.server != NULL ? opts.server : "", nchanges,
+	    nchanges == 1 ? "" : "s", opts.dry_run ? " (-n: none applied)" :
+	    "");
+	if (diff.n > 0)
+		plan_diff_print(&diff, &out);
+	strbuf_adds(&out, strbuf_cstr(&pc.lines));
+	if (nchanges == 0)
+		strbuf_adds(&out, "  (no change)\n");
 	fputs(strbuf_cstr(&out), stdout);
 	fflush(stdout);
 	if (opts.dry_run) {
 		rc = 0;
 		goto out;
 	}
-	if (diff.ntopology > 0 && !rebuild_it) {
+	if (ntopology > 0 && !rebuild_it) {
 		fprintf(stderr, "jailnet reload: %zu change%s need%s the "
 		    "topology rebuilt (marked [topology] above); nothing was "
 		    "applied; --rebuild brings the site down and up again, "
-		    "keeping its data\n", diff.ntopology,
-		    diff.ntopology == 1 ? "" : "s",
-		    diff.ntopology == 1 ? "s" : "");
+		    "keeping its data\n", ntopology,
+		    ntopology == 1 ? "" : "s",
+		    ntopology == 1 ? "s" : "");
 		goto out;
 	}
-	if (diff.ntopology > 0) {
+	if (ntopology > 0) {
 		/* down and up take the lock themselves. */
 		state_close(st);
 		st = NULL;
@@ -142,23 +298,34 @@ cmd_reload(int argc, char **argv)
 		rc = rebuild(opts.site, tag, host);
 		goto out;
 	}
-	if (diff.n == 0) {
+	if (nchanges == 0) {
 		printf("%s: nothing to change\n", plan->site);
 		rc = 0;
 		goto out;
 	}
 	if (reload_apply(&diff, &done, &err) != 0) {
 		fprintf(stderr, "jailnet reload: %s (%zu of %zu changes "
-		    "applied before it)\n", err.msg, done, diff.n);
+		    "applied before it)\n", err.msg, done, nchanges);
 		goto out;
 	}
+	if (pc.nrestart > 0 && (forget_cached_files(&err) != 0 ||
+	    supervise_restart(STATE_ROOT, ps->site->name,
+	    (pid_t)st->supervisor, st->supervisor_start, pc.restart,
+	    pc.nrestart, RELOAD_RESTART_MS, &err) != 0 ||
+	    save_restarted(&marks, &pc, ps->site->name, &err) != 0)) {
+		fprintf(stderr, "jailnet reload: restarting: %s (%zu of %zu "
+		    "changes applied before it)\n", err.msg, done, nchanges);
+		goto out;
+	}
+	done += pc.nrestart;
 	/*
 	 * The new plan is the site's unless --server left another server's
 	 * changes out: then the old stays, and a later reload does this
 	 * server's again (every change is idempotent).
 	 */
 	plan_diff(old, plan, NULL, &whole);
-	if (whole.n == diff.n && plan_save(plan, tag, path, &err) != 0) {
+	if (whole.n == diff.n && whole.n > 0 &&
+	    plan_save(plan, tag, path, &err) != 0) {
 		fprintf(stderr, "jailnet reload: %s\n", err.msg);
 		goto out;
 	}
@@ -166,6 +333,8 @@ cmd_reload(int argc, char **argv)
 	    done, done == 1 ? "" : "s", monotonic_ms() - t0);
 	rc = 0;
 out:
+	proc_changes_free(&pc);
+	proc_marks_free(&marks);
 	plan_diff_free(&whole);
 	plan_diff_free(&diff);
 	strbuf_free(&out);

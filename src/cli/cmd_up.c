@@ -18,6 +18,7 @@
 #include "kernel/state.h"
 #include "kernel/undo.h"
 #include "jail/jail_init.h"
+#include "jail/proc_marks.h"
 #include "jail/pidref.h"
 #include "jail/procs.h"
 #include "jail/supervise.h"
@@ -170,26 +171,6 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 	return rc;
 }
 
-/*
- * Fill ${list} with the processes of ${site} (without services if
- * ${no_services}), their programs found.  Return 0, or -1 after printing
- * the errors.
- */
-static int
-load_procs(const struct site *site, bool no_services, struct proc_list *list)
-{
-	struct diags diags;
-	int rc;
-
-	diags_init(&diags);
-	rc = procs_build(site, !no_services, list, &diags);
-	if (rc == 0)
-		rc = procs_resolve(list, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	return rc;
-}
-
 /* --host: keep only the processes of server ${server}. */
 static void
 keep_server_procs(struct proc_list *list, const char *server)
@@ -208,21 +189,50 @@ keep_server_procs(struct proc_list *list, const char *server)
 	procs_free(&drop);
 }
 
-/* Start the supervisor and record it in ${st}. */
+int
+up_load_procs(const struct site *site, bool no_services, const char *server,
+    struct proc_list *list)
+{
+	struct diags diags;
+	int rc;
+
+	diags_init(&diags);
+	rc = procs_build(site, !no_services, list, &diags);
+	if (rc == 0)
+		rc = procs_resolve(list, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (rc == 0 && server != NULL)
+		keep_server_procs(list, server);
+	return rc;
+}
+
+/*
+ * Start the supervisor and record it in ${st}, and what each process
+ * starts with, which reload compares (proc_marks.h).
+ */
 static int
 start_supervisor(struct state *st, const char *name,
     const struct proc_list *procs, struct nl_error *err)
 {
+	struct proc_marks marks = { 0 };
 	unsigned long long start;
 	pid_t pid;
+	int rc = -1;
 
+	if (proc_marks_of(procs, &marks, err) != 0)
+		goto out;
 	if (supervise_start(STATE_ROOT, name, procs, &pid, &start, err) != 0)
-		return -1;
-	if (state_add_supervisor(st, (long)pid, start, err) != 0) {
+		goto out;
+	if (state_add_supervisor(st, (long)pid, start, err) != 0 ||
+	    proc_marks_save(&marks, STATE_ROOT, name, err) != 0) {
 		supervise_stop(pid, start);
-		return -1;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	proc_marks_free(&marks);
+	return rc;
 }
 
 /* Remove ${flag} from ${argv} (in place); return whether it was there. */
@@ -277,12 +287,11 @@ cmd_up(int argc, char **argv)
 	rc = EXIT_INVALID;
 	/* Every program is found before anything starts. */
 	if (!opts.dry_run && !network_only &&
-	    load_procs(ps->site, no_services, &procs) != 0) {
+	    up_load_procs(ps->site, no_services, host ? opts.server : NULL,
+	    &procs) != 0) {
 		fprintf(stderr, "jailnet up: nothing was started\n");
 		goto out;
 	}
-	if (host)
-		keep_server_procs(&procs, opts.server);
 	if (opts.dry_run) {
 		plan_print(plan, &out);
 		plan_print_firewalls(plan, &out);
@@ -445,7 +454,8 @@ cmd_down(int argc, char **argv)
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
 	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
 	    supervise_remove_files(STATE_ROOT, name, &err) != 0 ||
-	    plan_file_remove(STATE_ROOT, name, &err) != 0) {
+	    plan_file_remove(STATE_ROOT, name, &err) != 0 ||
+	    proc_marks_remove(STATE_ROOT, name, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
 	}

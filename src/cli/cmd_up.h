@@ -6,6 +6,11 @@
 #ifndef JAILNET_CMD_UP_H
 #define JAILNET_CMD_UP_H
 
+#include <stdbool.h>
+
+#include "model/site.h"
+#include "jail/procs.h"
+
 #define CMD_UP_USAGE "up SITE [-n] [--no-services | --network-only] [--server NAME --host]"
 #define CMD_DOWN_USAGE "down SITE [--purge]"
 #define CMD_STATUS_USAGE "status SITE [--json]"
@@ -36,5 +41,15 @@ int cmd_down(int argc, char **argv);
  * site's network is not fully up.
  */
 int cmd_status(int argc, char **argv);
+
+/**
+ * up_load_procs(site, no_services, server, list):
+ * Fill ${list} (zeroed by the caller, freed with procs_free()) with the
+ * processes `up` starts for ${site}: without services if ${no_services},
+ * only server ${server}'s if it is not NULL (--host), their programs
+ * found.  Return 0, or -1 after printing the errors.
+ */
+int up_load_procs(const struct site *site, bool no_services,
+    const char *server, struct proc_list *list);
 
 #endif

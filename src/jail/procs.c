@@ -130,6 +130,7 @@ add_proc(struct proc_list *list, const struct site *site,
 	p->new_ipc = j->sysvshm != SYSV_INHERIT;
 	p->view = jail_view_new(DATA_ROOT, site->name, srv->name, j->name,
 	    j->view, site->dir);
+	p->tree = j->view;
 	p->loc = loc;
 	return p;
 }

@@ -43,7 +43,13 @@ struct sproc {
 	size_t nexits;
 	double next_start;
 	double group_killed;	/* when what was left of ${group} got SIGKILL */
+	char *path;		/* a restart's new program and arguments */
+	char **argv;		/*   (supervise_restart()), else NULL */
+	bool restart;		/* asked to restart: its exit is no failure */
 };
+
+/* A restart request: SERVER JAIL KIND NAME PATH ARGC, then ARGC words. */
+#define RESTART_FIELDS 6
 
 struct supervisor {
 	char *dir;		/* ROOT/SITE */
@@ -165,9 +171,10 @@ exec_child(const struct sproc *sp)
 	clearenv();
 	setenv("PATH", JAIL_VIEW_PATH, 1);
 	setenv("HOME", "/", 1);
-	execv(sp->spec->path, sp->spec->argv);
-	fprintf(stderr, "jailnet: exec %s: %s\n", sp->spec->path,
-	    strerror(errno));
+	execv(sp->path != NULL ? sp->path : sp->spec->path,
+	    sp->argv != NULL ? sp->argv : sp->spec->argv);
+	fprintf(stderr, "jailnet: exec %s: %s\n", sp->path != NULL ?
+	    sp->path : sp->spec->path, strerror(errno));
 	_exit(127);
 }
 
@@ -286,6 +293,12 @@ proc_exited(struct sproc *sp, int status, bool stopping)
 		sp->state = SP_STOPPED;
 		return;
 	}
+	if (sp->restart) {
+		sp->restart = false;
+		sp->state = SP_RESTARTING;
+		sp->next_start = t;
+		return;
+	}
 	sp->exits[sp->nexits++ % SUPERVISE_MAX_FAILS] = t;
 	for (i = 0; i < SUPERVISE_MAX_FAILS && i < sp->nexits; i++)
 		if (t - sp->exits[i] <= SUPERVISE_FAIL_WINDOW)
@@ -342,6 +355,13 @@ wait_all(struct supervisor *sv, const sigset_t *set, double deadline)
 	}
 }
 
+/* The signal that makes a process of ${sp} go: a pipe has nothing to save. */
+static int
+stop_signal(const struct sproc *sp)
+{
+	return sp->spec->kind == PROC_PIPE ? SIGKILL : SIGTERM;
+}
+
 /*
  * Stop every process in reverse order: SIGTERM to each service, giving it
  * up to SUPERVISE_STOP_STEP_MS to go before the next is signalled, then
@@ -366,7 +386,7 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 			sp->state = SP_STOPPED;
 		if (sp->pid == 0)
 			continue;
-		kill(sp->pid, sp->spec->kind == PROC_PIPE ? SIGKILL : SIGTERM);
+		kill(sp->pid, stop_signal(sp));
 		deadline = monotonic_s() + SUPERVISE_STOP_STEP_MS / 1000.0;
 		while (sp->pid != 0 && monotonic_s() < deadline) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -387,6 +407,84 @@ stop_all(struct supervisor *sv, const sigset_t *set)
 	wait_all(sv, set, monotonic_s() + 5);
 }
 
+/* Find the process of ${sv} named by the ${n} strings at ${f}. */
+static struct sproc *
+find_proc(struct supervisor *sv, char **f)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++) {
+		const struct proc_spec *p = sv->procs[i].spec;
+
+		if (str_eq(p->server, f[0]) && str_eq(p->jail, f[1]) &&
+		    str_eq(proc_kind_name(p->kind), f[2]) &&
+		    str_eq(p->name, f[3]))
+			return &sv->procs[i];
+	}
+	return NULL;
+}
+
+/*
+ * SIGUSR1: take the requests of ROOT/SITE/restart (supervise_restart()):
+ * each named process gets its new command and is stopped as `down` stops
+ * it, then started again at once (not counted as a failure; a failed one
+ * is given a fresh start).
+ */
+static void
+take_restarts(struct supervisor *sv)
+{
+	char *path = xasprintf("%s/restart", sv->dir), *text, *p, *end;
+	char *f[RESTART_FIELDS];
+	size_t len = 0, k, argc;
+	int errnum;
+
+	text = read_file(path, &len, &errnum);
+	unlink(path);
+	if (text == NULL) {
+		say("restart request %s: %s", path, strerror(errnum));
+		free(path);
+		return;
+	}
+	for (p = text, end = text + len; p < end;) {
+		struct sproc *sp;
+		char **argv;
+
+		for (k = 0; k < RESTART_FIELDS && p < end; k++,
+		    p += strlen(p) + 1)
+			f[k] = p;
+		if (k < RESTART_FIELDS || sscanf(f[5], "%zu", &argc) != 1 ||
+		    argc == 0 || argc > (size_t)(end - p)) {
+			say("restart request %s: malformed", path);
+			break;
+		}
+		argv = xcalloc(argc + 1, sizeof(*argv));
+		for (k = 0; k < argc && p < end; k++, p += strlen(p) + 1)
+			argv[k] = xstrdup(p);
+		if ((sp = find_proc(sv, f)) == NULL || k < argc) {
+			say("restart request: no process %s/%s %s %s", f[0],
+			    f[1], f[2], f[3]);
+			procs_free_argv(argv);
+			continue;
+		}
+		procs_free_argv(sp->argv);
+		free(sp->path);
+		sp->argv = argv;
+		sp->path = xstrdup(f[4]);
+		sp->nexits = 0;
+		say("%s/%s %s: restart asked", sp->spec->server,
+		    sp->spec->jail, sp->spec->name);
+		if (sp->pid != 0) {
+			sp->restart = true;
+			kill(sp->pid, stop_signal(sp));
+		} else {
+			sp->state = SP_RESTARTING;
+			sp->next_start = monotonic_s();
+		}
+	}
+	free(text);
+	free(path);
+}
+
 static void
 run(struct supervisor *sv)
 {
@@ -398,6 +496,9 @@ run(struct supervisor *sv)
 	int sig;
 
 	block_lifecycle_signals(&set);
+	/* SIGUSR1: restart requests; its default would end the supervisor. */
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	say("supervisor %ld: %zu processes", (long)getpid(), sv->n);
 	for (i = 0; i < sv->n; i++)
 		start_proc(&sv->procs[i]);
@@ -419,6 +520,11 @@ run(struct supervisor *sv)
 			break;
 		if (sig == SIGCHLD && reap(sv, false))
 			write_status(sv);
+		if (sig == SIGUSR1) {
+			take_restarts(sv);
+			reap(sv, false);
+			write_status(sv);
+		}
 		t = monotonic_s();
 		for (i = 0; i < sv->n; i++)
 			if (sv->procs[i].state == SP_RESTARTING &&
@@ -679,6 +785,104 @@ supervise_read_status(const char *root, const char *site,
 	free(text);
 	*out = st;
 	*nout = n;
+}
+
+/* The status line of ${p} in ${st}, or NULL. */
+static const struct proc_status *
+status_of(const struct proc_status *st, size_t n, const struct proc_spec *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_eq(st[i].server, p->server) &&
+		    str_eq(st[i].jail, p->jail) &&
+		    str_eq(st[i].kind, proc_kind_name(p->kind)) &&
+		    str_eq(st[i].name, p->name))
+			return &st[i];
+	return NULL;
+}
+
+int
+supervise_restart(const char *root, const char *site, pid_t pid,
+    unsigned long long start, const struct proc_spec *const *procs,
+    size_t n, int wait_ms, struct nl_error *err)
+{
+	struct strbuf req = { 0 };
+	struct proc_status *st = NULL;
+	unsigned long *before = xcalloc(n + 1, sizeof(*before));
+	char *path = xasprintf("%s/%s/restart", root, site);
+	const struct proc_status *ps;
+	double deadline;
+	size_t nst = 0, i, k, done;
+	int errnum, rc = -1;
+
+	supervise_read_status(root, site, &st, &nst);
+	for (i = 0; i < n; i++) {
+		const struct proc_spec *p = procs[i];
+		const char *head[RESTART_FIELDS - 1] = { p->server, p->jail,
+		    proc_kind_name(p->kind), p->name, p->path };
+
+		if ((ps = status_of(st, nst, p)) != NULL)
+			before[i] = ps->restarts;
+		/* NUL-separated: an argument may hold any other byte. */
+		for (k = 0; k < RESTART_FIELDS - 1; k++)
+			strbuf_add(&req, head[k], strlen(head[k]) + 1);
+		strbuf_addf(&req, "%zu", p->argc);
+		strbuf_addc(&req, '\0');
+		for (k = 0; k < p->argc; k++)
+			strbuf_add(&req, p->argv[k], strlen(p->argv[k]) + 1);
+	}
+	supervise_status_free(st, nst);
+	st = NULL;
+	nst = 0;
+	if (!pidref_alive(pid, start)) {
+		nl_error_set(err, ESRCH, "the supervisor of %s (pid %ld) is "
+		    "not running", site, (long)pid);
+		goto out;
+	}
+	if (write_file_atomic(path, req.s != NULL ? req.s : "", req.len, 0600,
+	    &errnum) != 0) {
+		nl_error_set(err, errnum, "write %s", path);
+		goto out;
+	}
+	if (kill(pid, SIGUSR1) != 0) {
+		nl_error_set(err, errno, "signal the supervisor of %s", site);
+		unlink(path);
+		goto out;
+	}
+	/* Each is done once it started again: restarts counts its start. */
+	deadline = monotonic_ms() + wait_ms;
+	for (;;) {
+		supervise_read_status(root, site, &st, &nst);
+		for (i = done = 0; i < n; i++) {
+			ps = status_of(st, nst, procs[i]);
+			if (ps != NULL && ps->restarts > before[i] &&
+			    (str_eq(ps->state, "running") ||
+			    str_eq(ps->state, "failed")))
+				done++;
+		}
+		if (done == n) {
+			rc = 0;
+			break;
+		}
+		if (monotonic_ms() >= deadline) {
+			nl_error_set(err, ETIMEDOUT, "%zu of %zu processes did "
+			    "not start again within %d ms (see %s/%s/"
+			    "supervisor.log)", n - done, n, wait_ms, root,
+			    site);
+			break;
+		}
+		supervise_status_free(st, nst);
+		st = NULL;
+		nst = 0;
+		sleep_ms(20);
+	}
+out:
+	supervise_status_free(st, nst);
+	strbuf_free(&req);
+	free(before);
+	free(path);
+	return rc;
 }
 
 void

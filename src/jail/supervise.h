@@ -74,6 +74,21 @@ int supervise_start(const char *root, const char *site,
 bool supervise_stop(pid_t pid, unsigned long long start);
 
 /**
+ * supervise_restart(root, site, pid, start, procs, n, wait_ms, err):
+ * Ask the supervisor ${pid} of ${start} of ${site} to restart the ${n}
+ * processes ${procs} (found by server, jail, kind and name) with their
+ * program and arguments as ${procs} has them: each is stopped as `down`
+ * stops it and started again at once, a failed one too, and its exit is
+ * not counted towards SUPERVISE_MAX_FAILS.  The request goes through
+ * ROOT/SITE/restart and SIGUSR1.  Wait up to ${wait_ms} for each to have
+ * started again (the procs file counts its restart; it runs, or failed
+ * for good).  Fails if the supervisor is not running, or with ETIMEDOUT.
+ */
+int supervise_restart(const char *root, const char *site, pid_t pid,
+    unsigned long long start, const struct proc_spec *const *procs,
+    size_t n, int wait_ms, struct nl_error *err);
+
+/**
  * supervise_kill_netns(names, n, killed):
  * SIGKILL every process whose network namespace is one of the named
  * namespaces ${names} (those that exist), and wait up to a second for them
