@@ -371,6 +371,35 @@ make_dir_p(const char *path, unsigned mode)
 	return rc;
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+close_fds_except(const int *keep, size_t n)
+{
+	int *k = xcalloc(n + 1, sizeof(*k));
+	unsigned from = 3;
+	size_t i;
+
+	if (n > 0)
+		memcpy(k, keep, n * sizeof(*k));
+	qsort(k, n, sizeof(*k), cmp_int);
+	for (i = 0; i < n; i++) {
+		if (k[i] < (int)from)
+			continue;
+		if ((unsigned)k[i] > from)
+			close_range(from, (unsigned)k[i] - 1, 0);
+		from = (unsigned)k[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+	free(k);
+}
+
 int
 make_dir(const char *path, unsigned mode)
 {

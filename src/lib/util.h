@@ -153,6 +153,14 @@ void sleep_ms(long ms);
 void block_lifecycle_signals(sigset_t *set);
 
 /**
+ * close_fds_except(keep, n):
+ * Close every file descriptor from 3 up but the ${n} in ${keep} (in any
+ * order; duplicates allowed), as a child does before it runs on its own.
+ * Cannot fail (close_range(2) of a free range does nothing).
+ */
+void close_fds_except(const int *keep, size_t n);
+
+/**
  * make_dir(path, mode):
  * Create the directory ${path} with ${mode} unless it exists.  Return 0,
  * or -1 with errno set.
