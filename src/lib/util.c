@@ -506,16 +506,20 @@ closest_word(const char *word, const char *const *words, size_t nwords)
 {
 	const char *best = NULL;
 	unsigned best_d = 3, d;
-	size_t i;
+	size_t i, n = strlen(word), m;
 
 	for (i = 0; i < nwords; i++) {
+		/* The distance is at least the difference of the lengths. */
+		m = strlen(words[i]);
+		if ((m > n ? m - n : n - m) >= best_d)
+			continue;
 		d = edit_distance(word, words[i]);
 		if (d < best_d) {
 			best_d = d;
 			best = words[i];
 		}
 	}
-	if (best != NULL && best_d * 2 > strlen(word))
+	if (best != NULL && best_d * 2 > n)
 		return NULL;
 	return best;
 }
