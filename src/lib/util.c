@@ -474,18 +474,21 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
 }
 
 unsigned
-edit_distance(const char *a, const char *b)
+edit_distance(const char *a, const char *b, unsigned limit)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	unsigned row[101], prev, tmp;
+	unsigned row[101], prev, tmp, low;
 
+	if (limit > 100)
+		limit = 100;
 	if (la > 100 || lb > 100)
-		return 100;
+		return limit;
 	for (j = 0; j <= lb; j++)
 		row[j] = (unsigned)j;
 	for (i = 1; i <= la; i++) {
 		prev = row[0];
 		row[0] = (unsigned)i;
+		low = row[0];
 		for (j = 1; j <= lb; j++) {
 			unsigned best = prev + (a[i - 1] != b[j - 1]);
 
@@ -496,9 +499,14 @@ edit_distance(const char *a, const char *b)
 			tmp = row[j];
 			row[j] = best;
 			prev = tmp;
+			if (best < low)
+				low = best;
 		}
+		/* No cell of a row is below the smallest of the one before. */
+		if (low >= limit)
+			return limit;
 	}
-	return row[lb] > 100 ? 100 : row[lb];
+	return row[lb] > limit ? limit : row[lb];
 }
 
 const char *
@@ -513,7 +521,7 @@ closest_word(const char *word, const char *const *words, size_t nwords)
 		m = strlen(words[i]);
 		if ((m > n ? m - n : n - m) >= best_d)
 			continue;
-		d = edit_distance(word, words[i]);
+		d = edit_distance(word, words[i], best_d);
 		if (d < best_d) {
 			best_d = d;
 			best = words[i];

@@ -206,11 +206,12 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
 /**
- * edit_distance(a, b):
- * Return the Levenshtein distance between ${a} and ${b}, capped at 100; used
- * for "did you mean" hints.
+ * edit_distance(a, b, limit):
+ * Return the Levenshtein distance between ${a} and ${b}, or ${limit} (at
+ * most 100) if it is ${limit} or more, found without finishing the table;
+ * used for "did you mean" hints.
  */
-unsigned edit_distance(const char *a, const char *b);
+unsigned edit_distance(const char *a, const char *b, unsigned limit);
 
 /**
  * closest_word(word, words, nwords):
