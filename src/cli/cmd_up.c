@@ -432,13 +432,21 @@ cmd_down(int argc, char **argv)
 		    "directory: %s", opts.site, why);
 	/* A site broken since `up` must still come down: state suffices. */
 	diags_init(&diags);
-	if ((ps = pf_site_load(opts.site, &diags)) != NULL)
-		plan = plan_build(ps, &diags);
-	diags_free(&diags);
-	if (plan != NULL) {
+	if ((ps = pf_site_load(opts.site, &diags)) != NULL) {
 		free(name);
-		name = xstrdup(plan->site);
+		name = xstrdup(ps->site->name);
 	}
+	/*
+	 * Up with --host, the names to look for are this server's jails
+	 * only: machines played by namespaces of one kernel share
+	 * /run/netns, and the other servers' jails and the outside hosts
+	 * there are other jailnets' (or the test's), not this down's.
+	 */
+	host = undo_read_server(STATE_ROOT, name);
+	if (ps != NULL)
+		plan = host != NULL ? plan_build_host(ps, host, &diags) :
+		    plan_build(ps, &diags);
+	diags_free(&diags);
 	if (state_lock(STATE_ROOT, name, &st, &err) != 0) {
 		fprintf(stderr, "jailnet down: %s\n", err.msg);
 		goto out;
@@ -449,7 +457,6 @@ cmd_down(int argc, char **argv)
 	for (i = plan != NULL ? plan->nns : 0; i-- > 0;)
 		if (netns_exists(plan->ns[i].name))
 			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
-	host = undo_read_server(STATE_ROOT, name);
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
 	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||

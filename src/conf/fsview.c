@@ -262,24 +262,35 @@ fsview_read_site(const char *dir, const char *name, int *errnum)
 	return src;
 }
 
-char *
-fsview_dir(const struct fsview *view, size_t i, int *errnum)
+int
+fsview_dir_open(const struct fsview *view, size_t i, int *errnum)
 {
-	char link[64], real[PATH_MAX], *rel;
 	struct stat st;
-	ssize_t n;
+	char *rel;
 	int fd;
 
 	rel = xasprintf("%s%s", view->rel[i], view->prefix);
 	fd = open_beneath(view->base, rel, O_PATH, errnum);
 	free(rel);
 	if (fd < 0)
-		return NULL;
+		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		*errnum = ENOTDIR;
 		close(fd);
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+char *
+fsview_dir(const struct fsview *view, size_t i, int *errnum)
+{
+	char link[64], real[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if ((fd = fsview_dir_open(view, i, errnum)) < 0)
+		return NULL;
 	/* The directory found, not a path that a link could redirect. */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, real, sizeof(real) - 1);

@@ -138,6 +138,15 @@ struct source *fsview_read_site(const char *dir, const char *name,
 char *fsview_dir(const struct fsview *view, size_t i, int *errnum);
 
 /**
+ * fsview_dir_open(view, i, errnum):
+ * Open the directory that fsview_dir() names, as an O_PATH descriptor
+ * (O_CLOEXEC, owned by the caller): what it refers to stays the directory
+ * found beneath the site whatever is renamed or linked there later.
+ * Return it, or -1 with ${errnum} set as fsview_dir() does.
+ */
+int fsview_dir_open(const struct fsview *view, size_t i, int *errnum);
+
+/**
  * fsview_strerror(errnum):
  * Return the words for an error of this module (a static string): the
  * meanings above for EINVAL, EXDEV and ENODEV, strerror() for others.

@@ -235,11 +235,17 @@ static void
 make_init(const struct jail_spec *spec, int report, pid_t parent)
 {
 	struct nl_error err;
-	int fd, flags;
+	int fd, flags, *keep;
 	pid_t pid;
 
-	close_range(3, (unsigned)report - 1, 0);
-	close_range((unsigned)report + 1, ~0U, 0);
+	/* The report, and the directories of the view's layer (c). */
+	keep = xcalloc(spec->view->ntrees + 1, sizeof(*keep));
+	keep[0] = report;
+	if (spec->view->ntrees > 0)
+		memcpy(keep + 1, spec->view->tree_fds, spec->view->ntrees *
+		    sizeof(*keep));
+	close_fds_except(keep, spec->view->ntrees + 1);
+	free(keep);
 	/*
 	 * If `up` is killed now, this child must not go on to make an init
 	 * after the next run has cleaned up: it dies with `up`.  (The init
@@ -261,6 +267,10 @@ make_init(const struct jail_spec *spec, int report, pid_t parent)
 		_exit(1);
 	}
 	close(fd);
+	if (jail_view_clone_trees(spec->view, &err) != 0) {
+		dprintf(report, "error %s\n", err.msg);
+		_exit(1);
+	}
 	if (unshare(flags) != 0) {
 		dprintf(report, "error unshare pid, mount, uts%s namespaces: "
 		    "%s\n", spec->new_ipc ? ", ipc" : "", strerror(errno));

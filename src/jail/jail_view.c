@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -106,10 +107,11 @@ jail_view_new(const char *data_root, const char *site, const char *server,
     const char *name, const struct fsview *tree, const char *site_dir)
 {
 	struct jail_view *v = xcalloc(1, sizeof(*v));
-	size_t cap = 0, hcap = 0, i;
+	size_t cap = 0, hcap = 0, fcap = 0, nfds = 0, i;
 	char exe[PATH_MAX], *p;
 	ssize_t n;
 
+	v->base = xasprintf("%s/%s", data_root, site);
 	v->upper = xasprintf("%s/%s/data/%s/%s", data_root, site, server,
 	    name);
 	v->gen = xasprintf("%s/%s/gen/%s/%s", data_root, site, server, name);
@@ -118,10 +120,16 @@ jail_view_new(const char *data_root, const char *site, const char *server,
 	/* Found beneath the site: a directory that is a link out of it
 	   (refused by check) is left out rather than mapped in. */
 	for (i = 0; tree != NULL && i < tree->nroots; i++) {
-		int errnum = 0;
+		int errnum = 0, fd;
 
-		if ((p = fsview_dir(tree, i, &errnum)) != NULL)
-			*VEC_PUSH(v->trees, v->ntrees, cap) = p;
+		if ((fd = fsview_dir_open(tree, i, &errnum)) < 0)
+			continue;
+		if ((p = fsview_dir(tree, i, &errnum)) == NULL) {
+			close(fd);
+			continue;
+		}
+		*VEC_PUSH(v->tree_fds, nfds, fcap) = fd;
+		*VEC_PUSH(v->trees, v->ntrees, cap) = p;
 	}
 	if ((p = realpath(site_dir, NULL)) != NULL)
 		*VEC_PUSH(v->hide, v->nhide, hcap) = p;
@@ -147,33 +155,18 @@ jail_view_free(struct jail_view *v)
 	free(v->upper);
 	free(v->gen);
 	free(v->work);
-	for (i = 0; i < v->ntrees; i++)
+	for (i = 0; i < v->ntrees; i++) {
 		free(v->trees[i]);
+		close(v->tree_fds[i]);
+	}
 	free(v->trees);
+	free(v->tree_fds);
+	free(v->base);
 	for (i = 0; i < v->nhide; i++)
 		free(v->hide[i]);
 	free(v->hide);
 	free(v->libexec);
 	free(v);
-}
-
-/* mkdir -p ${path} (mode 0755); 0 or -1 with errno. */
-static int
-mkdirs(const char *path)
-{
-	char *copy = xstrdup(path), *p;
-	int rc = 0;
-
-	for (p = copy + 1; rc == 0 && *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			rc = make_dir(copy, 0755);
-			*p = '/';
-		}
-	if (rc == 0)
-		rc = make_dir(copy, 0755);
-	free(copy);
-	return rc;
 }
 
 int
@@ -189,7 +182,7 @@ jail_view_prepare(const struct jail_view *v, struct nl_error *err)
 	dirs[1] = w;
 	dirs[2] = m;
 	for (i = 0; i < 3 && rc == 0; i++)
-		if (mkdirs(dirs[i]) != 0) {
+		if (make_dir_p(dirs[i], 0755) != 0) {
 			nl_error_set(err, errno, "create %s", dirs[i]);
 			rc = -1;
 		}
@@ -485,6 +478,70 @@ hide_host_secrets(const char *mask, struct nl_error *err)
 	return rc;
 }
 
+/* Others (not the owner, not the group) may read ${st}; a directory
+   they must also be able to search. */
+static bool
+readable_by_others(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return (st->st_mode & (S_IROTH | S_IXOTH)) ==
+		    (S_IROTH | S_IXOTH);
+	return (st->st_mode & S_IROTH) != 0;
+}
+
+/*
+ * Hide in ${mask} every entry of the host's /etc and /var that the host's
+ * own unprivileged users cannot read (a directory is hidden whole): its
+ * private keys, its logs, its databases' files.  A jail's root holds
+ * CAP_DAC_OVERRIDE in its jail; a FreeBSD jail's root sees none of the
+ * host's files, so it must not read here what the host keeps from its
+ * users.  DATA_ROOT and /var/tmp are hidden already and not walked.
+ * Entries that vanish during the walk are passed over.
+ */
+static int
+hide_host_private(const char *mask, struct nl_error *err)
+{
+	char *roots[] = { (char *)"/etc", (char *)"/var", NULL };
+	FTSENT *e;
+	FTS *fts;
+	int rc = 0;
+
+	if ((fts = fts_open(roots, FTS_PHYSICAL | FTS_XDEV | FTS_NOCHDIR,
+	    NULL)) == NULL) {
+		nl_error_set(err, errno, "read the host's /etc and /var");
+		return -1;
+	}
+	while (rc == 0 && (e = fts_read(fts)) != NULL) {
+		switch (e->fts_info) {
+		case FTS_D:
+			if (path_under(e->fts_path, DATA_ROOT) ||
+			    path_under(e->fts_path, "/var/tmp")) {
+				fts_set(fts, e, FTS_SKIP);
+				break;
+			}
+			/* FALLTHROUGH */
+		case FTS_F:
+		case FTS_DEFAULT:
+			if (!readable_by_others(e->fts_statp)) {
+				rc = mask_hide(mask, e->fts_path, err);
+				fts_set(fts, e, FTS_SKIP);
+			}
+			break;
+		case FTS_DNR:
+			rc = mask_hide(mask, e->fts_path, err);
+			break;
+		default:	/* links (shown as links), post-order, vanished */
+			break;
+		}
+	}
+	if (rc == 0 && errno != 0 && e == NULL) {
+		nl_error_set(err, errno, "read the host's /etc and /var");
+		rc = -1;
+	}
+	fts_close(fts);
+	return rc;
+}
+
 /* Fill the directory ${mask}: what layer (d) hides of the host's /. */
 static int
 build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
@@ -536,11 +593,13 @@ build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
 		rc = mask_hide(mask, DATA_ROOT, err);
 	if (rc == 0)
 		rc = hide_host_secrets(mask, err);
+	if (rc == 0)
+		rc = hide_host_private(mask, err);
 	for (i = 0; rc == 0 && i < v->nhide; i++)
 		rc = mask_hide(mask, v->hide[i], err);
 	if (rc == 0 && v->libexec != NULL) {
 		p = xasprintf("%s%s", mask, JAIL_VIEW_LIBEXEC);
-		if (mkdirs(p) != 0) {
+		if (make_dir_p(p, 0755) != 0) {
 			nl_error_set(err, errno, "create %s", p);
 			rc = -1;
 		}
@@ -609,6 +668,45 @@ build_dev(const char *root, struct nl_error *err)
 	return rc;
 }
 
+/*
+ * Bind ${src} on the new directory ${dst} (relative to the working
+ * directory, the tmpfs of jail_view_enter()), without what is mounted
+ * below ${src}: overlayfs takes a layer's own file system only anyway.
+ */
+static int
+bind_layer(const char *src, const char *dst, struct nl_error *err)
+{
+	if (make_dir(dst, 0755) != 0) {
+		nl_error_set(err, errno, "create %s", dst);
+		return -1;
+	}
+	return do_mount(src, dst, NULL, MS_BIND, NULL, err);
+}
+
+/* Show jailnet's helpers at ${root}/JAIL_VIEW_LIBEXEC, read-only: a small
+   overlay (of them and an empty directory), so that the jail's
+   /proc/self/mountinfo names no host path as a bind mount's would. */
+static int
+mount_libexec(const struct jail_view *v, const char *root,
+    struct nl_error *err)
+{
+	char *p;
+	int rc;
+
+	rc = bind_layer(v->libexec, "x", err);
+	if (rc == 0 && make_dir("e", 0755) != 0) {
+		nl_error_set(err, errno, "create e");
+		rc = -1;
+	}
+	if (rc == 0) {
+		p = xasprintf("%s%s", root, JAIL_VIEW_LIBEXEC);
+		rc = do_mount("jailnet", p, "overlay", MS_RDONLY | MS_NOSUID |
+		    MS_NODEV, "lowerdir=x:e", err);
+		free(p);
+	}
+	return rc;
+}
+
 /* The read-only directories, libexec, and the new file systems. */
 static int
 finish_root(const struct jail_view *v, const char *root,
@@ -625,11 +723,8 @@ finish_root(const struct jail_view *v, const char *root,
 			rc = bind_ro(p, p, true, err);
 		free(p);
 	}
-	if (rc == 0 && v->libexec != NULL) {
-		p = xasprintf("%s%s", root, JAIL_VIEW_LIBEXEC);
-		rc = bind_ro(v->libexec, p, false, err);
-		free(p);
-	}
+	if (rc == 0 && v->libexec != NULL)
+		rc = mount_libexec(v, root, err);
 	if (rc == 0) {
 		p = xasprintf("%s/proc", root);
 		rc = do_mount("proc", p, "proc", MS_NOSUID | MS_NODEV |
@@ -689,15 +784,76 @@ pivot(const char *root, struct nl_error *err)
 	return 0;
 }
 
+/*
+ * Bind each layer of the root into the working directory under a short
+ * name and append those names to ${opts}: the lower layers (b) and (c),
+ * then "host", then (a) and the work directory below "d", the data
+ * directory of the site (overlayfs wants both on one mount).  The options
+ * of an overlay mount show in the jail's /proc/mounts as given, so they
+ * name no host path.  Layer (c) is attached from the copies that
+ * jail_view_clone_trees() made, not looked up again by path.
+ */
+static int
+bind_root_layers(const struct jail_view *v, struct strbuf *opts,
+    struct nl_error *err)
+{
+	char name[32];
+	struct stat sb;
+	size_t i, n = strlen(v->base);
+	int rc = 0;
+
+	strbuf_adds(opts, "lowerdir=");
+	if (stat(v->gen, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		rc = bind_layer(v->gen, "g", err);
+		strbuf_adds(opts, "g:");
+	}
+	for (i = 0; rc == 0 && i < v->ntrees; i++) {
+		snprintf(name, sizeof(name), "t%zu", i);
+		if (make_dir(name, 0755) != 0 || move_mount(v->tree_fds[i],
+		    "", AT_FDCWD, name, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+			nl_error_set(err, errno, "mount the jail's tree %s",
+			    v->trees[i]);
+			rc = -1;
+		}
+		strbuf_adds(opts, name);
+		strbuf_addc(opts, ':');
+	}
+	if (rc == 0)
+		rc = bind_layer(v->base, "d", err);
+	/* upper and work are below base (jail_view_new()). */
+	strbuf_adds(opts, "host,upperdir=d");
+	add_layer(opts, v->upper + n);
+	strbuf_adds(opts, ",workdir=d");
+	add_layer(opts, v->work + n);
+	strbuf_adds(opts, "/w");
+	return rc;
+}
+
+int
+jail_view_clone_trees(struct jail_view *v, struct nl_error *err)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < v->ntrees; i++) {
+		fd = open_tree(v->tree_fds[i], "", OPEN_TREE_CLONE |
+		    OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (fd < 0) {
+			nl_error_set(err, errno, "copy the mount of %s",
+			    v->trees[i]);
+			return -1;
+		}
+		close(v->tree_fds[i]);
+		v->tree_fds[i] = fd;
+	}
+	return 0;
+}
+
 int
 jail_view_enter(const struct jail_view *v, struct nl_error *err)
 {
 	char *m = xasprintf("%s/m", v->work);
-	char *mask = xasprintf("%s/mask", m), *host = xasprintf("%s/host", m);
-	char *root = xasprintf("%s/root", m);
 	struct strbuf opts = { 0 };
-	struct stat sb;
-	size_t i;
 	int rc;
 
 	/* Nothing mounted from here on reaches the host's namespace. */
@@ -705,52 +861,35 @@ jail_view_enter(const struct jail_view *v, struct nl_error *err)
 	if (rc == 0)
 		rc = do_mount("jailnet", m, "tmpfs", MS_NOSUID | MS_NODEV,
 		    "mode=0755", err);
-	for (i = 0; rc == 0 && i < 3; i++)
-		if (make_dir(i == 0 ? mask : i == 1 ? host : root,
-		    0755) != 0) {
-			nl_error_set(err, errno, "create %s", i == 0 ? mask :
-			    i == 1 ? host : root);
-			rc = -1;
-		}
+	/* The layers are named relative to it from here on. */
+	if (rc == 0 && chdir(m) != 0) {
+		nl_error_set(err, errno, "chdir %s", m);
+		rc = -1;
+	}
+	if (rc == 0 && (make_dir("mask", 0755) != 0 ||
+	    make_dir("host", 0755) != 0 || make_dir("root", 0755) != 0)) {
+		nl_error_set(err, errno, "create the mount points in %s", m);
+		rc = -1;
+	}
 	if (rc == 0)
-		rc = build_mask(v, mask, err);
+		rc = build_mask(v, "mask", err);
 	/* (d): the host's / under the mask, read-only. */
-	if (rc == 0) {
-		strbuf_adds(&opts, "lowerdir=");
-		add_layer(&opts, mask);
-		strbuf_adds(&opts, ":/");
-		rc = do_mount("jailnet-host", host, "overlay", MS_RDONLY |
-		    MS_NOSUID | MS_NODEV, strbuf_cstr(&opts), err);
-		strbuf_free(&opts);
-	}
+	if (rc == 0)
+		rc = bind_layer("/", "r", err);
+	if (rc == 0)
+		rc = do_mount("jailnet-host", "host", "overlay", MS_RDONLY |
+		    MS_NOSUID | MS_NODEV, "lowerdir=mask:r", err);
 	/* The root: (a) over (b), (c) and (d). */
-	if (rc == 0) {
-		strbuf_adds(&opts, "lowerdir=");
-		if (stat(v->gen, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			add_layer(&opts, v->gen);
-			strbuf_addc(&opts, ':');
-		}
-		for (i = 0; i < v->ntrees; i++) {
-			add_layer(&opts, v->trees[i]);
-			strbuf_addc(&opts, ':');
-		}
-		add_layer(&opts, host);
-		strbuf_adds(&opts, ",upperdir=");
-		add_layer(&opts, v->upper);
-		strbuf_adds(&opts, ",workdir=");
-		add_layer(&opts, v->work);
-		strbuf_adds(&opts, "/w");
-		rc = do_mount("jailnet", root, "overlay", MS_NOSUID,
+	if (rc == 0)
+		rc = bind_root_layers(v, &opts, err);
+	if (rc == 0)
+		rc = do_mount("jailnet", "root", "overlay", MS_NOSUID,
 		    strbuf_cstr(&opts), err);
-		strbuf_free(&opts);
-	}
+	strbuf_free(&opts);
 	if (rc == 0)
-		rc = finish_root(v, root, err);
+		rc = finish_root(v, "root", err);
 	if (rc == 0)
-		rc = pivot(root, err);
+		rc = pivot("root", err);
 	free(m);
-	free(mask);
-	free(host);
-	free(root);
 	return rc;
 }

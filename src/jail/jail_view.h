@@ -14,13 +14,17 @@
  *                         on top that lets through only the system
  *                         directories (bin, sbin, lib*, usr, etc, var, opt),
  *                         and hides DATA_ROOT, the host's /var/tmp, the site
- *                         directory, jailnet's project tree and the host's
+ *                         directory, jailnet's project tree, the host's
  *                         secrets (shadow, gshadow, sudoers, SSH host keys,
- *                         /etc/ssl/private, /var/backups).  /home,
+ *                         /etc/ssl/private, /var/backups) and every entry
+ *                         of its /etc and /var that others may not read
+ *                         (private keys, logs, databases).  /home,
  *                         /root, /run (so /run/jailnet and /run/netns),
  *                         /tmp, /srv, /mnt and whatever else is at the top
  *                         of the host's / are not there.
- * The overlay's work directory is DATA_ROOT/SITE/work/SERVER/JAIL/w.
+ * The overlay's work directory is DATA_ROOT/SITE/work/SERVER/JAIL/w.  The
+ * layers are mounted under short relative names (g, t0, host, d/data/...),
+ * so that the jail's /proc/mounts names no path of the host.
  *
  * On top of that root: /usr, /opt (and /bin, /sbin, /lib* where they are
  * directories rather than links into /usr) are read-only, as a thin
@@ -59,10 +63,12 @@
 #define JAIL_VIEW_LIBEXEC "/usr/local/libexec/jailnet"
 
 struct jail_view {
+	char *base;		/* DATA_ROOT/SITE */
 	char *upper;		/* (a): DATA_ROOT/SITE/data/SERVER/JAIL */
 	char *gen;		/* (b): DATA_ROOT/SITE/gen/SERVER/JAIL */
 	char *work;		/* DATA_ROOT/SITE/work/SERVER/JAIL */
 	char **trees;		/* (c): absolute directories on disk, first wins */
+	int *tree_fds;		/* ... each opened (O_PATH) when it was found */
 	size_t ntrees;
 	char **hide;		/* absolute host paths that (d) must not show */
 	size_t nhide;
@@ -86,10 +92,11 @@ char *jail_view_helpers(const char *bindir);
  * lives under ${data_root}/${site}.  ${tree} is the jail's fsview in the
  * site's files (NULL for an outside host): its roots that exist beneath
  * the site directory (fsview_dir(): a root that is a link out of the site
- * is left out, never mapped in), at their real paths, form layer (c).  ${site_dir} (the site directory) and the
- * project tree of the running binary are hidden from layer (d).  Owned by
- * the caller, freed with jail_view_free().  Touches no file but to make
- * paths absolute.
+ * is left out, never mapped in), at their real paths, form layer (c);
+ * each is opened (O_PATH) as it is found, and that directory is the one
+ * mounted (jail_view_clone_trees()).  ${site_dir} (the site directory)
+ * and the project tree of the running binary are hidden from layer (d).
+ * Owned by the caller, freed with jail_view_free().  Changes no file.
  */
 struct jail_view *jail_view_new(const char *data_root, const char *site,
     const char *server, const char *name, const struct fsview *tree,
@@ -109,6 +116,18 @@ void jail_view_free(struct jail_view *view);
  * the data or work directory is on a read-only file system).
  */
 int jail_view_prepare(const struct jail_view *view, struct nl_error *err);
+
+/**
+ * jail_view_clone_trees(view, err):
+ * In the mount namespace the view was made in, before the caller leaves
+ * it: replace the descriptor of each directory of layer (c) by a detached
+ * copy of the mount at that directory (open_tree(2), OPEN_TREE_CLONE),
+ * which jail_view_enter() attaches in the jail's new namespace (a mount
+ * of another namespace cannot be bound there).  The layer is the
+ * directory found when the view was made, whatever the site tree holds
+ * at that path now.  Return 0, or -1 with ${err} naming the directory.
+ */
+int jail_view_clone_trees(struct jail_view *view, struct nl_error *err);
 
 /**
  * jail_view_enter(view, err):

@@ -5,6 +5,22 @@
 
 #include "lib/util.h"
 
+/* Fill ${src}'s marks: one pass over its text. */
+static void
+source_mark(struct source *src)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	size_t cap = 0, line = 1;
+
+	*VEC_PUSH(src->marks, src->nmarks, cap) = 0;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if (++line % SOURCE_MARK_LINES == 1)
+			*VEC_PUSH(src->marks, src->nmarks, cap) =
+			    (size_t)(p - src->text);
+	}
+}
+
 struct source *
 source_new(const char *path, const char *text, size_t len)
 {
@@ -15,6 +31,7 @@ source_new(const char *path, const char *text, size_t len)
 	memcpy(src->text, text, len);
 	src->text[len] = '\0';
 	src->len = len;
+	source_mark(src);
 	return src;
 }
 
@@ -31,6 +48,7 @@ source_read(const char *fspath, const char *path, int *errnum)
 	src->path = xstrdup(path);
 	src->text = text;
 	src->len = len;
+	source_mark(src);
 	return src;
 }
 
@@ -41,18 +59,63 @@ source_free(struct source *src)
 		return;
 	free(src->path);
 	free(src->text);
+	free(src->marks);
 	free(src);
+}
+
+/*
+ * The offset in ${src} where line ${line} (from 1) starts, found from the
+ * nearest mark before it; its end of text if the source has fewer lines,
+ * with ${*found} the last line number reached.
+ */
+static size_t
+line_start(const struct source *src, unsigned line, unsigned *found)
+{
+	const char *p = src->text, *end = src->text + src->len, *nl;
+	size_t k = line > 0 ? (line - 1) / SOURCE_MARK_LINES : 0;
+	unsigned n = 1;
+
+	if (src->marks != NULL && src->nmarks > 0) {
+		if (k >= src->nmarks)
+			k = src->nmarks - 1;
+		p += src->marks[k];
+		n = (unsigned)(1 + k * SOURCE_MARK_LINES);
+	}
+	while (n < line && p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			p = end;
+			break;
+		}
+		p = nl + 1;
+		n++;
+	}
+	*found = n;
+	return (size_t)(p - src->text);
 }
 
 struct loc
 loc_at(const struct source *src, size_t offset, size_t len)
 {
 	struct loc loc = { src, 1, 1, (unsigned)len };
-	size_t i;
+	size_t i = 0, lo = 0, hi;
 
 	if (offset > src->len)
 		offset = src->len;
-	for (i = 0; i < offset; i++) {
+	/* The last mark at or before ${offset}. */
+	if (src->marks != NULL && src->nmarks > 0) {
+		hi = src->nmarks;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (src->marks[mid] <= offset)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		i = src->marks[lo];
+		loc.line = (unsigned)(1 + lo * SOURCE_MARK_LINES);
+	}
+	for (; i < offset; i++) {
 		if (src->text[i] == '\n') {
 			loc.line++;
 			loc.col = 1;
@@ -74,16 +137,11 @@ loc_file(const struct source *src)
 size_t
 loc_offset(struct loc loc)
 {
-	size_t off = 0;
-	unsigned line = 1;
+	unsigned found;
 
 	if (loc.src == NULL || loc.line == 0)
 		return 0;
-	while (line < loc.line && off < loc.src->len) {
-		if (loc.src->text[off++] == '\n')
-			line++;
-	}
-	return off + loc.col - 1;
+	return line_start(loc.src, loc.line, &found) + loc.col - 1;
 }
 
 void
@@ -207,15 +265,12 @@ diags_free(struct diags *d)
 static void
 quote_line(struct diag *dg, const struct source *src, unsigned line)
 {
-	const char *p = src->text, *end = src->text + src->len, *eol;
+	const char *p, *end = src->text + src->len, *eol;
 	struct strbuf sb = { 0 };
 	size_t len, s0, e0, ws, we;
-	unsigned n = 1;
+	unsigned n;
 
-	while (n < line && p < end) {
-		if (*p++ == '\n')
-			n++;
-	}
+	p = src->text + line_start(src, line, &n);
 	if (n < line)
 		return;
 	for (eol = p; eol < end && *eol != '\n'; eol++)

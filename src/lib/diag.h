@@ -25,7 +25,15 @@ struct source {
 	char *path;	/* the name used in messages */
 	char *text;
 	size_t len;
+	/* Where every SOURCE_MARK_LINES-th line starts (marks[k]: line
+	   1 + k * SOURCE_MARK_LINES), so that a location is found without
+	   reading the text from its start; NULL for a source made by hand,
+	   which is then read from its start. */
+	size_t *marks;
+	size_t nmarks;
 };
+
+#define SOURCE_MARK_LINES 64
 
 /**
  * source_new(path, text, len):

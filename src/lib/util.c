@@ -371,6 +371,35 @@ make_dir_p(const char *path, unsigned mode)
 	return rc;
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+close_fds_except(const int *keep, size_t n)
+{
+	int *k = xcalloc(n + 1, sizeof(*k));
+	unsigned from = 3;
+	size_t i;
+
+	if (n > 0)
+		memcpy(k, keep, n * sizeof(*k));
+	qsort(k, n, sizeof(*k), cmp_int);
+	for (i = 0; i < n; i++) {
+		if (k[i] < (int)from)
+			continue;
+		if ((unsigned)k[i] > from)
+			close_range(from, (unsigned)k[i] - 1, 0);
+		from = (unsigned)k[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+	free(k);
+}
+
 int
 make_dir(const char *path, unsigned mode)
 {
@@ -445,18 +474,21 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
 }
 
 unsigned
-edit_distance(const char *a, const char *b)
+edit_distance(const char *a, const char *b, unsigned limit)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	unsigned row[101], prev, tmp;
+	unsigned row[101], prev, tmp, low;
 
+	if (limit > 100)
+		limit = 100;
 	if (la > 100 || lb > 100)
-		return 100;
+		return limit;
 	for (j = 0; j <= lb; j++)
 		row[j] = (unsigned)j;
 	for (i = 1; i <= la; i++) {
 		prev = row[0];
 		row[0] = (unsigned)i;
+		low = row[0];
 		for (j = 1; j <= lb; j++) {
 			unsigned best = prev + (a[i - 1] != b[j - 1]);
 
@@ -467,9 +499,14 @@ edit_distance(const char *a, const char *b)
 			tmp = row[j];
 			row[j] = best;
 			prev = tmp;
+			if (best < low)
+				low = best;
 		}
+		/* No cell of a row is below the smallest of the one before. */
+		if (low >= limit)
+			return limit;
 	}
-	return row[lb] > 100 ? 100 : row[lb];
+	return row[lb] > limit ? limit : row[lb];
 }
 
 const char *
@@ -477,16 +514,20 @@ closest_word(const char *word, const char *const *words, size_t nwords)
 {
 	const char *best = NULL;
 	unsigned best_d = 3, d;
-	size_t i;
+	size_t i, n = strlen(word), m;
 
 	for (i = 0; i < nwords; i++) {
-		d = edit_distance(word, words[i]);
+		/* The distance is at least the difference of the lengths. */
+		m = strlen(words[i]);
+		if ((m > n ? m - n : n - m) >= best_d)
+			continue;
+		d = edit_distance(word, words[i], best_d);
 		if (d < best_d) {
 			best_d = d;
 			best = words[i];
 		}
 	}
-	if (best != NULL && best_d * 2 > strlen(word))
+	if (best != NULL && best_d * 2 > n)
 		return NULL;
 	return best;
 }

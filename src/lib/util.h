@@ -153,6 +153,14 @@ void sleep_ms(long ms);
 void block_lifecycle_signals(sigset_t *set);
 
 /**
+ * close_fds_except(keep, n):
+ * Close every file descriptor from 3 up but the ${n} in ${keep} (in any
+ * order; duplicates allowed), as a child does before it runs on its own.
+ * Cannot fail (close_range(2) of a free range does nothing).
+ */
+void close_fds_except(const int *keep, size_t n);
+
+/**
  * make_dir(path, mode):
  * Create the directory ${path} with ${mode} unless it exists.  Return 0,
  * or -1 with errno set.
@@ -198,11 +206,12 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
 /**
- * edit_distance(a, b):
- * Return the Levenshtein distance between ${a} and ${b}, capped at 100; used
- * for "did you mean" hints.
+ * edit_distance(a, b, limit):
+ * Return the Levenshtein distance between ${a} and ${b}, or ${limit} (at
+ * most 100) if it is ${limit} or more, found without finishing the table;
+ * used for "did you mean" hints.
  */
-unsigned edit_distance(const char *a, const char *b);
+unsigned edit_distance(const char *a, const char *b, unsigned limit);
 
 /**
  * closest_word(word, words, nwords):

@@ -530,7 +530,7 @@ site_conf_load(struct site *site, struct diags *diags)
 
 	src = fsview_read_site(site->dir, "site.conf", &errnum);
 	if (src == NULL) {
-		struct source dir = { site->dir, "", 0 };
+		struct source dir = { .path = site->dir, .text = (char *)"" };
 
 		path = xasprintf("%s/site.conf", site->dir);
 		diag_error(diags, loc_file(&dir), "not a jailnet site: cannot "

@@ -24,7 +24,7 @@ site_load_partial(const char *dir, struct diags *diags)
 	site->dir = xstrndup(dir, len);
 	site->name = site_name_of(site->dir, &why);
 	if (site->name == NULL) {
-		struct source d = { site->dir, "", 0 };
+		struct source d = { .path = site->dir, .text = (char *)"" };
 
 		diag_error(diags, loc_file(&d), "this directory cannot name a "
 		    "site (its namespaces and /run/jailnet/NAME): %s", why);

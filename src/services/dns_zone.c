@@ -228,31 +228,15 @@ safe_component(const char *s)
 	return true;
 }
 
-/* mkdir -p ${path} (mode 0755). */
+/* mkdir -p ${path} (mode 0755), the failure in ${err}. */
 static int
 make_dirs(const char *path, struct nl_error *err)
 {
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; rc == 0; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		{
-			char c = *s;
-
-			*s = '\0';
-			if (make_dir(p, 0755) != 0) {
-				nl_error_set(err, errno, "create %s", p);
-				rc = -1;
-			}
-			*s = c;
-			if (c == '\0')
-				break;
-		}
+	if (make_dir_p(path, 0755) != 0) {
+		nl_error_set(err, errno, "create %s", path);
+		return -1;
 	}
-	free(p);
-	return rc;
+	return 0;
 }
 
 /* Replace ${path} with ${text}, atomically (write_file_atomic()). */

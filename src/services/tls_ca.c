@@ -57,24 +57,11 @@ fail_ssl(struct nl_error *err, const char *what)
 static int
 mkdir_p(const char *path, mode_t mode, struct nl_error *err)
 {
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, mode) != 0 && errno != EEXIST) {
-			fail(err, errno, "create directory %s: %s", p,
-			    strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
+	if (make_dir_p(path, mode) != 0) {
+		fail(err, errno, "create directory %s: %s", path,
+		    strerror(errno));
+		return -1;
 	}
-	free(p);
 	return 0;
 }
 

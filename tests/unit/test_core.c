@@ -240,3 +240,45 @@ TEST(ltext_locates_pieces)
 	source_free(sa);
 	source_free(sb);
 }
+
+/*
+ * Locations in a long source are found from its marks (every
+ * SOURCE_MARK_LINES-th line): the same line and column as counting from
+ * the start, on both sides of each mark, at the end without a newline,
+ * and in a source made by hand (no marks).
+ */
+TEST(source_marks_find_locations)
+{
+	struct strbuf sb = { 0 };
+	struct source *src, bare;
+	struct loc loc;
+	size_t off, i, line = 1, col = 1;
+	int bad = 0;
+
+	for (i = 0; i < 300; i++)
+		strbuf_addf(&sb, "%*s\n", (int)(i % 7), "x");
+	strbuf_adds(&sb, "last");
+	src = source_new("m.conf", strbuf_cstr(&sb), sb.len);
+	CHECK(src->nmarks == (301 + SOURCE_MARK_LINES - 1) / SOURCE_MARK_LINES);
+	bare = *src;
+	bare.marks = NULL;
+	bare.nmarks = 0;
+	for (off = 0; off <= src->len; off++) {
+		loc = loc_at(src, off, 1);
+		if (loc.line != line || loc.col != col ||
+		    loc_offset(loc) != off || loc_at(&bare, off, 1).line != line)
+			bad++;
+		if (off < src->len && src->text[off] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	CHECK_INT_EQ(bad, 0);
+	loc = loc_at(src, src->len - 2, 2);
+	CHECK_INT_EQ((int)loc.line, 301);
+	CHECK_INT_EQ((int)loc.col, 3);
+	source_free(src);
+	strbuf_free(&sb);
+}
