@@ -30,15 +30,51 @@ static const char *const host_keep[] = {
 };
 
 /*
- * The host's secrets under the directories it shows: hidden from every
- * jail (a site that gives a jail its own /etc/shadow still has it, in a
- * layer above).  The host's SSH host keys (/etc/ssh/ssh_host_*) too, found
- * when the view is built.
+ * Of the host's /etc and /var, all that a jail sees: what Debian's
+ * programs need to run (the loader's, name service's, TLS's and the
+ * shells' files, the alternatives' links, PAM's for su, the directories
+ * its packaged daemons expect, the data files nginx's package ships
+ * beside its configuration as FreeBSD's does), never the host's own
+ * configuration, users' passwords, SSH host keys, package database, logs
+ * or mail.  A FreeBSD jail has an /etc of its own: the site gives the
+ * jail's files, in the layers above.  Every directory on the way to one
+ * of these shows only the ones below it.
  */
+static const char *const host_allow[] = {
+	"/etc/alternatives", "/etc/bash.bashrc", "/etc/ca-certificates",
+	"/etc/ca-certificates.conf", "/etc/debian_version", "/etc/gai.conf",
+	"/etc/host.conf", "/etc/inputrc", "/etc/ld.so.cache",
+	"/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/locale.alias",
+	"/etc/localtime", "/etc/login.defs", "/etc/mime.types", "/etc/mtab",
+	"/etc/nginx/fastcgi.conf", "/etc/nginx/fastcgi_params",
+	"/etc/nginx/koi-utf", "/etc/nginx/koi-win", "/etc/nginx/mime.types",
+	"/etc/nginx/proxy_params", "/etc/nginx/scgi_params",
+	"/etc/nginx/uwsgi_params", "/etc/nginx/win-utf",
+	"/etc/nsswitch.conf", "/etc/os-release", "/etc/pam.conf",
+	"/etc/pam.d", "/etc/profile", "/etc/protocols", "/etc/rpc",
+	"/etc/security", "/etc/services", "/etc/shells", "/etc/ssl",
+	"/etc/terminfo", "/etc/timezone",
+	"/var/cache/nginx", "/var/lib/nginx", "/var/lib/nsd",
+	"/var/lib/postgresql", "/var/lock", "/var/log/nginx",
+	"/var/log/nsd", "/var/log/postgresql", "/var/run", "/var/spool",
+	"/var/tmp",
+};
+
+/* Under host_allow: the host's secrets there, hidden from every jail. */
 static const char *const host_secrets[] = {
-	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
-	"/etc/security/opasswd", "/etc/sudoers", "/etc/sudoers.d",
-	"/etc/ssl/private", "/var/backups",
+	"/etc/ssl/private",
+};
+
+/*
+ * Made for the view rather than shown: the host's users and groups
+ * without its people (an id from Debian's first user id, login.defs'
+ * UID_MIN, up to but not including nobody's), and a hosts file that knows
+ * localhost only, as FreeBSD's default one.
+ */
+#define FIRST_USER_ID 1000
+#define NOBODY_ID 65534
+static const char *const host_made[] = {
+	"/etc/passwd", "/etc/group", "/etc/hosts",
 };
 
 /* Top-level directories that are new and empty in every jail. */
@@ -233,12 +269,31 @@ path_under(const char *path, const char *dir)
 	    path[n] == '/');
 }
 
+/* ${path} is one of host_allow, below one, or a directory on the way to
+   one (${*on_way} set then). */
+static bool
+host_allowed(const char *path, bool *on_way)
+{
+	size_t i, n = strlen(path);
+
+	*on_way = false;
+	for (i = 0; i < NELEM(host_allow); i++) {
+		if (path_under(path, host_allow[i]))
+			return true;
+		if (strncmp(host_allow[i], path, n) == 0 &&
+		    host_allow[i][n] == '/')
+			*on_way = true;
+	}
+	return *on_way;
+}
+
 /* Return true if layer (d) shows the host's ${path} (clean, absolute). */
 static bool
 host_shows(const struct jail_view *v, const char *path)
 {
 	char top[NAME_MAX + 1];
 	size_t n = strcspn(path + 1, "/"), i;
+	bool on_way;
 
 	if (n == 0 || n > NAME_MAX)
 		return false;
@@ -246,6 +301,10 @@ host_shows(const struct jail_view *v, const char *path)
 	top[n] = '\0';
 	if (!in_list(top, host_keep, NELEM(host_keep)) ||
 	    path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))
+		return false;
+	if ((strcmp(top, "etc") == 0 || strcmp(top, "var") == 0) &&
+	    path[1 + n] != '\0' && !host_allowed(path, &on_way) &&
+	    !in_list(path, host_made, NELEM(host_made)))
 		return false;
 	for (i = 0; i < v->nhide; i++)
 		if (path_under(path, v->hide[i]))
@@ -450,31 +509,108 @@ mask_hide(const char *mask, const char *path, struct nl_error *err)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Hide in ${mask} those of host_secrets and the SSH host keys that the
-   host has (a path it lacks is left alone, not shown as a directory). */
+/*
+ * Hide in ${mask} what ${dir} of the host holds beyond host_allow and
+ * host_made, and do so again in each of its directories on the way to an
+ * entry of host_allow.  A directory the host lacks shows nothing anyway.
+ */
 static int
-hide_host_secrets(const char *mask, struct nl_error *err)
+hide_all_but_allowed(const char *mask, const char *dir, struct nl_error *err)
 {
 	struct dirent *de;
 	struct stat sb;
+	bool on_way;
 	char *p;
-	size_t i;
 	DIR *d;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && i < NELEM(host_secrets); i++)
-		if (lstat(host_secrets[i], &sb) == 0)
-			rc = mask_hide(mask, host_secrets[i], err);
-	if (rc != 0 || (d = opendir("/etc/ssh")) == NULL)
-		return rc;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "ssh_host_", 9) != 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
-		p = xasprintf("/etc/ssh/%s", de->d_name);
-		rc = mask_hide(mask, p, err);
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (!host_allowed(p, &on_way)) {
+			if (!in_list(p, host_made, NELEM(host_made)))
+				rc = mask_hide(mask, p, err);
+		} else if (on_way && lstat(p, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			rc = hide_all_but_allowed(mask, p, err);
+		}
 		free(p);
 	}
 	closedir(d);
+	return rc;
+}
+
+/* Keep the lines of the host's ${path} (passwd(5) or group(5)) whose
+   third field, the id, is not a person's; append them to ${out}. */
+static int
+copy_system_ids(const char *path, struct strbuf *out, struct nl_error *err)
+{
+	char *data, *line, *end, *f;
+	int errnum = 0;
+	unsigned long id;
+	size_t len;
+
+	if ((data = read_file(path, &len, &errnum)) == NULL) {
+		if (errnum == ENOENT)
+			return 0;
+		nl_error_set(err, errnum, "read %s", path);
+		return -1;
+	}
+	for (line = data; *line != '\0'; line = end) {
+		end = line + strcspn(line, "\n");
+		if (*end == '\n')
+			end++;
+		f = line;
+		if ((f = memchr(f, ':', (size_t)(end - f))) == NULL ||
+		    (f = memchr(f + 1, ':', (size_t)(end - f - 1))) == NULL)
+			continue;
+		id = strtoul(f + 1, NULL, 10);
+		if (id >= FIRST_USER_ID && id != NOBODY_ID)
+			continue;
+		strbuf_add(out, line, (size_t)(end - line));
+		if (end[-1] != '\n')
+			strbuf_addc(out, '\n');
+	}
+	free(data);
+	return 0;
+}
+
+/* Write the files of host_made into ${mask}. */
+static int
+make_host_files(const char *mask, struct nl_error *err)
+{
+	static const char hosts[] =
+	    "::1\t\tlocalhost\n127.0.0.1\tlocalhost\n";
+	size_t i;
+	char *p;
+	int errnum = 0, rc = 0;
+
+	p = xasprintf("%s/etc", mask);
+	if (make_dir(p, 0755) != 0) {
+		nl_error_set(err, errno, "create %s", p);
+		rc = -1;
+	}
+	free(p);
+	for (i = 0; rc == 0 && i < NELEM(host_made); i++) {
+		struct strbuf sb = { 0 };
+
+		if (strcmp(host_made[i], "/etc/hosts") == 0)
+			strbuf_adds(&sb, hosts);
+		else
+			rc = copy_system_ids(host_made[i], &sb, err);
+		p = xasprintf("%s%s", mask, host_made[i]);
+		if (rc == 0 && write_file_atomic(p, strbuf_cstr(&sb), sb.len,
+		    0644, &errnum) != 0) {
+			nl_error_set(err, errnum, "write %s", p);
+			rc = -1;
+		}
+		free(p);
+		strbuf_free(&sb);
+	}
 	return rc;
 }
 
@@ -490,9 +626,9 @@ readable_by_others(const struct stat *st)
 }
 
 /*
- * Hide in ${mask} every entry of the host's /etc and /var that the host's
- * own unprivileged users cannot read (a directory is hidden whole): its
- * private keys, its logs, its databases' files.  A jail's root holds
+ * Hide in ${mask} every entry of host_allow that the host's own
+ * unprivileged users cannot read (a directory is hidden whole): private
+ * keys, logs, databases' files.  A jail's root holds
  * CAP_DAC_OVERRIDE in its jail; a FreeBSD jail's root sees none of the
  * host's files, so it must not read here what the host keeps from its
  * users.  DATA_ROOT and /var/tmp are hidden already and not walked.
@@ -501,11 +637,15 @@ readable_by_others(const struct stat *st)
 static int
 hide_host_private(const char *mask, struct nl_error *err)
 {
-	char *roots[] = { (char *)"/etc", (char *)"/var", NULL };
+	char *roots[NELEM(host_allow) + 1];
 	FTSENT *e;
 	FTS *fts;
+	size_t i;
 	int rc = 0;
 
+	for (i = 0; i < NELEM(host_allow); i++)
+		roots[i] = (char *)host_allow[i];
+	roots[i] = NULL;
 	if ((fts = fts_open(roots, FTS_PHYSICAL | FTS_XDEV | FTS_NOCHDIR,
 	    NULL)) == NULL) {
 		nl_error_set(err, errno, "read the host's /etc and /var");
@@ -592,9 +732,15 @@ build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
 	if (rc == 0)
 		rc = mask_hide(mask, DATA_ROOT, err);
 	if (rc == 0)
-		rc = hide_host_secrets(mask, err);
+		rc = hide_all_but_allowed(mask, "/etc", err);
+	if (rc == 0)
+		rc = hide_all_but_allowed(mask, "/var", err);
+	for (i = 0; rc == 0 && i < NELEM(host_secrets); i++)
+		rc = mask_hide(mask, host_secrets[i], err);
 	if (rc == 0)
 		rc = hide_host_private(mask, err);
+	if (rc == 0)
+		rc = make_host_files(mask, err);
 	for (i = 0; rc == 0 && i < v->nhide; i++)
 		rc = mask_hide(mask, v->hide[i], err);
 	if (rc == 0 && v->libexec != NULL) {

@@ -13,12 +13,18 @@
  *   (d) the host:         a read-only overlay of the host's / with a mask
  *                         on top that lets through only the system
  *                         directories (bin, sbin, lib*, usr, etc, var, opt),
- *                         and hides DATA_ROOT, the host's /var/tmp, the site
- *                         directory, jailnet's project tree, the host's
- *                         secrets (shadow, gshadow, sudoers, SSH host keys,
- *                         /etc/ssl/private, /var/backups) and every entry
- *                         of its /etc and /var that others may not read
- *                         (private keys, logs, databases).  /home,
+ *                         and of /etc and /var only what programs need
+ *                         to run (the loader's, name service's, TLS's,
+ *                         PAM's and the shells' files, the alternatives,
+ *                         the data files nginx ships, the directories the
+ *                         packaged daemons expect: jail_view.c's
+ *                         host_allow), less every entry of those that
+ *                         others may not read (private keys, logs,
+ *                         databases) and /etc/ssl/private; /etc/passwd and
+ *                         /etc/group are the host's without its people
+ *                         (ids 1000 to 65533), /etc/hosts knows localhost
+ *                         only.  DATA_ROOT, the host's /var/tmp, the site
+ *                         directory, jailnet's project tree, /home,
  *                         /root, /run (so /run/jailnet and /run/netns),
  *                         /tmp, /srv, /mnt and whatever else is at the top
  *                         of the host's / are not there.

@@ -320,3 +320,104 @@ TEST(jail_view_helpers_build_and_installed)
 	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 	free(root);
 }
+
+/* The first line of ${path}, or "" (owned by the caller). */
+static char *
+first_line(const char *path)
+{
+	char *data, *nl;
+	int errnum;
+
+	if ((data = read_file(path, NULL, &errnum)) == NULL)
+		return xstrdup("");
+	if ((nl = strchr(data, '\n')) != NULL)
+		*nl = '\0';
+	return data;
+}
+
+/*
+ * The race of layer (c), forced: once the view is made, the jail's
+ * directory in the site is renamed away and a link to a directory outside
+ * the site put in its place, before the view is built, as someone who can
+ * write the site could do between check and up.  The jail must still see
+ * the directory found when the view was made, never what the link points
+ * to.  In a child with its own mount and pid namespaces (root only), as
+ * the jail's init builds it; the child reports what /etc/marker holds.
+ */
+TEST(jail_view_tree_swapped_after_open)
+{
+	char tmpl[] = "/tmp/jnm-race.XXXXXX";
+	char *root = mkdtemp(tmpl), *site, *p, *q, *got;
+	const char *roots[2] = { "servers/a", "common" };
+	struct fsview *tree, *jail;
+	struct nl_error err = { 0, "" };
+	struct jail_view *v;
+	int fds[2], status = -1;
+	pid_t pid;
+
+	CHECK(root != NULL);
+	if (root == NULL || geteuid() != 0)
+		return;
+	site = xasprintf("%s/site", root);
+	CHECK_INT_EQ(mkdir(site, 0755), 0);
+	put(site, "/servers/a/jails/j/etc/marker", 0644);
+	p = xasprintf("%s/servers/a/jails/j/etc/marker", site);
+	CHECK_INT_EQ(write_file_atomic(p, "site\n", 5, 0644, &status), 0);
+	free(p);
+	put(root, "/outside/etc/marker", 0644);
+	p = xasprintf("%s/outside/etc/marker", root);
+	CHECK_INT_EQ(write_file_atomic(p, "outside\n", 8, 0644, &status), 0);
+	free(p);
+	tree = fsview_new(site, roots, 2);
+	jail = fsview_enter(tree, "/jails/j");
+	v = jail_view_new(root, "s", "a", "j", jail, site);
+	CHECK_INT_EQ(v->ntrees, 1);
+
+	/* The swap. */
+	p = xasprintf("%s/servers/a/jails/j", site);
+	q = xasprintf("%s/servers/a/jails/j.old", site);
+	CHECK_INT_EQ(rename(p, q), 0);
+	free(q);
+	q = xasprintf("%s/outside", root);
+	CHECK_INT_EQ(symlink(q, p), 0);
+	free(q);
+	free(p);
+
+	CHECK_INT_EQ(jail_view_prepare(v, &err), 0);
+	CHECK_INT_EQ(jail_view_clone_trees(v, &err), 0);
+	CHECK_INT_EQ(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID) != 0)
+			_exit(2);
+		if ((pid = fork()) == 0) {
+			char *m;
+
+			if (jail_view_enter(v, &err) != 0)
+				_exit(3);
+			m = first_line("/etc/marker");
+			dprintf(fds[1], "%s\n", m);
+			_exit(0);
+		}
+		_exit(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 4);
+	}
+	close(fds[1]);
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	{
+		char buf[64] = "";
+		ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+
+		buf[n > 0 ? n : 0] = '\0';
+		got = xstrdup(buf);
+	}
+	close(fds[0]);
+	CHECK_STR_EQ(got, "site\n");
+	free(got);
+	jail_view_free(v);
+	fsview_free(jail);
+	fsview_free(tree);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(site);
+}
