@@ -171,8 +171,11 @@ mutants() {
 	    'unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |' \
 	    'unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID |' \
 	    ns:site
-	m view-data-root-shown src/jail/jail_view.c \
-	    'rc = mask_hide(mask, DATA_ROOT, err);' 'rc = 0;' \
+	m view-host-var-shown src/jail/jail_view.c \
+	    'rc = hide_all_but_allowed(mask, "/var", err);' 'rc = 0;' \
+	    ns:site
+	m view-host-etc-shown src/jail/jail_view.c \
+	    'rc = hide_all_but_allowed(mask, "/etc", err);' 'rc = 0;' \
 	    ns:site
 	m view-resolve-data-root src/jail/jail_view.c \
 	    'path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))' \
@@ -344,7 +347,7 @@ host h {
 }
 
 service look {
-	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /run/netns && echo visible /run/netns; test -e $marker && echo visible /var/tmp; touch /usr/jnm-write 2>/dev/null && echo writable /usr; (echo 0 >/proc/sys/net/ipv4/ip_forward) 2>/dev/null && echo writable /proc/sys; cat /proc/[0-9]*/comm 2>/dev/null | grep -qx jailnet-super && echo visible host processes; mount -t tmpfs jnm /tmp 2>/dev/null && echo can mount; echo checked; exit 3'";
+	command = "/bin/sh -c 'test -e /root && echo visible /root; test -e /home && echo visible /home; test -e /var/lib/jailnet && echo visible /var/lib/jailnet; test -e /var/lib/dpkg && echo visible /var/lib/dpkg; test -e /etc/apt && echo visible /etc/apt; test -e /run/netns && echo visible /run/netns; test -e $marker && echo visible /var/tmp; touch /usr/jnm-write 2>/dev/null && echo writable /usr; (echo 0 >/proc/sys/net/ipv4/ip_forward) 2>/dev/null && echo writable /proc/sys; cat /proc/[0-9]*/comm 2>/dev/null | grep -qx jailnet-super && echo visible host processes; mount -t tmpfs jnm /tmp 2>/dev/null && echo can mount; echo checked; exit 3'";
 }
 SITE
 	printf 'hostname="s"\nifconfig_xnic="inet 192.0.2.10/24"\n' \

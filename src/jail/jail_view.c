@@ -729,6 +729,8 @@ build_mask(const struct jail_view *v, const char *mask, struct nl_error *err)
 		}
 		free(p);
 	}
+	/* Not under host_allow; hidden by name all the same, so that no
+	   entry added there can show jailnet's state. */
 	if (rc == 0)
 		rc = mask_hide(mask, DATA_ROOT, err);
 	if (rc == 0)
