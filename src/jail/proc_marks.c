@@ -14,6 +14,7 @@
 #include "lib/util.h"
 #include "lib/diag.h"
 #include "conf/fsview.h"
+#include "kernel/state.h"
 
 /* One item of a digest: its length first, so "ab","c" is not "a","bc". */
 static void
@@ -334,15 +335,7 @@ proc_marks_set(struct proc_marks *marks, const struct proc_mark *m)
 int
 proc_marks_remove(const char *root, const char *site, struct nl_error *err)
 {
-	char *path = marks_path(root, site);
-	int rc = 0;
-
-	if (unlink(path) != 0 && errno != ENOENT) {
-		nl_error_set(err, errno, "remove %s", path);
-		rc = -1;
-	}
-	free(path);
-	return rc;
+	return state_remove_file(root, site, "services", err);
 }
 
 void

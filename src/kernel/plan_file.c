@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "kernel/state.h"
 
 #define PLAN_FILE_HEADER "jailnet-plan 1\n"
 
@@ -41,15 +42,7 @@ plan_file_path(const char *root, const char *site)
 int
 plan_file_remove(const char *root, const char *site, struct nl_error *err)
 {
-	char *path = plan_file_path(root, site);
-	int rc = 0;
-
-	if (unlink(path) != 0 && errno != ENOENT) {
-		nl_error_set(err, errno, "remove %s", path);
-		rc = -1;
-	}
-	free(path);
-	return rc;
+	return state_remove_file(root, site, "plan", err);
 }
 
 int

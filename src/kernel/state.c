@@ -371,16 +371,27 @@ state_complete(struct state *st, struct nl_error *err)
 }
 
 static int
-remove_file(const char *dir, const char *name, struct nl_error *err)
+remove_in(const char *dir, const char *name, struct nl_error *err)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	int rc = 0;
 
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (remove_file(path) != 0) {
 		nl_error_set(err, errno, "remove %s", path);
 		rc = -1;
 	}
 	free(path);
+	return rc;
+}
+
+int
+state_remove_file(const char *root, const char *site, const char *name,
+    struct nl_error *err)
+{
+	char *dir = xasprintf("%s/%s", root, site);
+	int rc = remove_in(dir, name, err);
+
+	free(dir);
 	return rc;
 }
 
@@ -391,8 +402,8 @@ state_remove(struct state *st, struct nl_error *err)
 		close(st->fd);
 		st->fd = -1;
 	}
-	if (remove_file(st->dir, "state", err) != 0 ||
-	    remove_file(st->dir, "lock", err) != 0)
+	if (remove_in(st->dir, "state", err) != 0 ||
+	    remove_in(st->dir, "lock", err) != 0)
 		return -1;
 	if (rmdir(st->dir) != 0 && errno != ENOENT) {
 		nl_error_set(err, errno, "remove %s", st->dir);

@@ -156,6 +156,15 @@ int state_purge_data(const char *root, const char *site,
 int state_complete(struct state *st, struct nl_error *err);
 
 /**
+ * state_remove_file(root, site, name, err):
+ * Remove the file ROOT/SITE/NAME that a command keeps beside the state
+ * (the plan, the services' marks) if it is there.  Return 0, or -1 with
+ * ${err} naming it.
+ */
+int state_remove_file(const char *root, const char *site, const char *name,
+    struct nl_error *err);
+
+/**
  * state_remove(st, err):
  * Remove the state file, the lock file and the directory ROOT/SITE (the
  * lock stays held until state_close()).  Missing files are not an error.

@@ -353,7 +353,7 @@ undo_replay(const char *root, const char *site, size_t *undone,
 		}
 		(*undone)++;
 	}
-	if (rc == 0 && unlink(path) != 0 && errno != ENOENT) {
+	if (rc == 0 && remove_file(path) != 0) {
 		nl_error_set(err, errno, "remove %s: %s", path,
 		    strerror(errno));
 		rc = -1;

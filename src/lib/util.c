@@ -401,6 +401,14 @@ close_fds_except(const int *keep, size_t n)
 }
 
 int
+remove_file(const char *path)
+{
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
 make_dir(const char *path, unsigned mode)
 {
 	if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST)

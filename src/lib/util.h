@@ -161,6 +161,13 @@ void block_lifecycle_signals(sigset_t *set);
 void close_fds_except(const int *keep, size_t n);
 
 /**
+ * remove_file(path):
+ * Remove the file ${path} if it is there.  Return 0 (also when there was
+ * none), or -1 with errno set.
+ */
+int remove_file(const char *path);
+
+/**
  * make_dir(path, mode):
  * Create the directory ${path} with ${mode} unless it exists.  Return 0,
  * or -1 with errno set.

@@ -442,7 +442,7 @@ remove_present(char *path, struct nl_error *err)
 {
 	int rc = 0;
 
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (remove_file(path) != 0) {
 		nl_error_set(err, errno, "remove %s: %s", path,
 		    strerror(errno));
 		rc = -1;
