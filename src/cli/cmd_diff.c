@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,11 @@ site_close(struct diff_site *s)
 
 /* --git: the site as of a commit. */
 
+/* The signal mask before --git blocked the signals that end jailnet, so
+   that the temporary directory is removed before one takes effect; the
+   programs it runs get it back. */
+static sigset_t run_mask;
+
 /* Run ${argv} (no shell), its stdout into ${out} if not NULL (at most
    64 KiB), its stderr to ours.  Return its exit status, or -1. */
 static int
@@ -75,6 +81,7 @@ run_prog(char *const argv[], struct strbuf *out)
 		return -1;
 	}
 	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &run_mask, NULL);
 		if (out != NULL) {
 			dup2(fd[1], STDOUT_FILENO);
 			close(fd[0]);
@@ -653,7 +660,7 @@ cmd_diff(int argc, char **argv)
 	const char *pos[2] = { NULL, NULL }, *rev = NULL;
 	char *tmp = NULL, *olddir = NULL;
 	struct diff_site o, n;
-	bool json = false;
+	bool json = false, blocked = false;
 	int i, npos = 0, rc, ro, rn;
 
 	for (i = 0; i < argc; i++) {
@@ -681,6 +688,17 @@ cmd_diff(int argc, char **argv)
 		return cli_usage("diff", CMD_DIFF_USAGE, "%s", npos == 0 ?
 		    "missing OLD_SITE and NEW_SITE" : "missing NEW_SITE");
 	if (rev != NULL) {
+		sigset_t set;
+
+		/* Ended by a signal, the temporary directory would stay:
+		   one that comes is taken once it is removed. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &set, &run_mask);
+		blocked = true;
 		olddir = git_extract(rev, pos[0], &tmp);
 		if (olddir == NULL) {
 			rc = EXIT_USAGE;
@@ -709,5 +727,9 @@ out:
 		    strerror(errno));
 	free(tmp);
 	free(olddir);
+	if (blocked) {
+		fflush(stdout);
+		sigprocmask(SIG_SETMASK, &run_mask, NULL);
+	}
 	return rc;
 }
