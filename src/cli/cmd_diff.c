@@ -3,17 +3,14 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/git_site.h"
 #include "cli/trace_text.h"
 #include "lib/util.h"
 #include "pf/pf.h"
@@ -55,160 +52,6 @@ site_close(struct diff_site *s)
 	pf_site_free(s->ps);
 }
 
-/* --git: the site as of a commit. */
-
-/* The signal mask before --git blocked the signals that end jailnet, so
-   that the temporary directory is removed before one takes effect; the
-   programs it runs get it back. */
-static sigset_t run_mask;
-
-/* Run ${argv} (no shell), its stdout into ${out} if not NULL (at most
-   64 KiB), its stderr to ours.  Return its exit status, or -1. */
-static int
-run_prog(char *const argv[], struct strbuf *out)
-{
-	int fd[2] = { -1, -1 }, status;
-	pid_t pid;
-
-	if (out != NULL && pipe(fd) != 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		if (out != NULL) {
-			close(fd[0]);
-			close(fd[1]);
-		}
-		return -1;
-	}
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &run_mask, NULL);
-		if (out != NULL) {
-			dup2(fd[1], STDOUT_FILENO);
-			close(fd[0]);
-			close(fd[1]);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "jailnet diff: %s: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
-	}
-	if (out != NULL) {
-		char buf[4096];
-		ssize_t n;
-
-		close(fd[1]);
-		while ((n = read(fd[0], buf, sizeof(buf))) > 0 ||
-		    (n < 0 && errno == EINTR))
-			if (n > 0 && out->len < 65536)
-				strbuf_add(out, buf, (size_t)n);
-		close(fd[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* git's one-line answer, without its newline; NULL if git failed. */
-static char *
-git_line(const char *dir, const char *what)
-{
-	char *argv[] = { "git", "-C", (char *)dir, "rev-parse", (char *)what,
-	    NULL };
-	struct strbuf out = { 0 };
-	char *s;
-
-	if (run_prog(argv, &out) != 0) {
-		strbuf_free(&out);
-		return NULL;
-	}
-	s = strbuf_steal(&out);
-	if (s == NULL)
-		s = xstrdup("");
-	s[strcspn(s, "\n")] = '\0';
-	return s;
-}
-
-/*
- * Extract SITE as of ${rev} into a new directory under $TMPDIR (or /tmp),
- * named like SITE so that the site keeps its name.  Return the site's
- * directory (freed by the caller) and the temporary directory in *${tmp}
- * (removed by the caller), or NULL after saying why.
- */
-static char *
-git_extract(const char *rev, const char *site, char **tmp)
-{
-	const char *base = getenv("TMPDIR");
-	char *real = NULL, *prefix = NULL, *top = NULL, *dir = NULL,
-	    *tree = NULL, *tar = NULL;
-	const char *name;
-	int rc = -1;
-
-	*tmp = NULL;
-	if (rev[0] == '-') {
-		fprintf(stderr, "jailnet diff: bad REV '%s'\n", rev);
-		return NULL;
-	}
-	real = realpath(site, NULL);
-	if (real == NULL) {
-		fprintf(stderr, "jailnet diff: %s: %s\n", site,
-		    strerror(errno));
-		return NULL;
-	}
-	name = strrchr(real, '/') != NULL ? strrchr(real, '/') + 1 : real;
-	top = git_line(real, "--show-toplevel");
-	prefix = git_line(real, "--show-prefix");
-	if (top == NULL || prefix == NULL || name[0] == '\0') {
-		fprintf(stderr, "jailnet diff: %s is not in a git "
-		    "repository\n", site);
-		goto out;
-	}
-	*tmp = xasprintf("%s/jd.XXXXXX", base != NULL && base[0] != '\0' ?
-	    base : "/tmp");
-	if (mkdtemp(*tmp) == NULL) {
-		fprintf(stderr, "jailnet diff: %s: %s\n", *tmp,
-		    strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		goto out;
-	}
-	dir = xasprintf("%s/%s", *tmp, name);
-	tar = xasprintf("%s/site.tar", *tmp);
-	/* The subtree of SITE at REV, as its own root. */
-	tree = xasprintf("%s:%s", rev, prefix);
-	if (mkdir(dir, 0700) != 0) {
-		fprintf(stderr, "jailnet diff: %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	{
-		char *archive[] = { "git", "-C", top, "archive",
-		    "--format=tar", "-o", tar, tree, NULL };
-		char *untar[] = { "tar", "-x", "-f", tar, "-C", dir, NULL };
-
-		if (run_prog(archive, NULL) != 0) {
-			fprintf(stderr, "jailnet diff: git cannot give %s as "
-			    "of '%s'\n", site, rev);
-			goto out;
-		}
-		if (run_prog(untar, NULL) != 0) {
-			fprintf(stderr, "jailnet diff: cannot extract %s\n",
-			    tar);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	free(real);
-	free(prefix);
-	free(top);
-	free(tree);
-	free(tar);
-	if (rc != 0) {
-		free(dir);
-		dir = NULL;
-	}
-	return dir;
-}
 
 /* Printing. */
 
@@ -480,6 +323,138 @@ places_only(const struct world *a, const struct world *b, const char *which,
 	}
 }
 
+/* Print change ${f} of source ${from} (place ${fo} of ${o}, ${fn} of
+   ${n}) into ${out}, or as an object of ${arr} if not NULL. */
+static void
+add_change(struct diff_site *o, size_t fo, struct diff_site *n, size_t fn,
+    const char *from, const struct vdiff_flow *f, json_t *arr,
+    struct strbuf *out)
+{
+	struct strbuf what = { 0 }, src = { 0 };
+	struct difference d;
+
+	add_flow_name(f, &what);
+	add_sources(f, &src);
+	find_difference(o, fo, n, fn, &f->pkt, &d);
+	if (arr != NULL) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "change", json_string(
+		    f->gained ? "gained" : "lost"));
+		json_object_set_new(x, "from", json_string(from));
+		json_object_set_new(x, "to", json_string(f->to));
+		json_object_set_new(x, "delivered",
+		    json_string(strbuf_cstr(&what)));
+		json_object_set_new(x, "classes", json_integer(
+		    (json_int_t)f->classes));
+		json_object_set_new(x, "partial",
+		    json_boolean(f->partial));
+		if (src.len > 0)
+			json_object_set_new(x, "sources",
+			    json_string(strbuf_cstr(&src)));
+		else
+			json_object_set_new(x, "sources",
+			    json_null());
+		json_object_set_new(x, "packet", json_string(
+		    strbuf_cstr(&d.packet)));
+		json_object_set_new(x, "old", json_string(
+		    strbuf_cstr(&d.old)));
+		json_object_set_new(x, "new", json_string(
+		    strbuf_cstr(&d.new_)));
+		if (d.spec_server != NULL) {
+			json_t *t = json_object();
+
+			json_object_set_new(t, "site",
+			    json_string(d.spec_site));
+			json_object_set_new(t, "server",
+			    json_string(d.spec_server));
+			json_object_set_new(t, "spec",
+			    json_string(strbuf_cstr(&d.spec)));
+			json_object_set_new(x, "pf_test", t);
+		}
+		json_array_append_new(arr, x);
+	} else {
+		strbuf_addf(out, "%c %s -> %s %s",
+		    f->gained ? '+' : '-', from, f->to,
+		    strbuf_cstr(&what));
+		if (f->partial)
+			strbuf_addf(out, " (some packets "
+			    "only%s%s: others %s)",
+			    src.len > 0 ? ", from " : "",
+			    strbuf_cstr(&src), f->gained ?
+			    "reached it before" :
+			    "still reach it");
+		strbuf_addc(out, '\n');
+		strbuf_addf(out, "    packet  %s\n",
+		    strbuf_cstr(&d.packet));
+		strbuf_addf(out, "    old     %s\n",
+		    strbuf_cstr(&d.old));
+		strbuf_addf(out, "    new     %s\n",
+		    strbuf_cstr(&d.new_));
+		if (d.spec_server != NULL)
+			strbuf_addf(out, "    pf --test "
+			    "(%s, --server %s) '%s'\n",
+			    d.spec_site, d.spec_server,
+			    strbuf_cstr(&d.spec));
+	}
+	difference_free(&d);
+	strbuf_free(&what);
+	strbuf_free(&src);
+}
+
+/* Print what of ${row} (source ${from}) was not compared: classes the
+   model cannot say, source addresses of one site only, into ${out} or as
+   objects of ${arr} if not NULL.  Return the classes the model cannot
+   say, plus one if some source addresses were not compared. */
+static size_t
+add_notes(const char *from, const struct vdiff_row *row, json_t *arr,
+    struct strbuf *out)
+{
+	if (row->unsupported > 0) {
+		struct strbuf p = { 0 };
+
+		trace_add_packet(&row->unsup_pkt, &p);
+		if (arr != NULL) {
+			json_t *x = json_object();
+
+			json_object_set_new(x, "from", json_string(from));
+			json_object_set_new(x, "classes", json_integer(
+			    (json_int_t)row->unsupported));
+			json_object_set_new(x, "why",
+			    json_string(row->why));
+			json_object_set_new(x, "packet",
+			    json_string(strbuf_cstr(&p)));
+			json_array_append_new(arr, x);
+		} else
+			strbuf_addf(out, "? %s: %zu classes not "
+			    "supported by the model (%s), e.g. %s\n",
+			    from, row->unsupported, row->why,
+			    strbuf_cstr(&p));
+		strbuf_free(&p);
+	}
+	if (row->only_old > 0 || row->only_new > 0) {
+		struct ipaddr a = v4addr(row->only_old > 0 ?
+		    row->only_old_eg : row->only_new_eg);
+		char buf[IPADDR_STRLEN];
+		char *s = xasprintf("%s: %llu source addresses in old "
+		    "only, %llu in new only (e.g. %s), not compared",
+		    from, (unsigned long long)row->only_old,
+		    (unsigned long long)row->only_new,
+		    ipaddr_format(&a, buf));
+
+		if (arr != NULL) {
+			json_t *x = json_object();
+
+			json_object_set_new(x, "from", json_string(from));
+			json_object_set_new(x, "why", json_string(s));
+			json_array_append_new(arr, x);
+		} else
+			strbuf_addf(out, "? %s\n", s);
+		free(s);
+	}
+	return row->unsupported + (row->only_old > 0 || row->only_new > 0);
+}
+
 static int
 diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
     bool json)
@@ -508,125 +483,14 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 			from = o->w->nodes[i].name;
 		vdiff_source(o->vs, i, n->vs, fn, &row);
 		classes += row.classes;
-		unsupported += row.unsupported;
 		for (j = 0; j < row.n; j++) {
-			const struct vdiff_flow *f = &row.v[j];
-			struct strbuf what = { 0 }, src = { 0 };
-			struct difference d;
-
-			gained += f->gained;
-			lost += !f->gained;
-			add_flow_name(f, &what);
-			add_sources(f, &src);
-			find_difference(o, i, n, fn, &f->pkt, &d);
-			if (json) {
-				json_t *x = json_object();
-
-				json_object_set_new(x, "change", json_string(
-				    f->gained ? "gained" : "lost"));
-				json_object_set_new(x, "from", json_string(from));
-				json_object_set_new(x, "to", json_string(f->to));
-				json_object_set_new(x, "delivered",
-				    json_string(strbuf_cstr(&what)));
-				json_object_set_new(x, "classes", json_integer(
-				    (json_int_t)f->classes));
-				json_object_set_new(x, "partial",
-				    json_boolean(f->partial));
-				if (src.len > 0)
-					json_object_set_new(x, "sources",
-					    json_string(strbuf_cstr(&src)));
-				else
-					json_object_set_new(x, "sources",
-					    json_null());
-				json_object_set_new(x, "packet", json_string(
-				    strbuf_cstr(&d.packet)));
-				json_object_set_new(x, "old", json_string(
-				    strbuf_cstr(&d.old)));
-				json_object_set_new(x, "new", json_string(
-				    strbuf_cstr(&d.new_)));
-				if (d.spec_server != NULL) {
-					json_t *t = json_object();
-
-					json_object_set_new(t, "site",
-					    json_string(d.spec_site));
-					json_object_set_new(t, "server",
-					    json_string(d.spec_server));
-					json_object_set_new(t, "spec",
-					    json_string(strbuf_cstr(&d.spec)));
-					json_object_set_new(x, "pf_test", t);
-				}
-				json_array_append_new(flows, x);
-			} else {
-				strbuf_addf(&out, "%c %s -> %s %s",
-				    f->gained ? '+' : '-', from, f->to,
-				    strbuf_cstr(&what));
-				if (f->partial)
-					strbuf_addf(&out, " (some packets "
-					    "only%s%s: others %s)",
-					    src.len > 0 ? ", from " : "",
-					    strbuf_cstr(&src), f->gained ?
-					    "reached it before" :
-					    "still reach it");
-				strbuf_addc(&out, '\n');
-				strbuf_addf(&out, "    packet  %s\n",
-				    strbuf_cstr(&d.packet));
-				strbuf_addf(&out, "    old     %s\n",
-				    strbuf_cstr(&d.old));
-				strbuf_addf(&out, "    new     %s\n",
-				    strbuf_cstr(&d.new_));
-				if (d.spec_server != NULL)
-					strbuf_addf(&out, "    pf --test "
-					    "(%s, --server %s) '%s'\n",
-					    d.spec_site, d.spec_server,
-					    strbuf_cstr(&d.spec));
-			}
-			difference_free(&d);
-			strbuf_free(&what);
-			strbuf_free(&src);
+			gained += row.v[j].gained;
+			lost += !row.v[j].gained;
+			add_change(o, i, n, fn, from, &row.v[j],
+			    json ? flows : NULL, &out);
 		}
-		if (row.unsupported > 0) {
-			struct strbuf p = { 0 };
-
-			trace_add_packet(&row.unsup_pkt, &p);
-			if (json) {
-				json_t *x = json_object();
-
-				json_object_set_new(x, "from", json_string(from));
-				json_object_set_new(x, "classes", json_integer(
-				    (json_int_t)row.unsupported));
-				json_object_set_new(x, "why",
-				    json_string(row.why));
-				json_object_set_new(x, "packet",
-				    json_string(strbuf_cstr(&p)));
-				json_array_append_new(unsure, x);
-			} else
-				strbuf_addf(&out, "? %s: %zu classes not "
-				    "supported by the model (%s), e.g. %s\n",
-				    from, row.unsupported, row.why,
-				    strbuf_cstr(&p));
-			strbuf_free(&p);
-		}
-		if (row.only_old > 0 || row.only_new > 0) {
-			struct ipaddr a = v4addr(row.only_old > 0 ?
-			    row.only_old_eg : row.only_new_eg);
-			char buf[IPADDR_STRLEN];
-			char *s = xasprintf("%s: %llu source addresses in old "
-			    "only, %llu in new only (e.g. %s), not compared",
-			    from, (unsigned long long)row.only_old,
-			    (unsigned long long)row.only_new,
-			    ipaddr_format(&a, buf));
-
-			if (json) {
-				json_t *x = json_object();
-
-				json_object_set_new(x, "from", json_string(from));
-				json_object_set_new(x, "why", json_string(s));
-				json_array_append_new(unsure, x);
-			} else
-				strbuf_addf(&out, "? %s\n", s);
-			unsupported++;
-			free(s);
-		}
+		unsupported += add_notes(from, &row, json ? unsure : NULL,
+		    &out);
 		vdiff_row_free(&row);
 	}
 	if (json) {
@@ -660,6 +524,7 @@ cmd_diff(int argc, char **argv)
 	const char *pos[2] = { NULL, NULL }, *rev = NULL;
 	char *tmp = NULL, *olddir = NULL;
 	struct diff_site o, n;
+	sigset_t mask;
 	bool json = false, blocked = false;
 	int i, npos = 0, rc, ro, rn;
 
@@ -697,9 +562,9 @@ cmd_diff(int argc, char **argv)
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGHUP);
 		sigaddset(&set, SIGQUIT);
-		sigprocmask(SIG_BLOCK, &set, &run_mask);
+		sigprocmask(SIG_BLOCK, &set, &mask);
 		blocked = true;
-		olddir = git_extract(rev, pos[0], &tmp);
+		olddir = git_site_extract(rev, pos[0], &tmp, &mask);
 		if (olddir == NULL) {
 			rc = EXIT_USAGE;
 			goto out;
@@ -729,7 +594,7 @@ out:
 	free(olddir);
 	if (blocked) {
 		fflush(stdout);
-		sigprocmask(SIG_SETMASK, &run_mask, NULL);
+		sigprocmask(SIG_SETMASK, &mask, NULL);
 	}
 	return rc;
 }
