@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up down reload status exec pf pfctl dns health bundle verify trace help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up down reload status exec pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -36,7 +36,7 @@ _jailnet()
 	-T)
 		COMPREPLY=($(compgen -W "show test add delete flush replace expire" -- "$cur"))
 		return ;;
-	--from|-t|--test|--watch)
+	--from|-t|--test|--watch|--git)
 		return ;;
 	-f)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -57,12 +57,13 @@ _jailnet()
 	bundle) opts="--server --force" ;;
 	verify) opts="--json --live" ;;
 	trace) opts="--sport --flags --json" ;;
+	diff) opts="--json --git" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]] || [ -n "$site" ]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-		# bundle's DIR, after the site: a directory.
-		if [ "$cmd" = bundle ] && [[ $cur != -* ]]; then
+		# bundle's DIR and diff's NEW_SITE, after the site: a directory.
+		if { [ "$cmd" = bundle ] || [ "$cmd" = diff ]; } && [[ $cur != -* ]]; then
 			COMPREPLY+=($(compgen -d -- "$cur"))
 		fi
 	else

@@ -16,6 +16,7 @@
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
 #include "cli/cmd_reload.h"
+#include "cli/cmd_diff.h"
 #include "cli/cmd_verify.h"
 
 /* The Makefile passes the version from the file VERSION, its one place. */
@@ -44,6 +45,7 @@ static const struct command commands[] = {
 	{ "bundle", CMD_BUNDLE_USAGE, cmd_bundle },
 	{ "verify", CMD_VERIFY_USAGE, cmd_verify },
 	{ "trace", CMD_TRACE_USAGE, cmd_trace },
+	{ "diff", CMD_DIFF_USAGE, cmd_diff },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -727,6 +727,9 @@ find_split(struct vspace *vs, struct split *sp, const struct wflow *flow)
 
 /* Results. */
 
+static bool classes_of(const struct vspace *vs, const struct pf_packet *pkt,
+    size_t *pr, size_t *fl, size_t *ic);
+
 static void
 leaf_add(struct vresult *r, const struct vleaf *lf)
 {
@@ -998,6 +1001,55 @@ vspace_run(struct vspace *vs, size_t from, enum vmode mode,
 				}
 		}
 	free(src.v);
+}
+
+size_t
+vspace_sources(const struct vspace *vs, size_t from, enum vmode mode,
+    uint32_t (**iv)[2])
+{
+	const struct world *w = vs->w;
+	enum wnode_kind kind = w->nodes[from].kind;
+	struct ivals src = { 0 };
+
+	if (kind == WNODE_ROUTER)
+		internet_sources(w, &src);
+	else if (mode == VMODE_ANY || kind == WNODE_HOST)
+		place_sources(w, from, &src);
+	else
+		ivals_add(&src, 0, 0);
+	*iv = src.v;
+	return src.n;
+}
+
+void
+vspace_run_box(struct vspace *vs, size_t from, const struct vbox *box,
+    struct vresult *out)
+{
+	explore(vs, from, box, out);
+}
+
+int
+vspace_box_map(const struct vspace *from, const struct vspace *to,
+    const struct vbox *in, struct vbox *out)
+{
+	struct pf_packet rep;
+	size_t pr, fl, ic;
+
+	vspace_packet(from, in, &rep);
+	classes_of(to, &rep, &pr, &fl, &ic);
+	if (to->protos[pr] != rep.proto)
+		return -1;
+	*out = *in;
+	out->proto = (uint8_t)pr;
+	out->flags = (uint8_t)(rep.proto == IPPROTO_TCP ? fl : in->flags);
+	out->icmp = (uint8_t)(rep.proto == IPPROTO_ICMP ? ic : in->icmp);
+	/* A TCP SYN and an ICMP echo keep their class in both spaces. */
+	if (rep.proto == IPPROTO_TCP && rep.flags == PF_TH_SYN)
+		out->flags = (uint8_t)to->syn_class;
+	if (rep.proto == IPPROTO_ICMP && rep.icmp_type == 8 &&
+	    rep.icmp_code == 0)
+		out->icmp = (uint8_t)to->echo_class;
+	return 0;
 }
 
 void

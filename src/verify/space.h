@@ -109,6 +109,36 @@ void vspace_run(struct vspace *vs, size_t from, enum vmode mode,
     struct vresult *out);
 
 /**
+ * vspace_sources(vs, from, mode, iv):
+ * The source addresses vspace_run() splits for place ${from} in ${mode},
+ * as sorted, disjoint [lo, hi] intervals in a new array *${iv} (freed by
+ * the caller); [0, 0] when the place picks its address.  Return their
+ * number.
+ */
+size_t vspace_sources(const struct vspace *vs, size_t from, enum vmode mode,
+    uint32_t (**iv)[2]);
+
+/**
+ * vspace_run_box(vs, from, box, out):
+ * Split the packets of ${box} (in ${vs}'s classes) that place ${from}
+ * sends into classes of one fate, appended to ${out} (which the caller
+ * zeroed or filled before; freed with vresult_free()).
+ */
+void vspace_run_box(struct vspace *vs, size_t from, const struct vbox *box,
+    struct vresult *out);
+
+/**
+ * vspace_box_map(from, to, in, out):
+ * The box ${in} of space ${from} in the classes of space ${to}: the same
+ * intervals, the protocol, flags and ICMP class of its representative
+ * packet in ${to}.  Exact for the boxes of VMODE_CONNECT, whose TCP and
+ * ICMP classes stand for one packet (a SYN, an echo request) in every
+ * space.  Return 0, or -1 if ${to} has no class of that protocol.
+ */
+int vspace_box_map(const struct vspace *from, const struct vspace *to,
+    const struct vbox *in, struct vbox *out);
+
+/**
  * vresult_free(r):
  * Free the storage of ${r}.
  */
