@@ -1,7 +1,9 @@
 /*
- * Fuzz parse + bind + compile to nftables: the input is a pf.conf, bound
- * to server a of the example site (loaded once; run from the repository's
- * root) and compiled.  Never loaded into a kernel.
+ * Fuzz parse + bind + compile to nftables, and lint: the input is a
+ * pf.conf, bound to server a of the example site (loaded once; run from
+ * the repository's root), compiled and linted (with a small bound of
+ * cells per rule, so that an input stays fast).  Never loaded into a
+ * kernel.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "lib/util.h"
 #include "model/site.h"
 #include "pf/pf_bind.h"
+#include "pf/pf_lint.h"
 #include "pf/pf_nft.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,8 +40,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diags_init(&d);
 	b = pf_bind_source(site, &site->servers[0],
 	    source_new("pf.conf", (const char *)data, size), &d);
-	if (b != NULL)
+	if (b != NULL) {
 		pf_nft_compile(b, &out, &d);
+		pf_lint_with(b, 2000, &d, NULL);
+	}
 	pf_bound_free(b);
 	strbuf_free(&out);
 	diags_free(&d);

@@ -181,6 +181,44 @@ size_t pf_eval_nstates(const struct pf_eval *ctx);
 size_t pf_eval_states_of(const struct pf_eval *ctx, const struct ipaddr *addr);
 
 /*
+ * Single decisions, for analyses that reason over sets of packets (lint):
+ * one filter pass as it goes when no state matches the packet, nothing
+ * changed in ${ctx}.  ${ifidx} is an index in b->ifaces, or b->nifaces
+ * for an interface the server does not have (none of its rules names it).
+ */
+
+/**
+ * pf_eval_rule_matches(ctx, set, r, dir, ifidx, pkt):
+ * Return true if rule ${r} of the rule set ${set} (PF_RS_FILTER, PF_RS_NAT
+ * or PF_RS_RDR) of ctx's binding matches ${pkt} seen in ${dir} on
+ * interface ${ifidx}: a filter rule as a pass matches it (its "tagged"
+ * against pkt->tag), a translation rule by its interface, family,
+ * protocol, addresses and ports.
+ */
+bool pf_eval_rule_matches(const struct pf_eval *ctx, int set,
+    const struct pf_rule *r, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *pkt);
+
+/**
+ * pf_eval_decide(ctx, dir, ifidx, pkt):
+ * Return the filter rule that decides ${pkt} (as translated) in ${dir}
+ * on interface ${ifidx}: the first quick rule that matches, else the last
+ * pass or block rule that matches; NULL for pf's default pass.
+ */
+const struct pf_rule *pf_eval_decide(const struct pf_eval *ctx,
+    enum pf_dir dir, size_t ifidx, const struct pf_packet *pkt);
+
+/**
+ * pf_eval_xlate_rule(ctx, dir, ifidx, pkt):
+ * Return the translation rule that takes ${pkt} in ${dir} on interface
+ * ${ifidx}: the first rdr rule (PF_DIR_IN) or nat rule (PF_DIR_OUT) that
+ * matches it and can translate it, a matching "no rdr" or "no nat"
+ * included; NULL if none does.
+ */
+const struct pf_rule *pf_eval_xlate_rule(const struct pf_eval *ctx,
+    enum pf_dir dir, size_t ifidx, const struct pf_packet *pkt);
+
+/*
  * Test specifications (pf_test_spec.c): the text of `jailnet pf --test`.
  *
  *   in on IF PROTO from ADDR [port P] to ADDR [port P] [flags F]

@@ -204,19 +204,18 @@ pool_addr(const struct pf_eval *ctx, const struct pf_pool *pool,
 }
 
 /*
- * Apply the first matching nat (outbound) or rdr (inbound) rule to ${p}.
- * Return the rule, or NULL if none applies ("no nat"/"no rdr" included).
+ * The first nat (outbound) or rdr (inbound) rule that takes ${p}: one
+ * that matches and is "no nat"/"no rdr" or has a pool address for its
+ * family (stored in ${na}); NULL if none.
  */
 static const struct pf_rule *
-translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
-    struct pf_packet *p)
+xlate_find(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *p, struct ipaddr *na)
 {
 	int set = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_NAT;
 	const struct pf_rules *rules = &ctx->b->rs->rules[set];
 	const struct eval_rule *er = ctx->rules[set];
 	const struct pf_rule *r;
-	struct ipaddr na;
-	unsigned port;
 	size_t i;
 
 	for (i = 0; i < rules->n; i++) {
@@ -224,29 +223,60 @@ translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 		if (!rule_match_common(ctx, r, &er[i], ifidx, p))
 			continue;
 		if (r->action == PF_ACT_NO_NAT || r->action == PF_ACT_NO_RDR)
-			return NULL;
-		if (!pool_addr(ctx, &r->rpool, &er[i].pool, p->af, &na))
-			continue;
-		if (r->action == PF_ACT_RDR) {
-			p->dst = na;
-			if (has_ports(p) && r->rpool.port_lo != 0) {
-				port = r->rpool.port_lo;
-				if (r->rpool.port_hi > r->rpool.port_lo &&
-				    r->dst_port.op == PF_PORT_RANGE)
-					port += p->dport - r->dst_port.a;
-				p->dport = (uint16_t)port;
-			}
 			return r;
-		}
-		/* nat: the first free port of the range (pf: a random
-		   one); 0:0 is static-port. */
-		if (has_ports(p) && r->rpool.port_lo != 0)
-			p->sport = eval_nat_port(ctx, p, &na, r->rpool.port_lo,
-			    r->rpool.port_hi);
-		p->src = na;
-		return r;
+		if (pool_addr(ctx, &r->rpool, &er[i].pool, p->af, na))
+			return r;
 	}
 	return NULL;
+}
+
+/*
+ * Apply the first matching nat (outbound) or rdr (inbound) rule to ${p}.
+ * Return the rule, or NULL if none applies ("no nat"/"no rdr" included).
+ */
+static const struct pf_rule *
+translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+    struct pf_packet *p)
+{
+	const struct pf_rule *r;
+	struct ipaddr na;
+	unsigned port;
+
+	r = xlate_find(ctx, dir, ifidx, p, &na);
+	if (r == NULL || r->action == PF_ACT_NO_NAT ||
+	    r->action == PF_ACT_NO_RDR)
+		return NULL;
+	if (r->action == PF_ACT_RDR) {
+		p->dst = na;
+		if (has_ports(p) && r->rpool.port_lo != 0) {
+			port = r->rpool.port_lo;
+			if (r->rpool.port_hi > r->rpool.port_lo &&
+			    r->dst_port.op == PF_PORT_RANGE)
+				port += p->dport - r->dst_port.a;
+			p->dport = (uint16_t)port;
+		}
+		return r;
+	}
+	/* nat: the first free port of the range (pf: a random one); 0:0
+	   is static-port. */
+	if (has_ports(p) && r->rpool.port_lo != 0)
+		p->sport = eval_nat_port(ctx, p, &na, r->rpool.port_lo,
+		    r->rpool.port_hi);
+	p->src = na;
+	return r;
+}
+
+/* A filter rule ${r} matched ${p}: tag it, make ${r} the last match
+   unless it is a match rule; return true if the pass stops (quick). */
+static bool
+decide_on(const struct pf_rule *r, struct pf_packet *p,
+    const struct pf_rule **last)
+{
+	if (r->tag != NULL)
+		p->tag = r->tag;
+	if (r->action != PF_ACT_MATCH)
+		*last = r;
+	return r->quick != 0;
 }
 
 /*
@@ -268,13 +298,8 @@ filter_decide(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 	eval_cand_init(ctx, dir, ifidx, p, &c);
 	while ((i = eval_cand_next(&c)) >= 0) {
 		r = &rules->v[i];
-		if (!filter_match(ctx, r, dir, ifidx, p))
-			continue;
-		if (r->tag != NULL)
-			p->tag = r->tag;
-		if (r->action != PF_ACT_MATCH)
-			last = r;
-		if (r->quick)
+		if (filter_match(ctx, r, dir, ifidx, p) &&
+		    decide_on(r, p, &last))
 			break;
 	}
 	return last;
@@ -341,4 +366,43 @@ eval_filter_pass(struct pf_eval *ctx, struct pf_eval_stage *st,
 		if (p->tag != NULL)
 			state_by_id(ctx, st->state_id)->tag = p->tag;
 	}
+}
+
+/* Single decisions (pf_eval.h), on every rule in order, without the
+   index: ${ifidx} may be b->nifaces, an interface no rule names. */
+
+bool
+pf_eval_rule_matches(const struct pf_eval *ctx, int set,
+    const struct pf_rule *r, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *pkt)
+{
+	if (set == PF_RS_FILTER)
+		return filter_match(ctx, r, dir, ifidx, pkt);
+	return rule_match_common(ctx, r, eval_rule_of(ctx, set, r), ifidx,
+	    pkt);
+}
+
+const struct pf_rule *
+pf_eval_decide(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *pkt)
+{
+	const struct pf_rules *rules = &ctx->b->rs->rules[PF_RS_FILTER];
+	const struct pf_rule *last = NULL;
+	struct pf_packet p = *pkt;
+	size_t i;
+
+	for (i = 0; i < rules->n; i++)
+		if (filter_match(ctx, &rules->v[i], dir, ifidx, &p) &&
+		    decide_on(&rules->v[i], &p, &last))
+			break;
+	return last;
+}
+
+const struct pf_rule *
+pf_eval_xlate_rule(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *pkt)
+{
+	struct ipaddr na;
+
+	return xlate_find(ctx, dir, ifidx, pkt, &na);
 }

@@ -7,6 +7,7 @@
 
 #include "lib/util.h"
 #include "pf/pf.h"
+#include "pf/pf_lint_int.h"
 
 static size_t
 lint_tables(const struct pf_bound *b, struct diags *out)
@@ -45,21 +46,23 @@ is_translation(enum pf_ruleset_kind k)
 	return k == PF_RS_NAT || k == PF_RS_RDR || k == PF_RS_BINAT;
 }
 
+/* Rules given twice; the one that never decides is marked in
+   ${told}[set][index]. */
 static size_t
-lint_duplicates(const struct pf_bound *b, struct diags *out)
+lint_duplicates(const struct pf_bound *b, bool *const told[PF_RS_COUNT],
+    struct diags *out)
 {
 	const struct pf_ruleset *rs = b->rs;
 	size_t k, i, j, n = 0;
 
 	for (k = 0; k < PF_RS_COUNT; k++) {
 		const struct pf_rules *rules = &rs->rules[k];
+		bool *seen = told[k];
 		char **text;
-		bool *told;
 
 		if (k == PF_RS_SCRUB || rules->n < 2)
 			continue;
 		text = xcalloc(rules->n, sizeof(*text));
-		told = xcalloc(rules->n, sizeof(*told));
 		for (i = 0; i < rules->n; i++) {
 			struct strbuf sb = { 0 };
 
@@ -85,9 +88,9 @@ lint_duplicates(const struct pf_bound *b, struct diags *out)
 					dead = a;
 					other = c;
 				}
-				if (told[dead == a ? i : j])
+				if (seen[dead == a ? i : j])
 					continue;
-				told[dead == a ? i : j] = true;
+				seen[dead == a ? i : j] = true;
 				n++;
 				if (is_translation((enum pf_ruleset_kind)k))
 					diag_warning(out, dead->loc, "rule "
@@ -112,13 +115,31 @@ lint_duplicates(const struct pf_bound *b, struct diags *out)
 		for (i = 0; i < rules->n; i++)
 			free(text[i]);
 		free(text);
-		free(told);
 	}
+	return n;
+}
+
+size_t
+pf_lint_with(const struct pf_bound *b, size_t max_cells, struct diags *out,
+    struct pf_lint_stats *st)
+{
+	struct pf_lint_stats mine = { 0 };
+	bool *told[PF_RS_COUNT];
+	size_t k, n;
+
+	if (st != NULL)
+		memset(st, 0, sizeof(*st));
+	for (k = 0; k < PF_RS_COUNT; k++)
+		told[k] = xcalloc(b->rs->rules[k].n + 1, sizeof(*told[k]));
+	n = lint_tables(b, out) + lint_duplicates(b, told, out);
+	n += lint_shadow(b, told, max_cells, out, st != NULL ? st : &mine);
+	for (k = 0; k < PF_RS_COUNT; k++)
+		free(told[k]);
 	return n;
 }
 
 size_t
 pf_lint(const struct pf_bound *b, struct diags *out)
 {
-	return lint_tables(b, out) + lint_duplicates(b, out);
+	return pf_lint_with(b, PF_LINT_MAX_CELLS, out, NULL);
 }
