@@ -84,19 +84,7 @@ add_rule(const struct diff_site *s, const struct pf_rule *r,
 static void
 add_flow_name(const struct vdiff_flow *f, struct strbuf *out)
 {
-	const char *name = f->proto == IPPROTO_ICMP ? "icmp echo" :
-	    pf_proto_name(f->proto);
-
-	if (name != NULL)
-		strbuf_adds(out, name);
-	else
-		strbuf_addf(out, "proto %d", f->proto);
-	if (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) {
-		strbuf_addc(out, ' ');
-		portset_format(&f->ports, out);
-	}
-	if (f->via != NULL)
-		strbuf_addf(out, " (pipe %s of %s)", f->via, f->via_node);
+	flow_format(f->proto, &f->ports, f->via, f->via_node, out);
 }
 
 /* The source addresses of ${f}'s packets, "" when the place picks. */

@@ -197,20 +197,8 @@ ctx_close(struct verify_ctx *c)
 static void
 cell_text(const struct world *w, const struct mcell *c, struct strbuf *out)
 {
-	const char *name = c->proto == IPPROTO_ICMP ? "icmp echo" :
-	    pf_proto_name(c->proto);
-
-	if (name != NULL)
-		strbuf_adds(out, name);
-	else
-		strbuf_addf(out, "proto %d", c->proto);
-	if (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP) {
-		strbuf_addc(out, ' ');
-		portset_format(&c->ports, out);
-	}
-	if (c->via != NULL)
-		strbuf_addf(out, " (pipe %s of %s)", c->via->name,
-		    w->nodes[c->via_node].name);
+	flow_format(c->proto, &c->ports, c->via != NULL ? c->via->name : NULL,
+	    c->via != NULL ? w->nodes[c->via_node].name : NULL, out);
 }
 
 static int

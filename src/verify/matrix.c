@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf/pf.h"
+
 static int
 ival_cmp(const void *a, const void *b)
 {
@@ -153,4 +155,23 @@ mrow_free(struct mrow *row)
 	free(row->cells);
 	row->cells = NULL;
 	row->ncells = row->cap = 0;
+}
+
+void
+flow_format(int proto, const struct portset *ports, const char *via,
+    const char *via_node, struct strbuf *out)
+{
+	const char *name = proto == IPPROTO_ICMP ? "icmp echo" :
+	    pf_proto_name(proto);
+
+	if (name != NULL)
+		strbuf_adds(out, name);
+	else
+		strbuf_addf(out, "proto %d", proto);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		strbuf_addc(out, ' ');
+		portset_format(ports, out);
+	}
+	if (via != NULL)
+		strbuf_addf(out, " (pipe %s of %s)", via, via_node);
 }

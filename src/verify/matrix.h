@@ -52,6 +52,15 @@ bool portset_has(const struct portset *s, uint32_t lo, uint32_t hi);
 void portset_format(const struct portset *s, struct strbuf *out);
 
 /**
+ * flow_format(proto, ports, via, via_node, out):
+ * Append what reaches a place as the matrix prints it to ${out}: the
+ * protocol ("icmp echo", "tcp", "proto N"), for tcp and udp the ports
+ * ${ports}, and " (pipe VIA of VIA_NODE)" when ${via} is not NULL.
+ */
+void flow_format(int proto, const struct portset *ports, const char *via,
+    const char *via_node, struct strbuf *out);
+
+/**
  * mrow_build(res, row):
  * Gather the replied connections of ${res} into ${row} (owned by the
  * caller, freed with mrow_free()), cells ordered by place, protocol and
