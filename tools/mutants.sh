@@ -60,7 +60,7 @@ limit=${MUTANTS_TEST_TIMEOUT:-120}
 mutants() {
 	# pf evaluation (the static model).
 	m eval-quick-ignored src/pf/pf_eval_match.c \
-	    'if (r->quick)' 'if (0 && r->quick)' \
+	    'return r->quick != 0;' 'return false;' \
 	    unit:pf_eval
 	m eval-filter-before-rdr src/pf/pf_eval_match.c \
 	    'r = filter_decide(ctx, dir, ifidx, p);' \

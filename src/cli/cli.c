@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/diag.h"
@@ -123,4 +124,17 @@ cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
 		fprintf(stderr, "jailnet %s: %s\n", cmd, msg);
 	fprintf(stderr, "usage: jailnet %s\n", usage);
 	return EXIT_USAGE;
+}
+
+void
+cli_print_json(json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (text != NULL) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	}
+	free(text);
+	json_decref(root);
 }

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "model/site.h"
 #include "pf/pf_site.h"
 
@@ -61,6 +63,13 @@ int cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
  */
 const char *cli_option_value(const char *cmd, const char *usage, int argc,
     char **argv, int *i, const char *what);
+
+/**
+ * cli_print_json(root):
+ * Print ${root} to stdout, indented, keys in their order, and a newline;
+ * the reference to ${root} is given up.
+ */
+void cli_print_json(json_t *root);
 
 /**
  * cli_load_site(dir, remarks):

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_verify.h"
 #include "cli/git_site.h"
 #include "cli/trace_text.h"
 #include "lib/util.h"
@@ -19,39 +20,8 @@
 /* One site: its directory, model, world and space. */
 struct diff_site {
 	const char *dir;
-	struct pf_site *ps;
-	struct world *w;
-	struct vspace *vs;
+	struct verify_site v;
 };
-
-static int
-site_open(const char *dir, struct diff_site *s)
-{
-	struct diags diags;
-
-	memset(s, 0, sizeof(*s));
-	s->dir = dir;
-	s->ps = cli_load_site(dir, 0);
-	if (s->ps == NULL)
-		return -1;
-	diags_init(&diags);
-	s->w = world_new(s->ps, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	if (s->w == NULL)
-		return -1;
-	s->vs = vspace_new(s->w);
-	return 0;
-}
-
-static void
-site_close(struct diff_site *s)
-{
-	vspace_free(s->vs);
-	world_free(s->w);
-	pf_site_free(s->ps);
-}
-
 
 /* Printing. */
 
@@ -106,7 +76,7 @@ static void
 add_step(const struct diff_site *s, const struct vstep *st,
     const struct vstep *other, struct strbuf *out)
 {
-	const struct world *w = s->w;
+	const struct world *w = s->v.w;
 	const struct whop *h = st->hop;
 	const struct pf_eval_stage *ps = st->st;
 	char buf[IPADDR_STRLEN];
@@ -233,15 +203,15 @@ find_difference(struct diff_site *o, size_t fo, struct diff_site *n,
 	bool wa, wb;
 
 	memset(d, 0, sizeof(*d));
-	wa = walker_run(vspace_walker(o->vs), fo, pkt, &a) == 0;
-	wb = walker_run(vspace_walker(n->vs), fn, pkt, &b) == 0;
+	wa = walker_run(vspace_walker(o->v.vs), fo, pkt, &a) == 0;
+	wb = walker_run(vspace_walker(n->v.vs), fn, pkt, &b) == 0;
 	trace_add_packet(wb && b.nlegs > 0 ? &b.legs[0].sent : wa &&
 	    a.nlegs > 0 ? &a.legs[0].sent : pkt, &d->packet);
 	if (wa)
 		na = vdiff_steps(&a, &sa);
 	if (wb)
 		nb = vdiff_steps(&b, &sb);
-	i = vdiff_first_change(o->w, sa, na, n->w, sb, nb);
+	i = vdiff_first_change(o->v.w, sa, na, n->v.w, sb, nb);
 	if (i == NO_INDEX) {
 		strbuf_adds(&d->old, "the same walk");
 		strbuf_adds(&d->new_, "the same walk");
@@ -265,7 +235,7 @@ find_difference(struct diff_site *o, size_t fo, struct diff_site *n,
 			const struct diff_site *s = pass == y ? n : o;
 
 			add_spec(pass, &d->spec);
-			d->spec_server = s->w->nodes[pass->hop->node].name;
+			d->spec_server = s->v.w->nodes[pass->hop->node].name;
 			d->spec_site = pass == y ? "new" : "old";
 		}
 	}
@@ -273,19 +243,6 @@ find_difference(struct diff_site *o, size_t fo, struct diff_site *n,
 	free(sb);
 	wflow_free(&a);
 	wflow_free(&b);
-}
-
-static void
-print_json(json_t *root)
-{
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (text != NULL) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-	}
-	free(text);
-	json_decref(root);
 }
 
 /* The places of ${a} that ${b} has not. */
@@ -456,20 +413,20 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 
 	if (!json)
 		strbuf_addf(&out, "--- %s\n+++ %s\n", old_name, n->dir);
-	places_only(o->w, n->w, "old", &out, json ? only : NULL);
-	places_only(n->w, o->w, "new", &out, json ? only : NULL);
+	places_only(o->v.w, n->v.w, "old", &out, json ? only : NULL);
+	places_only(n->v.w, o->v.w, "new", &out, json ? only : NULL);
 	nonly = json_array_size(only);
-	for (i = 0; i < o->w->nnodes; i++) {
-		size_t fn = world_node(n->w, o->w->nodes[i].name);
-		const char *from = vdiff_place_name(o->w, i);
+	for (i = 0; i < o->v.w->nnodes; i++) {
+		size_t fn = world_node(n->v.w, o->v.w->nodes[i].name);
+		const char *from = vdiff_place_name(o->v.w, i);
 		struct vdiff_row row;
 
 		if (fn == NO_INDEX)
 			continue;
-		if (o->w->nodes[i].kind == WNODE_ROUTER &&
-		    world_node(o->w, "internet") != i)
-			from = o->w->nodes[i].name;
-		vdiff_source(o->vs, i, n->vs, fn, &row);
+		if (o->v.w->nodes[i].kind == WNODE_ROUTER &&
+		    world_node(o->v.w, "internet") != i)
+			from = o->v.w->nodes[i].name;
+		vdiff_source(o->v.vs, i, n->v.vs, fn, &row);
 		classes += row.classes;
 		for (j = 0; j < row.n; j++) {
 			gained += row.v[j].gained;
@@ -492,7 +449,7 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 		json_object_set_new(root, "gained",
 		    json_integer((json_int_t)gained));
 		json_object_set_new(root, "lost", json_integer((json_int_t)lost));
-		print_json(root);
+		cli_print_json(root);
 	} else {
 		json_decref(flows);
 		json_decref(only);
@@ -561,8 +518,10 @@ cmd_diff(int argc, char **argv)
 		pos[0] = olddir;
 	}
 	/* Both sites' diagnostics, even when the first has errors. */
-	ro = site_open(pos[0], &o);
-	rn = site_open(pos[1], &n);
+	o.dir = pos[0];
+	n.dir = pos[1];
+	ro = verify_site_open(pos[0], &o.v);
+	rn = verify_site_open(pos[1], &n.v);
 	if (ro != 0 || rn != 0)
 		rc = EXIT_USAGE;
 	else if (rev != NULL) {
@@ -572,8 +531,8 @@ cmd_diff(int argc, char **argv)
 		free(name);
 	} else
 		rc = diff_sites(&o, &n, pos[0], json);
-	site_close(&o);
-	site_close(&n);
+	verify_site_close(&o.v);
+	verify_site_close(&n.v);
 out:
 	if (tmp != NULL && remove_tree(tmp) != 0)
 		fprintf(stderr, "jailnet diff: cannot remove %s: %s\n", tmp,

@@ -142,29 +142,10 @@ flow_json(const struct world *w, const struct wflow *flow)
 	return legs;
 }
 
-static void
-print_json(json_t *root)
-{
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	if (text != NULL) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-	}
-	free(text);
-	json_decref(root);
-}
-
 /* The site, its world and its space. */
 
-struct verify_ctx {
-	struct pf_site *ps;
-	struct world *w;
-	struct vspace *vs;
-};
-
-static int
-ctx_open(const char *dir, struct verify_ctx *c)
+int
+verify_site_open(const char *dir, struct verify_site *c)
 {
 	struct diags diags;
 
@@ -178,14 +159,15 @@ ctx_open(const char *dir, struct verify_ctx *c)
 	diags_free(&diags);
 	if (c->w == NULL) {
 		pf_site_free(c->ps);
+		c->ps = NULL;
 		return -1;
 	}
 	c->vs = vspace_new(c->w);
 	return 0;
 }
 
-static void
-ctx_close(struct verify_ctx *c)
+void
+verify_site_close(struct verify_site *c)
 {
 	vspace_free(c->vs);
 	world_free(c->w);
@@ -202,7 +184,7 @@ cell_text(const struct world *w, const struct mcell *c, struct strbuf *out)
 }
 
 static int
-run_matrix(struct verify_ctx *c, bool json)
+run_matrix(struct verify_site *c, bool json)
 {
 	const struct world *w = c->w;
 	json_t *root = json ? json_object() : NULL, *rows = json_array();
@@ -256,7 +238,7 @@ run_matrix(struct verify_ctx *c, bool json)
 		    (json_int_t)classes));
 		json_object_set_new(root, "unsupported", json_integer(
 		    (json_int_t)unsupported));
-		print_json(root);
+		cli_print_json(root);
 	} else {
 		json_decref(rows);
 		strbuf_addf(&out, "%zu classes of packets, %zu walked, %zu the "
@@ -294,7 +276,7 @@ read_intent(const struct world *w, const char *path, struct intent *in,
 }
 
 static void
-show_counterexample(struct verify_ctx *c, const struct outcome *o,
+show_counterexample(struct verify_site *c, const struct outcome *o,
     struct strbuf *out)
 {
 	struct wflow flow = { 0 };
@@ -312,7 +294,7 @@ show_counterexample(struct verify_ctx *c, const struct outcome *o,
 }
 
 static int
-run_intents(struct verify_ctx *c, char **files, int nfiles, bool json,
+run_intents(struct verify_site *c, char **files, int nfiles, bool json,
     bool live)
 {
 	long disagree = 0;
@@ -425,7 +407,7 @@ run_intents(struct verify_ctx *c, char **files, int nfiles, bool json,
 		    json_integer((json_int_t)failed));
 		json_object_set_new(root, "cannot_say",
 		    json_integer((json_int_t)unsure));
-		print_json(root);
+		cli_print_json(root);
 	} else {
 		json_decref(arr);
 		strbuf_addf(&out, "%zu held, %zu failed, %zu the model cannot "
@@ -444,7 +426,7 @@ cmd_verify(int argc, char **argv)
 {
 	const char *site = NULL;
 	char **files = xcalloc((size_t)argc + 1, sizeof(*files));
-	struct verify_ctx c;
+	struct verify_site c;
 	bool json = false, live = false;
 	int i, nfiles = 0, rc;
 
@@ -473,13 +455,13 @@ cmd_verify(int argc, char **argv)
 		    "--live is not given in JSON yet" :
 		    "--live tries the expectations of INTENT files: name one");
 	}
-	if (ctx_open(site, &c) != 0) {
+	if (verify_site_open(site, &c) != 0) {
 		free(files);
 		return EXIT_INVALID;
 	}
 	rc = nfiles == 0 ? run_matrix(&c, json) :
 	    run_intents(&c, files, nfiles, json, live);
-	ctx_close(&c);
+	verify_site_close(&c);
 	free(files);
 	return rc;
 }
@@ -530,7 +512,7 @@ int
 cmd_trace(int argc, char **argv)
 {
 	const char *pos[5] = { 0 };
-	struct verify_ctx c;
+	struct verify_site c;
 	struct pf_packet pkt;
 	struct wflow flow = { 0 };
 	struct strbuf out = { 0 };
@@ -607,10 +589,10 @@ cmd_trace(int argc, char **argv)
 			return trace_usage("%s", "icmp takes no PORT (echo)");
 	} else
 		return trace_usage("bad PROTO '%s': tcp, udp or icmp", pos[3]);
-	if (ctx_open(pos[0], &c) != 0)
+	if (verify_site_open(pos[0], &c) != 0)
 		return EXIT_INVALID;
 	if (trace_from(c.w, pos[1], &from, &src) != 0) {
-		ctx_close(&c);
+		verify_site_close(&c);
 		return trace_usage("no place or address '%s' to send from",
 		    pos[1]);
 	}
@@ -670,14 +652,14 @@ cmd_trace(int argc, char **argv)
 		}
 		vresult_free(&r);
 	} else {
-		ctx_close(&c);
+		verify_site_close(&c);
 		return trace_usage("no place or address '%s' to send to",
 		    pos[2]);
 	}
 	if (walker_run(vspace_walker(c.vs), from, &pkt, &flow) != 0) {
 		fprintf(stderr, "jailnet trace: %s has no route to send it\n",
 		    pos[1]);
-		ctx_close(&c);
+		verify_site_close(&c);
 		return EXIT_INVALID;
 	}
 	rc = EXIT_INVALID;
@@ -694,7 +676,7 @@ cmd_trace(int argc, char **argv)
 
 		json_object_set_new(root, "connections", flow_json(c.w, &flow));
 		json_object_set_new(root, "reached", json_boolean(rc == 0));
-		print_json(root);
+		cli_print_json(root);
 	} else {
 		trace_add_flow(c.w, &flow, &out);
 		strbuf_addf(&out, "verdict: %s\n", rc == 0 ? "reached" :
@@ -703,6 +685,6 @@ cmd_trace(int argc, char **argv)
 	}
 	strbuf_free(&out);
 	wflow_free(&flow);
-	ctx_close(&c);
+	verify_site_close(&c);
 	return rc;
 }

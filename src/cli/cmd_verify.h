@@ -5,6 +5,27 @@
 #ifndef JAILNET_CMD_VERIFY_H
 #define JAILNET_CMD_VERIFY_H
 
+struct pf_site;
+struct world;
+struct vspace;
+
+/* A site loaded for the analyses of verify, trace and diff. */
+struct verify_site {
+	struct pf_site *ps;
+	struct world *w;
+	struct vspace *vs;
+};
+
+/**
+ * verify_site_open(dir, vsite), verify_site_close(vsite):
+ * Load and check the site at ${dir} (its diagnostics printed), then build
+ * its site-wide world and packet space into ${vsite}.  Return 0, or -1
+ * when the site has errors or the world cannot be built (${vsite} then
+ * holds nothing to free).  verify_site_close() frees what it holds.
+ */
+int verify_site_open(const char *dir, struct verify_site *vsite);
+void verify_site_close(struct verify_site *vsite);
+
 #define CMD_VERIFY_USAGE "verify SITE [--json | --live] [INTENT...]"
 #define CMD_TRACE_USAGE "trace SITE FROM TO PROTO [PORT] [--sport N] " \
 	"[--flags F] [--json]"

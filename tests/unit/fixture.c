@@ -88,3 +88,35 @@ pf_fx_run(struct pf_fx *f, const char *spec, uint64_t ms)
 	    t.out_member, &t.pkt, ms, &f->res);
 	return &f->res;
 }
+
+int
+verify_fx_load(struct verify_fx *f, const char *dir)
+{
+	memset(f, 0, sizeof(*f));
+	diags_init(&f->d);
+	f->ps = pf_site_load(dir, &f->d);
+	if (f->ps == NULL) {
+		diags_print(&f->d, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+verify_fx_build(struct verify_fx *f)
+{
+	f->w = world_new(f->ps, &f->d);
+	if (f->w == NULL)
+		return -1;
+	f->vs = vspace_new(f->w);
+	return 0;
+}
+
+void
+verify_fx_close(struct verify_fx *f)
+{
+	vspace_free(f->vs);
+	world_free(f->w);
+	pf_site_free(f->ps);
+	diags_free(&f->d);
+}

@@ -11,6 +11,8 @@
 #include "pf/pf_bind.h"
 #include "pf/pf_eval.h"
 #include "pf/pf_site.h"
+#include "verify/space.h"
+#include "verify/world.h"
 
 /**
  * fixture_example():
@@ -58,5 +60,23 @@ void pf_fx_close(struct pf_fx *f);
  */
 const struct pf_eval_result *pf_fx_run(struct pf_fx *f, const char *spec,
     uint64_t ms);
+
+/* A site with its site-wide world and packet space: the verify tests'. */
+struct verify_fx {
+	struct diags d;
+	struct pf_site *ps;
+	struct world *w;
+	struct vspace *vs;
+};
+
+/**
+ * verify_fx_load(f, dir), verify_fx_build(f), verify_fx_close(f):
+ * Load the site at ${dir} into ${f}; build its world and space (after the
+ * test has changed the model, if it does); free what they made.  Each
+ * returns 0, or -1 with ${f} still safe to verify_fx_close().
+ */
+int verify_fx_load(struct verify_fx *f, const char *dir);
+int verify_fx_build(struct verify_fx *f);
+void verify_fx_close(struct verify_fx *f);
 
 #endif

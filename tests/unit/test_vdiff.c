@@ -14,25 +14,16 @@
 #include <sys/socket.h>
 
 #include "pf/pf_site.h"
+#include "fixture.h"
 #include "test.h"
 #include "verify/vdiff.h"
-
-struct dfx {
-	struct diags d;
-	struct pf_site *ps;
-	struct world *w;
-	struct vspace *vs;
-};
 
 /* Load the example; with ${block}, server a's block list entry
    198.51.100.66 becomes ${block}/32 before the analysis is made. */
 static int
-dfx_open(struct dfx *f, const char *block)
+dfx_open(struct verify_fx *f, const char *block)
 {
-	memset(f, 0, sizeof(*f));
-	diags_init(&f->d);
-	f->ps = pf_site_load("examples/uxtely", &f->d);
-	if (f->ps == NULL)
+	if (verify_fx_load(f, "examples/uxtely") != 0)
 		return -1;
 	if (block != NULL) {
 		/* The analysis reads the bound tables: change one. */
@@ -55,25 +46,12 @@ dfx_open(struct dfx *f, const char *block)
 		if (n != 1)
 			return -1;
 	}
-	f->w = world_new(f->ps, &f->d);
-	if (f->w == NULL)
-		return -1;
-	f->vs = vspace_new(f->w);
-	return 0;
-}
-
-static void
-dfx_close(struct dfx *f)
-{
-	vspace_free(f->vs);
-	world_free(f->w);
-	pf_site_free(f->ps);
-	diags_free(&f->d);
+	return verify_fx_build(f);
 }
 
 TEST(vdiff_site_against_itself_changes_nothing)
 {
-	struct dfx a, b;
+	struct verify_fx a, b;
 	size_t i, flows = 0, unsure = 0, classes = 0;
 
 	CHECK(dfx_open(&a, NULL) == 0);
@@ -90,8 +68,8 @@ TEST(vdiff_site_against_itself_changes_nothing)
 	CHECK_INT_EQ(flows, 0);
 	CHECK_INT_EQ(unsure, 0);
 	CHECK(classes > 100000);
-	dfx_close(&a);
-	dfx_close(&b);
+	verify_fx_close(&a);
+	verify_fx_close(&b);
 }
 
 /* What one walk reaches, as the matrix counts it. */
@@ -162,7 +140,7 @@ in_row(const struct vdiff_row *row, bool gained, int proto,
 /* Do the walks of ${pkt} in the two sites reach different things?  Check
    every difference is in ${row}; count the differences not in it. */
 static bool
-walks_differ(struct dfx *a, struct dfx *b, size_t from,
+walks_differ(struct verify_fx *a, struct verify_fx *b, size_t from,
     const struct pf_packet *pkt, const struct vdiff_row *row, size_t *missed)
 {
 	struct reach ra[WALK_MAXLEGS], rb[WALK_MAXLEGS];
@@ -220,7 +198,7 @@ TEST(vdiff_agrees_with_single_walks)
 {
 	static const char *const sources[] = { "internet", "client1",
 	    "orchestration", "a/node_j", "b" };
-	struct dfx a, b;
+	struct verify_fx a, b;
 	uint32_t *addrs = NULL, *ports = NULL;
 	size_t naddrs = 0, nports = 0, s, k, tried = 0, missed = 0,
 	    differing = 0, invented = 0;
@@ -327,6 +305,6 @@ TEST(vdiff_agrees_with_single_walks)
 	CHECK_INT_EQ(invented, 0);
 	free(addrs);
 	free(ports);
-	dfx_close(&a);
-	dfx_close(&b);
+	verify_fx_close(&a);
+	verify_fx_close(&b);
 }

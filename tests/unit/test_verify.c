@@ -12,44 +12,12 @@
 #include <sys/socket.h>
 
 #include "pf/pf_site.h"
+#include "fixture.h"
 #include "test.h"
 #include "verify/intent.h"
 #include "verify/space.h"
 #include "verify/walk.h"
 #include "verify/world.h"
-
-struct vfx {
-	struct diags d;
-	struct pf_site *ps;
-	struct world *w;
-	struct vspace *vs;
-};
-
-static int
-vfx_open(struct vfx *f, const char *dir)
-{
-	memset(f, 0, sizeof(*f));
-	diags_init(&f->d);
-	f->ps = pf_site_load(dir, &f->d);
-	if (f->ps == NULL) {
-		diags_print(&f->d, stderr);
-		return -1;
-	}
-	f->w = world_new(f->ps, &f->d);
-	if (f->w == NULL)
-		return -1;
-	f->vs = vspace_new(f->w);
-	return 0;
-}
-
-static void
-vfx_close(struct vfx *f)
-{
-	vspace_free(f->vs);
-	world_free(f->w);
-	pf_site_free(f->ps);
-	diags_free(&f->d);
-}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -241,7 +209,7 @@ biggest(const struct vresult *r, size_t n)
 
 TEST(verify_classes_agree_with_concrete_walks)
 {
-	struct vfx f;
+	struct verify_fx f;
 	struct wflow flow = { 0 };
 	size_t node, k, tried = 0, bad = 0;
 	int mode;
@@ -249,7 +217,8 @@ TEST(verify_classes_agree_with_concrete_walks)
 
 	struct edges e;
 
-	CHECK(vfx_open(&f, "examples/uxtely") == 0);
+	CHECK(verify_fx_load(&f, "examples/uxtely") == 0 &&
+	    verify_fx_build(&f) == 0);
 	if (f.vs == NULL)
 		return;
 	vspace_boundaries(f.vs, &e.a, &e.na, &e.p, &e.np);
@@ -305,15 +274,16 @@ TEST(verify_classes_agree_with_concrete_walks)
 	wflow_free(&flow);
 	free(e.a);
 	free(e.p);
-	vfx_close(&f);
+	verify_fx_close(&f);
 }
 
 TEST(verify_classes_cover_each_source_once)
 {
-	struct vfx f;
+	struct verify_fx f;
 	size_t node, i;
 
-	CHECK(vfx_open(&f, "examples/uxtely") == 0);
+	CHECK(verify_fx_load(&f, "examples/uxtely") == 0 &&
+	    verify_fx_build(&f) == 0);
 	if (f.vs == NULL)
 		return;
 	for (node = 0; node < f.w->nnodes; node++) {
@@ -336,5 +306,5 @@ TEST(verify_classes_cover_each_source_once)
 		CHECK(tcp == want);
 		vresult_free(&r);
 	}
-	vfx_close(&f);
+	verify_fx_close(&f);
 }
