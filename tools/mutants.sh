@@ -6,9 +6,9 @@
 # antispoof, the connection limits and their overload, if-bound states,
 # table lookups and port ranges (the static model and the nft compiler),
 # the conf parsers and a server's file view, a jail's view of the host,
-# and the supervisor's restarts.  Each mutant is one exact textual substitution in
-# one file of src/: the file, an original fragment of one line, its
-# replacement, and the tests that must catch it.
+# the supervisor's restarts and the lockout check.  Each mutant is one
+# exact textual substitution in one file of src/: the file, an original
+# fragment of one line, its replacement, and the tests that must catch it.
 #
 # The script copies src/ and tests/unit/ into a temporary directory (the
 # working tree is never edited), compiles every object once, without
@@ -177,10 +177,6 @@ mutants() {
 	m view-host-etc-shown src/jail/jail_view.c \
 	    'rc = hide_all_but_allowed(mask, "/etc", err);' 'rc = 0;' \
 	    ns:site
-	m view-resolve-data-root src/jail/jail_view.c \
-	    'path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))' \
-	    'path_under(path, "/var/tmp"))' \
-	    unit:jail_view
 	m view-host-var-tmp-shown src/jail/jail_view.c \
 	    'p = xasprintf("%s/var/tmp", mask);' \
 	    'p = xasprintf("%s/var/tmp-not", mask);' \
@@ -206,6 +202,16 @@ mutants() {
 	m supervise-gives-up-at-once src/jail/supervise.c \
 	    'if (recent >= SUPERVISE_MAX_FAILS) {' 'if (recent >= 1) {' \
 	    ns:site
+	# The lockout check: a lost way of managing is never passed over.
+	m lockout-lost-skipped src/verify/lockout.c \
+	    'if (f->gained || f->partial ||' 'if (f->gained || !f->partial ||' \
+	    unit:lockout
+	m lockout-any-server src/verify/lockout.c \
+	    'w->nodes[dv->to].server == server)' 'true)' \
+	    unit:lockout
+	m lockout-first-missing src/verify/lockout.c \
+	    'p = s->v[i][1] + 1;' 'p = s->v[i][1];' \
+	    unit:lockout
 }
 
 # --- The machinery. ---

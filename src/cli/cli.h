@@ -16,6 +16,8 @@
 
 #define EXIT_INVALID 1	/* the site has errors, or the operation failed */
 #define EXIT_USAGE 2	/* the command line is wrong */
+#define EXIT_LOCKOUT 3	/* refused: the change would take away a way
+			   of managing the servers (manage.tcp) */
 
 /* The options most commands take; a command rejects those it does not. */
 struct cli_opts {

@@ -15,6 +15,7 @@
 #include "cli/trace_text.h"
 #include "lib/util.h"
 #include "pf/pf.h"
+#include "verify/lockout.h"
 #include "verify/vdiff.h"
 
 /* One site: its directory, model, world and space. */
@@ -193,6 +194,24 @@ difference_free(struct difference *d)
 	strbuf_free(&d->spec);
 }
 
+/* ${d}'s packet and the two sites' steps, as members of ${x}. */
+static void
+difference_json(const struct difference *d, json_t *x)
+{
+	json_object_set_new(x, "packet", json_string(strbuf_cstr(&d->packet)));
+	json_object_set_new(x, "old", json_string(strbuf_cstr(&d->old)));
+	json_object_set_new(x, "new", json_string(strbuf_cstr(&d->new_)));
+}
+
+/* ${d}'s packet and the two sites' steps, as indented lines. */
+static void
+difference_text(const struct difference *d, struct strbuf *out)
+{
+	strbuf_addf(out, "    packet  %s\n", strbuf_cstr(&d->packet));
+	strbuf_addf(out, "    old     %s\n", strbuf_cstr(&d->old));
+	strbuf_addf(out, "    new     %s\n", strbuf_cstr(&d->new_));
+}
+
 static void
 find_difference(struct diff_site *o, size_t fo, struct diff_site *n,
     size_t fn, const struct pf_packet *pkt, struct difference *d)
@@ -300,12 +319,7 @@ add_change(struct diff_site *o, size_t fo, struct diff_site *n, size_t fn,
 		else
 			json_object_set_new(x, "sources",
 			    json_null());
-		json_object_set_new(x, "packet", json_string(
-		    strbuf_cstr(&d.packet)));
-		json_object_set_new(x, "old", json_string(
-		    strbuf_cstr(&d.old)));
-		json_object_set_new(x, "new", json_string(
-		    strbuf_cstr(&d.new_)));
+		difference_json(&d, x);
 		if (d.spec_server != NULL) {
 			json_t *t = json_object();
 
@@ -330,12 +344,7 @@ add_change(struct diff_site *o, size_t fo, struct diff_site *n, size_t fn,
 			    "reached it before" :
 			    "still reach it");
 		strbuf_addc(out, '\n');
-		strbuf_addf(out, "    packet  %s\n",
-		    strbuf_cstr(&d.packet));
-		strbuf_addf(out, "    old     %s\n",
-		    strbuf_cstr(&d.old));
-		strbuf_addf(out, "    new     %s\n",
-		    strbuf_cstr(&d.new_));
+		difference_text(&d, out);
 		if (d.spec_server != NULL)
 			strbuf_addf(out, "    pf --test "
 			    "(%s, --server %s) '%s'\n",
@@ -400,16 +409,110 @@ add_notes(const char *from, const struct vdiff_row *row, json_t *arr,
 	return row->unsupported + (row->only_old > 0 || row->only_new > 0);
 }
 
+void
+diff_lockout_format(const struct lockout *l, const char *dir,
+    const char *server, struct strbuf *out)
+{
+	strbuf_addf(out, "%s, manage.tcp ", l->host);
+	if (l->lo == l->hi)
+		strbuf_addf(out, "%u", l->lo);
+	else
+		strbuf_addf(out, "%u-%u", l->lo, l->hi);
+	if (l->loc->src != NULL)
+		strbuf_addf(out, " (%s:%u)", site_path(dir, l->loc->src->path),
+		    l->loc->line);
+	strbuf_adds(out, ": ");
+	switch (l->kind) {
+	case LOCKOUT_LOST:
+		strbuf_addf(out, "no longer reaches %s ", l->flow->to);
+		add_flow_name(l->flow, out);
+		break;
+	case LOCKOUT_GONE:
+		strbuf_adds(out, "the host is not in the new site");
+		break;
+	case LOCKOUT_MISSED:
+		strbuf_addf(out, "port %u reaches no place of server %s",
+		    l->port, server);
+		break;
+	case LOCKOUT_UNSURE:
+		strbuf_addf(out, "%zu classes the model cannot say (%s), "
+		    "e.g. ", l->unsure, l->why);
+		trace_add_packet(&l->pkt, out);
+		break;
+	}
+}
+
+/* Check that ${n} keeps ${o}'s ways of managing the servers; print the
+   findings into ${out}, or as objects of ${arr} if not NULL.  Return
+   their number. */
+static size_t
+diff_lockouts(struct diff_site *o, struct diff_site *n, json_t *arr,
+    struct strbuf *out)
+{
+	struct lockouts lk;
+	size_t i, found;
+
+	lockout_diff(o->v.vs, n->v.vs, &lk);
+	for (i = 0; i < lk.n; i++) {
+		const struct lockout *l = &lk.v[i];
+		struct strbuf head = { 0 };
+		struct difference d;
+		bool walked = l->kind == LOCKOUT_LOST;
+
+		diff_lockout_format(l, l->in_new ? n->dir : o->dir, NULL,
+		    &head);
+		if (walked)
+			find_difference(o, l->from_old, n, l->from_new,
+			    &l->flow->pkt, &d);
+		if (arr != NULL) {
+			json_t *x = json_object();
+			static const char *const kinds[] = {
+				[LOCKOUT_LOST] = "lost",
+				[LOCKOUT_GONE] = "gone",
+				[LOCKOUT_MISSED] = "missed",
+				[LOCKOUT_UNSURE] = "unsure",
+			};
+
+			json_object_set_new(x, "host", json_string(l->host));
+			json_object_set_new(x, "ports_lo", json_integer(l->lo));
+			json_object_set_new(x, "ports_hi", json_integer(l->hi));
+			json_object_set_new(x, "kind",
+			    json_string(kinds[l->kind]));
+			json_object_set_new(x, "what",
+			    json_string(strbuf_cstr(&head)));
+			if (walked) {
+				json_object_set_new(x, "to",
+				    json_string(l->flow->to));
+				difference_json(&d, x);
+			}
+			json_array_append_new(arr, x);
+		} else {
+			strbuf_addf(out, "! lockout: %s\n", strbuf_cstr(&head));
+			if (walked)
+				difference_text(&d, out);
+		}
+		if (walked)
+			difference_free(&d);
+		strbuf_free(&head);
+	}
+	if (arr == NULL && lk.checked == 0)
+		strbuf_adds(out, "no host declares manage.tcp in site.conf: "
+		    "the lockout check is off\n");
+	found = lk.n;
+	lockouts_free(&lk);
+	return found;
+}
+
 static int
 diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
-    bool json)
+    bool json, bool force)
 {
 	json_t *root = json ? json_object() : NULL;
 	json_t *flows = json_array(), *only = json_array(),
-	    *unsure = json_array();
+	    *unsure = json_array(), *locks = json_array();
 	struct strbuf out = { 0 };
 	size_t i, j, classes = 0, gained = 0, lost = 0, unsupported = 0;
-	size_t nonly = 0;
+	size_t nonly = 0, nlocks;
 
 	if (!json)
 		strbuf_addf(&out, "--- %s\n+++ %s\n", old_name, n->dir);
@@ -438,7 +541,11 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 		    &out);
 		vdiff_row_free(&row);
 	}
+	nlocks = diff_lockouts(o, n, json ? locks : NULL, &out);
 	if (json) {
+		json_object_set_new(root, "lockouts", locks);
+		json_object_set_new(root, "forced", json_boolean(force &&
+		    nlocks > 0));
 		json_object_set_new(root, "old", json_string(old_name));
 		json_object_set_new(root, "new", json_string(n->dir));
 		json_object_set_new(root, "changes", flows);
@@ -454,13 +561,25 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 		json_decref(flows);
 		json_decref(only);
 		json_decref(unsure);
+		json_decref(locks);
 		strbuf_addf(&out, "%zu classes compared: %zu flows gained, %zu "
 		    "lost, %zu places in one site only, %zu the model cannot "
 		    "say\n", classes, gained, lost, nonly, unsupported);
 		fputs(strbuf_cstr(&out), stdout);
 	}
 	strbuf_free(&out);
-	return gained + lost + nonly + unsupported > 0 ? EXIT_INVALID : 0;
+	if (nlocks > 0 && !force) {
+		fprintf(stderr, "jailnet diff: refused: the new site takes "
+		    "away a way of managing the servers (%zu lockout%s); "
+		    "--force accepts it\n", nlocks, nlocks == 1 ? "" : "s");
+		return EXIT_LOCKOUT;
+	}
+	if (nlocks > 0)
+		fprintf(stderr, "jailnet diff: WARNING: --force: the new site "
+		    "takes away a way of managing the servers (%zu "
+		    "lockout%s), accepted\n", nlocks, nlocks == 1 ? "" : "s");
+	return gained + lost + nonly + unsupported + nlocks > 0 ?
+	    EXIT_INVALID : 0;
 }
 
 int
@@ -470,12 +589,14 @@ cmd_diff(int argc, char **argv)
 	char *tmp = NULL, *olddir = NULL;
 	struct diff_site o, n;
 	sigset_t mask;
-	bool json = false, blocked = false;
+	bool json = false, blocked = false, force = false;
 	int i, npos = 0, rc, ro, rn;
 
 	for (i = 0; i < argc; i++) {
 		if (str_eq(argv[i], "--json"))
 			json = true;
+		else if (str_eq(argv[i], "--force"))
+			force = true;
 		else if (str_eq(argv[i], "--git")) {
 			rev = cli_option_value("diff", CMD_DIFF_USAGE, argc,
 			    argv, &i, "a commit");
@@ -527,10 +648,10 @@ cmd_diff(int argc, char **argv)
 	else if (rev != NULL) {
 		char *name = xasprintf("%s as of %s", pos[1], rev);
 
-		rc = diff_sites(&o, &n, name, json);
+		rc = diff_sites(&o, &n, name, json, force);
 		free(name);
 	} else
-		rc = diff_sites(&o, &n, pos[0], json);
+		rc = diff_sites(&o, &n, pos[0], json, force);
 	verify_site_close(&o.v);
 	verify_site_close(&n.v);
 out:

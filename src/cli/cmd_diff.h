@@ -5,7 +5,21 @@
 #ifndef JAILNET_CMD_DIFF_H
 #define JAILNET_CMD_DIFF_H
 
-#define CMD_DIFF_USAGE "diff [--json] OLD_SITE NEW_SITE | --git REV SITE"
+#define CMD_DIFF_USAGE "diff [--json] [--force] OLD_SITE NEW_SITE | " \
+	"--git REV SITE"
+
+struct lockout;
+struct strbuf;
+
+/**
+ * diff_lockout_format(l, dir, server, out):
+ * Append what lockout finding ${l} says to ${out}, in one line: the host,
+ * its manage.tcp ports and where they are declared (relative to the site
+ * directory ${dir} that declares them), what became of them (the place it
+ * no longer reaches, the port that reaches no place of server ${server}).
+ */
+void diff_lockout_format(const struct lockout *l, const char *dir,
+    const char *server, struct strbuf *out);
 
 /**
  * cmd_diff(argc, argv):
@@ -16,8 +30,11 @@
  * site delivers (with their replies) and the other does not, per source,
  * place, protocol and pipe, each with one packet and the first step of
  * its walk that differs (the rule, or the hop, in each site); places of
- * one site only; classes the model cannot say.  Return 0 when nothing
- * changed, 1 when something did, 2 for a bad command line, a REV git
+ * one site only; classes the model cannot say.  Then the lockout check
+ * (verify/lockout.h): each way of managing the servers that the new site
+ * takes away, with its packet and differing step.  Return 0 when nothing
+ * changed, 1 when something did, 3 when a way of managing is taken away
+ * (1, with a warning, under --force), 2 for a bad command line, a REV git
  * cannot extract, or a site with errors (after its diagnostics).
  */
 int cmd_diff(int argc, char **argv);

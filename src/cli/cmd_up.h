@@ -11,7 +11,8 @@
 #include "model/site.h"
 #include "jail/procs.h"
 
-#define CMD_UP_USAGE "up SITE [-n] [--no-services | --network-only] [--server NAME --host]"
+#define CMD_UP_USAGE "up SITE [-n] [--no-services | --network-only] " \
+	"[--server NAME --host [--force]]"
 #define CMD_DOWN_USAGE "down SITE [--purge]"
 #define CMD_STATUS_USAGE "status SITE [--json]"
 
@@ -21,7 +22,10 @@
  * interrupted run is cleaned up first) and start its supervisor, which
  * runs the jails' spiped pipes and, without --no-services, their
  * services; every program is checked to exist before anything starts.
- * With -n print the plan instead.
+ * With -n print the plan instead.  With --host, first the lockout check
+ * (verify/lockout.h): a site that leaves the server without a way of
+ * being managed is refused, EXIT_LOCKOUT of cli.h, before anything is
+ * applied or printed, unless --force.
  */
 int cmd_up(int argc, char **argv);
 

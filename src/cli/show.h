@@ -27,4 +27,11 @@ void show_text(const struct site *site, const struct server *server,
 void show_json(const struct site *site, const struct server *server,
     struct strbuf *out);
 
+/**
+ * show_manage_ports(h, out):
+ * Append host ${h}'s manage.tcp ports to ${out} as "22,2220-2240"
+ * (nothing when it declares none).
+ */
+void show_manage_ports(const struct outside_host *h, struct strbuf *out);
+
 #endif

@@ -198,17 +198,21 @@ json_world(const struct site *site)
 	}
 	for (i = 0; i < site->nhosts; i++) {
 		const struct outside_host *h = &site->hosts[i];
+		struct strbuf manage = { 0 };
 
 		a = json_array();
 		for (k = 0; k < h->nservices; k++)
 			json_array_append_new(a, json_string(
 			    site->services[h->services[k]].name));
+		show_manage_ports(h, &manage);
 		json_array_append_new(hosts, json_pack("{s:s, s:s, s:o, s:o, "
-		    "s:o, s:s?}", "name", h->name, "network",
+		    "s:o, s:s?, s:s?}", "name", h->name, "network",
 		    site->networks[h->network].name, "address",
 		    json_prefix(&h->addr), "gateway", h->has_gateway ?
 		    json_addr(&h->gateway) : json_null(), "services", a,
-		    "description", h->description));
+		    "description", h->description, "manage_tcp",
+		    h->nmanage_tcp > 0 ? strbuf_cstr(&manage) : NULL));
+		strbuf_free(&manage);
 	}
 	for (i = 0; i < site->nzones; i++) {
 		const struct dns_zone *z = &site->zones[i];

@@ -198,6 +198,10 @@ show_world(const struct site *site, struct strbuf *out)
 		for (k = 0; k < h->nservices; k++)
 			strbuf_addf(out, "%s%s", k ? " " : ", runs ",
 			    site->services[h->services[k]].name);
+		if (h->nmanage_tcp > 0) {
+			strbuf_adds(out, ", manages by tcp ");
+			show_manage_ports(h, out);
+		}
 		strbuf_addc(out, '\n');
 	}
 	for (i = 0; i < site->nzones; i++) {
@@ -231,4 +235,16 @@ show_text(const struct site *site, const struct server *server,
 	show_tunnels(site, server, out);
 	strbuf_addc(out, '\n');
 	show_world(site, out);
+}
+
+void
+show_manage_ports(const struct outside_host *h, struct strbuf *out)
+{
+	size_t k;
+
+	for (k = 0; k < h->nmanage_tcp; k++) {
+		strbuf_addf(out, "%s%u", k > 0 ? "," : "", h->manage_tcp[k][0]);
+		if (h->manage_tcp[k][1] != h->manage_tcp[k][0])
+			strbuf_addf(out, "-%u", h->manage_tcp[k][1]);
+	}
 }

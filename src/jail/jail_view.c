@@ -299,6 +299,8 @@ host_shows(const struct jail_view *v, const char *path)
 		return false;
 	memcpy(top, path + 1, n);
 	top[n] = '\0';
+	/* DATA_ROOT and /var/tmp are outside host_allow too; named here as
+	   at the mount, so that no entry added there can show them. */
 	if (!in_list(top, host_keep, NELEM(host_keep)) ||
 	    path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))
 		return false;

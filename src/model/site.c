@@ -328,6 +328,7 @@ site_free(struct site *site)
 		free(site->hosts[i].name);
 		free(site->hosts[i].services);
 		free(site->hosts[i].description);
+		free(site->hosts[i].manage_tcp);
 	}
 	free(site->hosts);
 	for (i = 0; i < site->nservices; i++) {

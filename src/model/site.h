@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/addr.h"
 #include "lib/diag.h"
@@ -52,6 +53,13 @@ struct outside_host {
 	size_t *services;		/* indices in site->services */
 	size_t nservices;
 	char *description;
+	/* manage.tcp: the TCP ports (as this host sends them) by which it
+	   manages the servers; a change must not take them away (the
+	   lockout check of `diff` and `up --host`).  Sorted, merged
+	   intervals; none when the host manages nothing. */
+	uint32_t (*manage_tcp)[2];
+	size_t nmanage_tcp;
+	struct loc manage_loc;
 };
 
 /* The Linux command that stands for an rc.conf service (NAME_enable). */

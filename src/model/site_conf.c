@@ -6,7 +6,8 @@
  *   server NAME  { overlay = DIR; nic.IF = NETWORK; linux.IF = DEV;
  *                  pfil_member = 0|1; pfil_bridge = 0|1; }
  *   host NAME    { network = NET; address = A/N; gateway = A;
- *                  service = S, ...; description = TEXT; }
+ *                  service = S, ...; description = TEXT;
+ *                  manage.tcp = PORT|LO-HI, ...; }
  *   service NAME { command = "..."; }   (stands for NAME_enable in rc.conf)
  *   zone DOMAIN  { server = HOST; ttl = N; records = SERVER, ...; }
  *
@@ -313,12 +314,72 @@ network_router_for(const struct network *net, const struct ipprefix *addr)
 	return NULL;
 }
 
+static int
+cmp_interval(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* manage.tcp = PORT|LO-HI, ...: the ports into ${h}, sorted and merged;
+   a port listed twice is an error (a typo, most likely). */
+static void
+load_manage(struct outside_host *h, const struct jc_resolved *p,
+    struct diags *diags)
+{
+	uint32_t (*v)[2];
+	unsigned long lo, hi;
+	size_t k, j, n = 0;
+	char *dash, *s;
+	int bad;
+
+	v = xcalloc(p->nvalues + 1, sizeof(*v));
+	for (k = 0; k < p->nvalues; k++) {
+		s = xstrdup(p->values[k].s);
+		if ((dash = strchr(s, '-')) != NULL)
+			*dash = '\0';
+		bad = parse_uint(s, 1, 65535, &lo) != 0 || (dash != NULL ?
+		    parse_uint(dash + 1, 1, 65535, &hi) != 0 :
+		    (hi = lo, 0)) || hi < lo;
+		free(s);
+		if (bad) {
+			diag_error(diags, p->value_locs[k], "'%s' is not a "
+			    "TCP port (1-65535) or a range of them (LO-HI)",
+			    p->values[k].s);
+			continue;
+		}
+		for (j = 0; j < n && (hi < v[j][0] || lo > v[j][1]); j++)
+			;
+		if (j < n) {
+			diag_error(diags, p->value_locs[k], "'%s' repeats "
+			    "ports listed before", p->values[k].s);
+			continue;
+		}
+		v[n][0] = (uint32_t)lo;
+		v[n][1] = (uint32_t)hi;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_interval);
+	/* Adjacent ranges are one. */
+	for (k = j = 0; k < n; k++) {
+		if (j > 0 && v[k][0] == v[j - 1][1] + 1)
+			v[j - 1][1] = v[k][1];
+		else
+			memmove(v[j++], v[k], sizeof(*v));
+	}
+	free(h->manage_tcp);
+	h->manage_tcp = v;
+	h->nmanage_tcp = j;
+	h->manage_loc = p->loc;
+}
+
 static void
 load_host(struct site *site, struct outside_host *h, const struct jc_params *ps,
     struct diags *diags)
 {
 	static const char *const keys[] = { "network", "address", "gateway",
-		"service", "description" };
+		"service", "description", "manage.tcp" };
 	const struct jc_resolved *p, *net_p = NULL;
 	const struct ipprefix *router;
 	const char *s;
@@ -365,8 +426,10 @@ load_host(struct site *site, struct outside_host *h, const struct jc_params *ps,
 				free(h->description);
 				h->description = xstrdup(s);
 			}
+		} else if (strcmp(p->name, "manage.tcp") == 0) {
+			load_manage(h, p, diags);
 		} else {
-			unknown_param(p, "host", keys, 5, diags);
+			unknown_param(p, "host", keys, 6, diags);
 		}
 	}
 	if (net_p == NULL || !has_addr) {

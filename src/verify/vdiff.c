@@ -43,33 +43,51 @@ fact_eq(const struct fact *a, const struct fact *b)
 	    name_eq(a->via_node, b->via_node);
 }
 
-/* The facts of the packets of ${part} (inside ${lf}'s box) from ${from}:
-   the delivered ports of the whole leaf narrowed to the part's. */
+/* ${lf} narrowed to its packets of ${part} (inside its box): the
+   delivered ports of each connection narrowed with them when they follow
+   the destination port (shifted or not), kept when rdr sends them all to
+   one port. */
+static void
+leaf_narrow(const struct vleaf *lf, const struct vbox *part,
+    struct vleaf *out)
+{
+	size_t k;
+
+	*out = *lf;
+	out->box = *part;
+	for (k = 0; k < lf->nd; k++) {
+		const struct vdeliv *d = &lf->d[k];
+
+		if (!has_ports(lf->proto) || d->phi == d->plo)
+			continue;
+		out->d[k].plo = d->plo + (part->lo[VD_DPORT] -
+		    lf->box.lo[VD_DPORT]);
+		out->d[k].phi = d->plo + (part->hi[VD_DPORT] -
+		    lf->box.lo[VD_DPORT]);
+	}
+}
+
+/* The facts of the packets of ${part} (inside ${lf}'s box) from ${from}. */
 static size_t
 facts_of(const struct world *w, size_t from, const struct vleaf *lf,
     const struct vbox *part, struct fact *f)
 {
+	struct vleaf nl;
 	size_t k, n = 0;
 
-	for (k = 0; k < lf->nd; k++) {
-		const struct vdeliv *d = &lf->d[k];
+	leaf_narrow(lf, part, &nl);
+	for (k = 0; k < nl.nd; k++) {
+		const struct vdeliv *d = &nl.d[k];
 
 		if (!d->replied || d->beyond || d->to == from)
 			continue;
 		f[n].to = vdiff_place_name(w, d->to);
-		f[n].proto = lf->proto;
+		f[n].proto = nl.proto;
 		f[n].via = d->via != NULL ? d->via->name : NULL;
 		f[n].via_node = d->via != NULL ? w->nodes[d->via_node].name :
 		    NULL;
-		f[n].plo = f[n].phi = 0;
-		if (has_ports(lf->proto) && d->phi > d->plo) {
-			/* The leaf's ports, shifted or not, over its box. */
-			f[n].plo = d->plo + (part->lo[VD_DPORT] -
-			    lf->box.lo[VD_DPORT]);
-			f[n].phi = d->plo + (part->hi[VD_DPORT] -
-			    lf->box.lo[VD_DPORT]);
-		} else if (has_ports(lf->proto))
-			f[n].plo = f[n].phi = d->plo;
+		f[n].plo = has_ports(nl.proto) ? d->plo : 0;
+		f[n].phi = has_ports(nl.proto) ? d->phi : 0;
 		n++;
 	}
 	return n;
@@ -212,9 +230,47 @@ compare_part(const struct world *wo, size_t fo, const struct vleaf *o,
 	}
 }
 
-void
-vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
-    size_t from_new, struct vdiff_row *row)
+/* What vdiff_source() and vdiff_source_ports() compare: every packet
+   (proto < 0), or those of one protocol to destination ports [lo, hi]. */
+struct scope {
+	int proto;
+	uint32_t lo, hi;
+};
+
+/* Narrow ${b} to ${sc}; false if nothing of it is left. */
+static bool
+scope_box(const struct scope *sc, int proto, struct vbox *b)
+{
+	if (sc->proto < 0)
+		return true;
+	if (proto != sc->proto || b->hi[VD_DPORT] < sc->lo ||
+	    b->lo[VD_DPORT] > sc->hi)
+		return false;
+	if (b->lo[VD_DPORT] < sc->lo)
+		b->lo[VD_DPORT] = sc->lo;
+	if (b->hi[VD_DPORT] > sc->hi)
+		b->hi[VD_DPORT] = sc->hi;
+	return true;
+}
+
+/* Keep of ${r} the leaves in ${sc}, narrowed to it. */
+static void
+scope_result(const struct scope *sc, struct vresult *r)
+{
+	struct vbox b;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nleaves; i++) {
+		b = r->leaves[i].box;
+		if (scope_box(sc, r->leaves[i].proto, &b))
+			leaf_narrow(&r->leaves[i], &b, &r->leaves[n++]);
+	}
+	r->nleaves = n;
+}
+
+static void
+source_diff(struct vspace *old, size_t from_old, struct vspace *new_,
+    size_t from_new, const struct scope *sc, struct vdiff_row *row)
 {
 	const struct world *wo = vspace_world(old), *wn = vspace_world(new_);
 	uint32_t (*so)[2] = NULL, (*sn)[2] = NULL;
@@ -246,7 +302,8 @@ vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
 				b.lo[VD_SRC] = sn[j][0];
 			if (sn[j][1] < b.hi[VD_SRC])
 				b.hi[VD_SRC] = sn[j][1];
-			if (vspace_box_map(old, new_, &b, &bn) != 0)
+			if (!scope_box(sc, o->proto, &b) ||
+			    vspace_box_map(old, new_, &b, &bn) != 0)
 				continue;
 			first = rn.nleaves;
 			vspace_run_box(new_, from_new, &bn, &rn);
@@ -272,7 +329,9 @@ vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
 		}
 	}
 	/* Which changes the matrices show: each site's, over the packets
-	   both split. */
+	   both split (and the scope holds). */
+	if (sc->proto >= 0)
+		scope_result(sc, &ro);
 	mrow_build(&ro, &mo);
 	mrow_build(&rn, &mn);
 	for (i = 0; i < row->n; i++) {
@@ -289,6 +348,25 @@ vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
 	vresult_free(&rn);
 	free(so);
 	free(sn);
+}
+
+void
+vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
+    size_t from_new, struct vdiff_row *row)
+{
+	struct scope all = { .proto = -1 };
+
+	source_diff(old, from_old, new_, from_new, &all, row);
+}
+
+void
+vdiff_source_ports(struct vspace *old, size_t from_old, struct vspace *new_,
+    size_t from_new, int proto, uint32_t lo, uint32_t hi,
+    struct vdiff_row *row)
+{
+	struct scope sc = { .proto = proto, .lo = lo, .hi = hi };
+
+	source_diff(old, from_old, new_, from_new, &sc, row);
 }
 
 void

@@ -75,6 +75,17 @@ void vdiff_source(struct vspace *old, size_t from_old, struct vspace *new_,
     size_t from_new, struct vdiff_row *row);
 
 /**
+ * vdiff_source_ports(old, from_old, new_, from_new, proto, lo, hi, row):
+ * The same as vdiff_source() for the connections of protocol ${proto}
+ * (tcp or udp) to destination ports ${lo} to ${hi} as the source sends
+ * them (before any rdr) only; ${row}'s matrices (partial) are those of
+ * these connections.
+ */
+void vdiff_source_ports(struct vspace *old, size_t from_old,
+    struct vspace *new_, size_t from_new, int proto, uint32_t lo,
+    uint32_t hi, struct vdiff_row *row);
+
+/**
  * vdiff_row_free(row):
  * Free the storage of ${row}.
  */

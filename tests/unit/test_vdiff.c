@@ -5,6 +5,12 @@
  * matrix hides is lost (198.51.100.66 gets no reply either way), and every packet tried whose two walks reach
  * different things is inside a reported flow, and each reported flow's
  * packet does reach different things.
+ *
+ * The lockout check on the example (orchestration's manage.tcp = 22,
+ * 2220, 2230, 2240): kept against itself and on each server; with
+ * orchestration's own address in server a's block list, each of its four
+ * ways into a (the server's sshd, each jail's through rdr) is lost, and
+ * none into b; a declared port that reaches nothing is missed.
  */
 #include <netinet/in.h>
 #include <stdint.h>
@@ -14,8 +20,10 @@
 #include <sys/socket.h>
 
 #include "pf/pf_site.h"
+#include "lib/util.h"
 #include "fixture.h"
 #include "test.h"
+#include "verify/lockout.h"
 #include "verify/vdiff.h"
 
 /* Load the example; with ${block}, server a's block list entry
@@ -307,4 +315,126 @@ TEST(vdiff_agrees_with_single_walks)
 	free(ports);
 	verify_fx_close(&a);
 	verify_fx_close(&b);
+}
+
+/* The findings of ${l} for ${port}: their number; the place of the first
+   in *${to}. */
+static size_t
+findings_at(const struct lockouts *l, uint32_t port, enum lockout_kind kind,
+    const char **to)
+{
+	size_t i, n = 0;
+
+	*to = NULL;
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].lo == port && l->v[i].kind == kind) {
+			if (n++ == 0 && kind == LOCKOUT_LOST)
+				*to = l->v[i].flow->to;
+		}
+	return n;
+}
+
+TEST(lockout_example_keeps_its_management)
+{
+	struct verify_fx a, b;
+	struct lockouts l;
+
+	CHECK(dfx_open(&a, NULL) == 0);
+	CHECK(dfx_open(&b, NULL) == 0);
+	if (a.vs != NULL && b.vs != NULL) {
+		lockout_diff(a.vs, b.vs, &l);
+		CHECK_INT_EQ(l.n, 0);
+		CHECK_INT_EQ(l.checked, 4);	/* 22, 2220, 2230, 2240 */
+		lockouts_free(&l);
+		lockout_server(a.vs, 0, &l);
+		CHECK_INT_EQ(l.n, 0);
+		CHECK_INT_EQ(l.checked, 4);
+		lockouts_free(&l);
+		lockout_server(a.vs, 1, &l);
+		CHECK_INT_EQ(l.n, 0);
+		lockouts_free(&l);
+	}
+	verify_fx_close(&a);
+	verify_fx_close(&b);
+}
+
+TEST(lockout_blocked_manager_is_found)
+{
+	static const struct {
+		uint32_t port;
+		const char *to;
+	} want[] = {
+		{ 22, "a" }, { 2220, "a/nginx_j" }, { 2230, "a/node_j" },
+		{ 2240, "a/pg_j" },
+	};
+	struct verify_fx a, b;
+	struct lockouts l;
+	const char *to;
+	size_t i;
+
+	CHECK(dfx_open(&a, NULL) == 0);
+	/* Orchestration's own address in a's block list. */
+	CHECK(dfx_open(&b, "203.0.113.10") == 0);
+	if (a.vs != NULL && b.vs != NULL) {
+		lockout_diff(a.vs, b.vs, &l);
+		CHECK_INT_EQ(l.n, 4);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			CHECK_INT_EQ(findings_at(&l, want[i].port,
+			    LOCKOUT_LOST, &to), 1);
+			CHECK_STR_EQ(to != NULL ? to : "(none)", want[i].to);
+		}
+		for (i = 0; i < l.n; i++)
+			CHECK_STR_EQ(l.v[i].host, "orchestration");
+		lockouts_free(&l);
+		/* The other way round, it is all gained: no lockout. */
+		lockout_diff(b.vs, a.vs, &l);
+		CHECK_INT_EQ(l.n, 0);
+		lockouts_free(&l);
+		/* Alone: a is out of reach on every port, b is not. */
+		lockout_server(b.vs, 0, &l);
+		CHECK_INT_EQ(l.n, 4);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			CHECK_INT_EQ(findings_at(&l, want[i].port,
+			    LOCKOUT_MISSED, &to), 1);
+		lockouts_free(&l);
+		lockout_server(b.vs, 1, &l);
+		CHECK_INT_EQ(l.n, 0);
+		lockouts_free(&l);
+	}
+	verify_fx_close(&a);
+	verify_fx_close(&b);
+}
+
+TEST(lockout_port_reaching_nothing_is_missed)
+{
+	struct verify_fx a;
+	struct outside_host *h;
+	struct lockouts l;
+	size_t i;
+
+	CHECK(verify_fx_load(&a, "examples/uxtely") == 0);
+	h = NULL;
+	for (i = 0; a.ps != NULL && i < a.ps->site->nhosts; i++)
+		if (strcmp(a.ps->site->hosts[i].name, "orchestration") == 0)
+			h = &a.ps->site->hosts[i];
+	CHECK(h != NULL && h->nmanage_tcp == 4);
+	if (h != NULL && h->nmanage_tcp == 4) {
+		/* 2219-2221: 2219 reaches nothing, 2220 does. */
+		h->manage_tcp[1][0] = 2219;
+		h->manage_tcp[1][1] = 2221;
+	}
+	CHECK(verify_fx_build(&a) == 0);
+	if (a.vs != NULL) {
+		for (i = 0; i < 2; i++) {
+			lockout_server(a.vs, i, &l);
+			CHECK_INT_EQ(l.n, 1);
+			if (l.n == 1) {
+				CHECK_INT_EQ(l.v[0].kind, LOCKOUT_MISSED);
+				CHECK_INT_EQ(l.v[0].lo, 2219);
+				CHECK_INT_EQ(l.v[0].port, 2219);
+			}
+			lockouts_free(&l);
+		}
+	}
+	verify_fx_close(&a);
 }
