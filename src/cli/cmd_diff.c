@@ -264,16 +264,17 @@ find_difference(struct diff_site *o, size_t fo, struct diff_site *n,
 	wflow_free(&b);
 }
 
-/* The places of ${a} that ${b} has not. */
-static void
+/* The places of ${a} that ${b} has not; return their number. */
+static size_t
 places_only(const struct world *a, const struct world *b, const char *which,
     struct strbuf *out, json_t *arr)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < a->nnodes; i++) {
 		if (world_node(b, a->nodes[i].name) != NO_INDEX)
 			continue;
+		n++;
 		if (arr != NULL) {
 			json_t *o = json_object();
 
@@ -285,6 +286,7 @@ places_only(const struct world *a, const struct world *b, const char *which,
 			strbuf_addf(out, "only in %s: %s\n", which,
 			    a->nodes[i].name);
 	}
+	return n;
 }
 
 /* Print change ${f} of source ${from} (place ${fo} of ${o}, ${fn} of
@@ -516,9 +518,8 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 
 	if (!json)
 		strbuf_addf(&out, "--- %s\n+++ %s\n", old_name, n->dir);
-	places_only(o->v.w, n->v.w, "old", &out, json ? only : NULL);
-	places_only(n->v.w, o->v.w, "new", &out, json ? only : NULL);
-	nonly = json_array_size(only);
+	nonly = places_only(o->v.w, n->v.w, "old", &out, json ? only : NULL) +
+	    places_only(n->v.w, o->v.w, "new", &out, json ? only : NULL);
 	for (i = 0; i < o->v.w->nnodes; i++) {
 		size_t fn = world_node(n->v.w, o->v.w->nodes[i].name);
 		const char *from = vdiff_place_name(o->v.w, i);

@@ -104,8 +104,11 @@ lockout_diff(struct vspace *old, struct vspace *new_, struct lockouts *out)
 		for (k = 0; k < row->n; k++) {
 			const struct vdiff_flow *f = &row->v[k];
 
+			/* A place the new site has no more is not managed
+			   there: diff lists it as a place of one site. */
 			if (f->gained || f->partial ||
-			    !is_server_place(wo, world_node(wo, f->to)))
+			    !is_server_place(wo, world_node(wo, f->to)) ||
+			    world_node(wn, f->to) == NO_INDEX)
 				continue;
 			add_finding(out, LOCKOUT_LOST, &d[i], fo, fn)->flow = f;
 		}

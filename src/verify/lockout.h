@@ -9,7 +9,8 @@
  * connection reaches in the old site, delivered and replied, some such
  * connection still reaches it in the new site, at the same delivered
  * ports, directly or through the same pipe (vdiff.h compares them,
- * exactly, for every packet).  A site kept for one server alone (`up
+ * exactly, for every packet).  A place that the new site no longer has
+ * (a jail or server removed) is nothing to manage.  A site kept for one server alone (`up
  * --host`) keeps a way when each declared port reaches some place of
  * that server.
  *
