@@ -18,6 +18,9 @@
 #include "pf/pf_nft.h"
 #include "pf/pf_site.h"
 #include "cli/cli.h"
+#include "verify/space.h"
+#include "verify/topo.h"
+#include "verify/world.h"
 
 /* jailnet pf */
 
@@ -37,31 +40,91 @@ struct pf_args {
 	struct pf_test test;	/* PF_MODE_TEST */
 	bool lint_error;	/* --lint=error: a finding fails */
 	size_t findings;	/* --lint: counted over the servers */
+	struct topo_result topo;	/* --lint: the site's topology
+					   findings */
 };
+
+/* Append the text of ${d} to ${out}, as diags_print() prints it. */
+static int
+pf_add_diags(const struct diags *d, struct strbuf *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return -1;
+	diags_print(d, f);
+	fclose(f);
+	strbuf_add(out, text, len);
+	free(text);
+	return 0;
+}
 
 /* --lint: the findings of pf_lint(), located; how many in ${count}. */
 static int
 pf_show_lint(const struct pf_bound *pf, struct strbuf *out, size_t *count)
 {
 	struct diags d;
-	char *text = NULL;
-	size_t len = 0, n;
-	FILE *f;
+	size_t n;
+	int rc;
 
 	diags_init(&d);
 	n = pf_lint(pf, &d);
-	if ((f = open_memstream(&text, &len)) == NULL) {
-		diags_free(&d);
+	rc = pf_add_diags(&d, out);
+	diags_free(&d);
+	if (rc != 0)
 		return -1;
-	}
-	diags_print(&d, f);
-	fclose(f);
-	strbuf_add(out, text, len);
-	free(text);
 	strbuf_addf(out, "%s: %zu finding%s\n", pf->server->name, n,
 	    n == 1 ? "" : "s");
 	*count += n;
+	return 0;
+}
+
+/* --lint: the topology findings of ${topo} about the server of ${pf}. */
+static int
+pf_show_topo(const struct pf_site *ps, const struct pf_bound *pf,
+    const struct topo_result *topo, struct strbuf *out, size_t *count)
+{
+	struct diags d;
+	size_t n, server = (size_t)(pf->server - ps->site->servers);
+	int rc;
+
+	if (!topo->searched) {
+		strbuf_addf(out, "%s: topology not searched: %s\n",
+		    pf->server->name, topo->why);
+		return 0;
+	}
+	diags_init(&d);
+	n = topo_report(topo, server, &d);
+	rc = pf_add_diags(&d, out);
 	diags_free(&d);
+	if (rc != 0)
+		return -1;
+	strbuf_addf(out, "%s: %zu topology finding%s\n", pf->server->name, n,
+	    n == 1 ? "" : "s");
+	*count += n;
+	return 0;
+}
+
+/* --lint: search the site's topology once, for every server. */
+static int
+pf_search_topo(const struct pf_site *ps, struct topo_result *topo)
+{
+	struct diags diags;
+	struct vspace *vs;
+	struct world *w;
+
+	diags_init(&diags);
+	w = world_new(ps, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (w == NULL)
+		return -1;
+	vs = vspace_new(w);
+	topo_search(vs, topo);
+	vspace_free(vs);
+	world_free(w);
 	return 0;
 }
 
@@ -335,8 +398,8 @@ pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
  * failure (the reason printed to stderr); for --test, the enum pf_verdict.
  */
 static int
-pf_run_server(const struct pf_bound *pf, struct pf_args *a,
-    struct strbuf *out)
+pf_run_server(const struct pf_site *ps, const struct pf_bound *pf,
+    struct pf_args *a, struct strbuf *out)
 {
 	switch (a->mode) {
 	case PF_MODE_RULES:
@@ -348,7 +411,9 @@ pf_run_server(const struct pf_bound *pf, struct pf_args *a,
 	case PF_MODE_NFT:
 		return pf_show_nft(pf, out);
 	case PF_MODE_LINT:
-		return pf_show_lint(pf, out, &a->findings);
+		if (pf_show_lint(pf, out, &a->findings) != 0)
+			return -1;
+		return pf_show_topo(ps, pf, &a->topo, out, &a->findings);
 	}
 	return -1;
 }
@@ -481,6 +546,10 @@ cmd_pf(int argc, char **argv)
 		}
 		return EXIT_INVALID;
 	}
+	if (a.mode == PF_MODE_LINT && pf_search_topo(ps, &a.topo) != 0) {
+		pf_site_free(ps);
+		return EXIT_INVALID;
+	}
 	for (i = 0; i < site->nservers && rc == 0; i++) {
 		const struct server *s = &site->servers[i];
 
@@ -494,7 +563,7 @@ cmd_pf(int argc, char **argv)
 				continue;
 			}
 		}
-		r = pf_run_server(pf_site_bound(ps, s), &a, &out);
+		r = pf_run_server(ps, pf_site_bound(ps, s), &a, &out);
 		if (a.mode == PF_MODE_TEST || a.mode == PF_MODE_BATCH)
 			rc = r;		/* one server: its verdict */
 		else if (r != 0)
@@ -502,6 +571,7 @@ cmd_pf(int argc, char **argv)
 	}
 	fputs(strbuf_cstr(&out), stdout);
 	strbuf_free(&out);
+	topo_result_free(&a.topo);
 	pf_site_free(ps);
 	if (rc == 0 && a.mode == PF_MODE_LINT && a.lint_error &&
 	    a.findings > 0)

@@ -163,3 +163,37 @@ ipprefix_overlap(const struct ipprefix *a, const struct ipprefix *b)
 	return a->addr.family == b->addr.family &&
 	    bits_equal(a->addr.bytes, b->addr.bytes, len);
 }
+
+uint32_t
+ipaddr_v4(const struct ipaddr *a)
+{
+	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
+	    (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
+struct ipaddr
+ipaddr_of_v4(uint32_t x)
+{
+	struct ipaddr a;
+
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.bytes[0] = (uint8_t)(x >> 24);
+	a.bytes[1] = (uint8_t)(x >> 16);
+	a.bytes[2] = (uint8_t)(x >> 8);
+	a.bytes[3] = (uint8_t)x;
+	return a;
+}
+
+bool
+ipprefix_v4_span(const struct ipprefix *p, uint32_t *first, uint32_t *last)
+{
+	uint32_t mask;
+
+	if (p->addr.family != AF_INET || p->len > 32)
+		return false;
+	mask = p->len == 0 ? 0 : UINT32_MAX << (32 - p->len);
+	*first = ipaddr_v4(&p->addr) & mask;
+	*last = *first | ~mask;
+	return true;
+}

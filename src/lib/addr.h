@@ -88,4 +88,20 @@ struct ipprefix ipprefix_network(const struct ipprefix *p);
  */
 bool ipprefix_overlap(const struct ipprefix *a, const struct ipprefix *b);
 
+/**
+ * ipaddr_v4(a), ipaddr_of_v4(x):
+ * The IPv4 address ${a} as a host-order integer; the IPv4 address of the
+ * host-order integer ${x}.
+ */
+uint32_t ipaddr_v4(const struct ipaddr *a);
+struct ipaddr ipaddr_of_v4(uint32_t x);
+
+/**
+ * ipprefix_v4_span(p, first, last):
+ * Store the first and last address of the IPv4 subnet ${p} as host-order
+ * integers.  Return false (nothing stored) if ${p} is not IPv4.
+ */
+bool ipprefix_v4_span(const struct ipprefix *p, uint32_t *first,
+    uint32_t *last);
+
 #endif

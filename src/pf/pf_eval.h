@@ -218,6 +218,31 @@ const struct pf_rule *pf_eval_decide(const struct pf_eval *ctx,
 const struct pf_rule *pf_eval_xlate_rule(const struct pf_eval *ctx,
     enum pf_dir dir, size_t ifidx, const struct pf_packet *pkt);
 
+/* A set of IPv4 packets at one filter pass: each field one interval. */
+struct pf_pbox {
+	int proto;			/* 0: every protocol */
+	uint32_t src_lo, src_hi;	/* host order */
+	uint32_t dst_lo, dst_hi;
+	uint16_t sport_lo, sport_hi;	/* tcp and udp */
+	uint16_t dport_lo, dport_hi;
+};
+
+/**
+ * pf_eval_rule_meets(ctx, set, r, dir, ifidx, box):
+ * Return true if some packet of ${box}, seen in ${dir} on interface
+ * ${ifidx}, may match rule ${r} of the rule set ${set} (PF_RS_FILTER,
+ * PF_RS_NAT or PF_RS_RDR): its interface, direction (filter rules), family,
+ * protocol, addresses and ports are checked exactly, each address against
+ * every piece of the box that its prefixes and table entries cut out;
+ * what TCP flags, an ICMP type, a tag or a fragment would add is taken as
+ * met, and so is an address the model cannot know ahead (a table filled
+ * at run time or holding no entry, "(if)", no-route, urpf-failed).  False
+ * is exact: no packet of the box matches ${r}.
+ */
+bool pf_eval_rule_meets(const struct pf_eval *ctx, int set,
+    const struct pf_rule *r, enum pf_dir dir, size_t ifidx,
+    const struct pf_pbox *box);
+
 /*
  * Test specifications (pf_test_spec.c): the text of `jailnet pf --test`.
  *

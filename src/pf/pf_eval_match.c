@@ -406,3 +406,126 @@ pf_eval_xlate_rule(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 
 	return xlate_find(ctx, dir, ifidx, pkt, &na);
 }
+
+/* pf_eval_rule_meets(): does some address of [lo, hi] match ${a}?  The
+   match can change only where a prefix or table entry starts or ends, so
+   the low end and each such point inside are tried. */
+static bool
+addr_try(const struct pf_eval *ctx, const struct pf_addr *a,
+    const struct eval_raddr *ra, uint64_t x, uint32_t lo, uint32_t hi)
+{
+	struct ipaddr ip;
+
+	if (x < lo || x > hi)
+		return false;
+	ip = ipaddr_of_v4((uint32_t)x);
+	return addr_match(ctx, a, ra, &ip, NO_INDEX);
+}
+
+static bool
+addr_try_prefix(const struct pf_eval *ctx, const struct pf_addr *a,
+    const struct eval_raddr *ra, const struct ipprefix *p, uint32_t lo,
+    uint32_t hi)
+{
+	uint32_t first, last;
+
+	if (!ipprefix_v4_span(p, &first, &last))
+		return false;
+	return addr_try(ctx, a, ra, first, lo, hi) ||
+	    addr_try(ctx, a, ra, (uint64_t)last + 1, lo, hi);
+}
+
+static bool
+addr_meets(const struct pf_eval *ctx, const struct pf_addr *a,
+    const struct eval_raddr *ra, uint32_t lo, uint32_t hi)
+{
+	const struct pf_bound_table *t = NULL;
+	size_t i;
+
+	switch (a->kind) {
+	case PF_ADDR_ANY:
+	case PF_ADDR_PREFIX:
+	case PF_ADDR_RANGE:
+	case PF_ADDR_IFACE:
+		break;
+	case PF_ADDR_TABLE:
+		t = pf_bound_table(ctx->b, a->name);
+		if (t == NULL || t->is_dynamic || t->nentries == 0)
+			return true;
+		break;
+	case PF_ADDR_DYNIFACE:
+	case PF_ADDR_NOROUTE:
+	case PF_ADDR_URPF_FAILED:
+		return true;
+	}
+	if (addr_try(ctx, a, ra, lo, lo, hi))
+		return true;
+	switch (a->kind) {
+	case PF_ADDR_PREFIX:
+		return addr_try_prefix(ctx, a, ra, &a->prefix, lo, hi);
+	case PF_ADDR_RANGE:
+		return a->prefix.addr.family == AF_INET &&
+		    (addr_try(ctx, a, ra, ipaddr_v4(&a->prefix.addr), lo,
+		    hi) || addr_try(ctx, a, ra,
+		    (uint64_t)ipaddr_v4(&a->last) + 1, lo, hi));
+	case PF_ADDR_TABLE:
+		for (i = 0; t != NULL && i < t->nentries; i++)
+			if (addr_try_prefix(ctx, a, ra, &t->entries[i].prefix,
+			    lo, hi))
+				return true;
+		return false;
+	case PF_ADDR_IFACE:
+		for (i = 0; ra->expanded[0] && i < ra->npfx[0]; i++)
+			if (addr_try_prefix(ctx, a, ra, &ra->pfx[0][i], lo,
+			    hi))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* Does some port of [lo, hi] match ${pp}?  The low end and the points
+   where its operator's answer can change are tried. */
+static bool
+port_meets(const struct pf_port *pp, uint16_t lo, uint16_t hi)
+{
+	uint32_t c[5] = { lo, pp->a, (uint32_t)pp->a + 1, pp->b,
+	    (uint32_t)pp->b + 1 };
+	size_t i;
+
+	if (pp->op == PF_PORT_NONE)
+		return true;
+	for (i = 0; i < 5; i++)
+		if (c[i] >= lo && c[i] <= hi && port_match(pp, (uint16_t)c[i]))
+			return true;
+	return false;
+}
+
+bool
+pf_eval_rule_meets(const struct pf_eval *ctx, int set,
+    const struct pf_rule *r, enum pf_dir dir, size_t ifidx,
+    const struct pf_pbox *box)
+{
+	const struct eval_rule *er = eval_rule_of(ctx, set, r);
+	bool ports = box->proto == 0 || box->proto == IPPROTO_TCP ||
+	    box->proto == IPPROTO_UDP;
+
+	if (set == PF_RS_FILTER && ((r->action != PF_ACT_PASS &&
+	    r->action != PF_ACT_BLOCK && r->action != PF_ACT_MATCH) ||
+	    (r->dir != PF_DIR_INOUT && r->dir != dir)))
+		return false;
+	if (!ifspec_match(&r->ifspec, er, ifidx))
+		return false;
+	if (r->af != 0 && r->af != AF_INET)
+		return false;
+	if (r->proto != 0 && box->proto != 0 && r->proto != box->proto)
+		return false;
+	if ((r->src_port.op != PF_PORT_NONE ||
+	    r->dst_port.op != PF_PORT_NONE) && !ports)
+		return false;
+	return addr_meets(ctx, &r->src, &er->src, box->src_lo, box->src_hi) &&
+	    addr_meets(ctx, &r->dst, &er->dst, box->dst_lo, box->dst_hi) &&
+	    port_meets(&r->src_port, box->sport_lo, box->sport_hi) &&
+	    port_meets(&r->dst_port, box->dport_lo, box->dport_hi);
+}

@@ -31,8 +31,8 @@
  *     taking packets (so no finding rests on it); a quick match rule that
  *     could see the packets, or more cells than the bound, leaves the
  *     rule out too.  Silence is never a claim that a rule is alive.
- * Not found yet: rules the topology never feeds, translations that match
- * nothing, binat rules.
+ * Rules the topology never feeds and translations that match nothing are
+ * found site-wide, by verify/topo.h.  Not found yet: dead binat rules.
  */
 #ifndef JAILNET_PF_LINT_H
 #define JAILNET_PF_LINT_H

@@ -126,6 +126,9 @@ struct vspace {
 	} icmp[128];
 	size_t nicmp;
 	size_t echo_class;		/* echo request, code 0 */
+	vspace_visit_fn *visit;		/* told of each class, or NULL */
+	void *visit_arg;
+	bool stopped;			/* visit asked to stop this run */
 };
 
 static void
@@ -856,6 +859,11 @@ explore(struct vspace *vs, size_t from, const struct vbox *start,
 				}
 			}
 			leaf_add(r, &lf);
+			if (vs->visit != NULL && vs->visit(vs->visit_arg, &box,
+			    &rep, &flow, lf.unsupported)) {
+				vs->stopped = true;
+				break;
+			}
 			continue;
 		}
 		/* Split the dimension at every boundary inside it. */
@@ -957,35 +965,38 @@ vspace_run(struct vspace *vs, size_t from, enum vmode mode,
 	memset(out, 0, sizeof(*out));
 	out->from = from;
 	out->mode = mode;
-	if (kind == WNODE_ROUTER)
+	vs->stopped = false;
+	if (kind == WNODE_ROUTER && mode == VMODE_FORGED)
+		ivals_add(&src, 0, UINT32_MAX);
+	else if (kind == WNODE_ROUTER)
 		internet_sources(w, &src);
-	else if (mode == VMODE_ANY || kind == WNODE_HOST)
+	else if (mode != VMODE_CONNECT || kind == WNODE_HOST)
 		place_sources(w, from, &src);
 	else
 		ivals_add(&src, 0, 0);	/* the place picks its address */
-	for (i = 0; i < src.n; i++)
-		for (pr = 0; pr < vs->nprotos; pr++) {
+	for (i = 0; i < src.n && !vs->stopped; i++)
+		for (pr = 0; pr < vs->nprotos && !vs->stopped; pr++) {
 			int proto = vs->protos[pr];
 			size_t nf = 1, ni = 1;
 
 			if (mode == VMODE_CONNECT && proto != IPPROTO_TCP &&
 			    proto != IPPROTO_UDP && proto != IPPROTO_ICMP)
 				continue;
-			if (proto == IPPROTO_TCP && mode == VMODE_ANY)
+			if (proto == IPPROTO_TCP && mode != VMODE_CONNECT)
 				nf = vs->nflags;
-			if (proto == IPPROTO_ICMP && mode == VMODE_ANY)
+			if (proto == IPPROTO_ICMP && mode != VMODE_CONNECT)
 				ni = vs->nicmp;
-			for (f = 0; f < nf; f++)
-				for (ic = 0; ic < ni; ic++) {
+			for (f = 0; f < nf && !vs->stopped; f++)
+				for (ic = 0; ic < ni && !vs->stopped; ic++) {
 					struct vbox b = { 0 };
 
 					b.lo[VD_SRC] = src.v[i][0];
 					b.hi[VD_SRC] = src.v[i][1];
 					b.hi[VD_DST] = UINT32_MAX;
 					b.proto = (uint8_t)pr;
-					b.flags = (uint8_t)(mode == VMODE_ANY ?
+					b.flags = (uint8_t)(mode != VMODE_CONNECT ?
 					    f : vs->syn_class);
-					b.icmp = (uint8_t)(mode == VMODE_ANY ?
+					b.icmp = (uint8_t)(mode != VMODE_CONNECT ?
 					    ic : vs->echo_class);
 					if (has_ports(proto)) {
 						bool eph = mode ==
@@ -1011,9 +1022,11 @@ vspace_sources(const struct vspace *vs, size_t from, enum vmode mode,
 	enum wnode_kind kind = w->nodes[from].kind;
 	struct ivals src = { 0 };
 
-	if (kind == WNODE_ROUTER)
+	if (kind == WNODE_ROUTER && mode == VMODE_FORGED)
+		ivals_add(&src, 0, UINT32_MAX);
+	else if (kind == WNODE_ROUTER)
 		internet_sources(w, &src);
-	else if (mode == VMODE_ANY || kind == WNODE_HOST)
+	else if (mode != VMODE_CONNECT || kind == WNODE_HOST)
 		place_sources(w, from, &src);
 	else
 		ivals_add(&src, 0, 0);
@@ -1022,9 +1035,17 @@ vspace_sources(const struct vspace *vs, size_t from, enum vmode mode,
 }
 
 void
+vspace_set_visit(struct vspace *vs, vspace_visit_fn *fn, void *arg)
+{
+	vs->visit = fn;
+	vs->visit_arg = arg;
+}
+
+void
 vspace_run_box(struct vspace *vs, size_t from, const struct vbox *box,
     struct vresult *out)
 {
+	vs->stopped = false;
 	explore(vs, from, box, out);
 }
 

@@ -68,6 +68,9 @@ enum vmode {
 	VMODE_ANY,		/* every packet: every flag, ICMP type,
 				   protocol, source port, and each of the
 				   source's addresses */
+	VMODE_FORGED,		/* VMODE_ANY, and the internet sends from
+				   every address, the site's own included
+				   (a forged source is a packet too) */
 };
 
 /* The result of one source: its classes. */
@@ -117,6 +120,23 @@ void vspace_run(struct vspace *vs, size_t from, enum vmode mode,
  */
 size_t vspace_sources(const struct vspace *vs, size_t from, enum vmode mode,
     uint32_t (**iv)[2]);
+
+/*
+ * Told of each class of one fate as it is found: its box, the packet that
+ * was walked for it and the walk (valid during the call only), and
+ * whether the model cannot say what the class's packets meet.  Return
+ * true to stop: the run returns at once, its result left partial.
+ */
+typedef bool vspace_visit_fn(void *arg, const struct vbox *box,
+    const struct pf_packet *rep, const struct wflow *flow,
+    bool unsupported);
+
+/**
+ * vspace_set_visit(vs, fn, arg):
+ * Have ${fn}(${arg}, ...) called for each class that vspace_run() and
+ * vspace_run_box() find from now on (NULL: none).
+ */
+void vspace_set_visit(struct vspace *vs, vspace_visit_fn *fn, void *arg);
 
 /**
  * vspace_run_box(vs, from, box, out):

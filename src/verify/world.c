@@ -11,22 +11,13 @@
 uint32_t
 v4(const struct ipaddr *a)
 {
-	return (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-	    (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+	return ipaddr_v4(a);
 }
 
 struct ipaddr
 v4addr(uint32_t x)
 {
-	struct ipaddr a;
-
-	memset(&a, 0, sizeof(a));
-	a.family = AF_INET;
-	a.bytes[0] = (uint8_t)(x >> 24);
-	a.bytes[1] = (uint8_t)(x >> 16);
-	a.bytes[2] = (uint8_t)(x >> 8);
-	a.bytes[3] = (uint8_t)x;
-	return a;
+	return ipaddr_of_v4(x);
 }
 
 static uint32_t

@@ -423,6 +423,30 @@ rnd_decides(struct pf_fx *f, const struct pf_rule *r, int tries)
 	return false;
 }
 
+/*
+ * Load into ${f} a ruleset of ${n} random rules over two tables, its text
+ * in ${sb}.  Return 0, or -1 with the failure recorded, ${f} closed and
+ * ${sb} freed.
+ */
+static int
+rnd_ruleset(struct pf_fx *f, struct strbuf *sb, int n)
+{
+	int k;
+
+	strbuf_adds(sb, "table <t1> { 198.51.100.0/25 !198.51.100.7 }\n"
+	    "table <t2> { 198.51.100.0/24 203.0.113.0/24 }\n");
+	for (k = 0; k < n; k++)
+		rnd_rule(sb);
+	/* Both tables used, so that no table finding interferes. */
+	strbuf_adds(sb, "pass out on lo0 from <t1> to <t2>\n");
+	if (pf_fx_open(f, "a", strbuf_cstr(sb)) == 0)
+		return 0;
+	test_fail(__FILE__, __LINE__, "does not load:\n%s", strbuf_cstr(sb));
+	pf_fx_close(f);
+	strbuf_free(sb);
+	return -1;
+}
+
 TEST(pf_lint_random_rulesets)
 {
 	size_t round, found = 0, i;
@@ -433,21 +457,10 @@ TEST(pf_lint_random_rulesets)
 		struct pf_lint_stats st;
 		struct pf_fx f;
 		struct diags d;
-		int n = 4 + rand() % 7, k;
+		int n = 4 + rand() % 7;
 
-		strbuf_adds(&sb, "table <t1> { 198.51.100.0/25 !198.51.100.7 }\n"
-		    "table <t2> { 198.51.100.0/24 203.0.113.0/24 }\n");
-		for (k = 0; k < n; k++)
-			rnd_rule(&sb);
-		/* Both tables used, so that no table finding interferes. */
-		strbuf_adds(&sb, "pass out on lo0 from <t1> to <t2>\n");
-		if (pf_fx_open(&f, "a", strbuf_cstr(&sb)) != 0) {
-			test_fail(__FILE__, __LINE__, "does not load:\n%s",
-			    strbuf_cstr(&sb));
-			pf_fx_close(&f);
-			strbuf_free(&sb);
+		if (rnd_ruleset(&f, &sb, n) != 0)
 			continue;
-		}
 		diags_init(&d);
 		pf_lint_with(f.b, PF_LINT_MAX_CELLS, &d, &st);
 		CHECK_INT_EQ(st.disagreements, 0);
@@ -478,4 +491,136 @@ TEST(pf_lint_random_rulesets)
 	}
 	fprintf(stderr, "random rulesets: %zu dead rules checked\n", found);
 	CHECK(found >= 50);
+}
+
+/* pf_eval_rule_meets(), used by the topology search, against every packet
+   of small random boxes around the vocabulary's boundaries: it says
+   "meets" exactly when one of them matches (the packet given the rule's
+   own flags and ICMP type, which the box leaves free). */
+static uint32_t
+rnd_near(uint32_t v, uint32_t max)
+{
+	uint32_t d = (uint32_t)(rand() % 5);
+
+	(void)max;
+	return v >= d ? v - d : 0;
+}
+
+static bool
+box_has_match(struct pf_fx *f, const struct pf_rule *r, enum pf_dir dir,
+    size_t ifidx, const struct pf_pbox *pb)
+{
+	static const int protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
+		IPPROTO_GRE };
+	struct pf_packet p;
+	uint64_t s, d, sp, dp;
+	size_t k;
+
+	for (k = 0; k < 4; k++) {
+		if (pb->proto != 0 && pb->proto != protos[k])
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.af = AF_INET;
+		p.proto = protos[k];
+		p.flags = p.proto == IPPROTO_TCP ? r->flags : 0;
+		p.icmp_type = p.icmp_code = -1;
+		if (p.proto == IPPROTO_ICMP) {
+			p.icmp_type = r->icmp_type >= 0 ? r->icmp_type : 8;
+			p.icmp_code = r->icmp_code >= 0 ? r->icmp_code : 0;
+		}
+		for (s = pb->src_lo; s <= pb->src_hi; s++)
+		for (d = pb->dst_lo; d <= pb->dst_hi; d++)
+		for (sp = pb->sport_lo; sp <= pb->sport_hi; sp++)
+		for (dp = pb->dport_lo; dp <= pb->dport_hi; dp++) {
+			bool ports = p.proto == IPPROTO_TCP ||
+			    p.proto == IPPROTO_UDP;
+
+			p.src = ipaddr_of_v4((uint32_t)s);
+			p.dst = ipaddr_of_v4((uint32_t)d);
+			p.sport = ports ? (uint16_t)sp : 0;
+			p.dport = ports ? (uint16_t)dp : 0;
+			if (pf_eval_rule_matches(f->ctx, PF_RS_FILTER, r, dir,
+			    ifidx, &p))
+				return true;
+			if (!ports)
+				break;
+		}
+	}
+	return false;
+}
+
+TEST(pf_eval_rule_meets_every_packet)
+{
+	static const int protos[] = { 0, IPPROTO_TCP, IPPROTO_UDP,
+		IPPROTO_ICMP };
+	size_t round, met = 0, unmet = 0;
+
+	srand(16);
+	for (round = 0; round < 200; round++) {
+		struct strbuf sb = { 0 };
+		struct pf_fx f;
+		const struct pf_rules *rules;
+		size_t i, k;
+
+		if (rnd_ruleset(&f, &sb, 1) != 0)
+			continue;
+		rules = &f.b->rs->rules[PF_RS_FILTER];
+		for (i = 0; i + 1 < rules->n; i++)
+			for (k = 0; k < 40; k++) {
+				const struct pf_rule *r = &rules->v[i];
+				struct ipaddr a;
+				struct pf_pbox pb;
+				size_t ifidx = (size_t)rand() %
+				    (f.b->nifaces + 1);
+				enum pf_dir dir = rand() % 2 ? PF_DIR_IN :
+				    PF_DIR_OUT;
+				/* Half the boxes take the rule's direction and
+				 * protocol, so that enough of them are met. */
+				bool aim = rand() % 2;
+				bool want, got;
+
+				memset(&pb, 0, sizeof(pb));
+				pb.proto = aim ? r->proto : RND(protos);
+				if (aim && r->dir != PF_DIR_INOUT)
+					dir = r->dir;
+				ipaddr_parse(RND(rnd_sample4), &a);
+				pb.src_lo = rnd_near(ipaddr_v4(&a), UINT32_MAX);
+				pb.src_hi = pb.src_lo + (uint32_t)(rand() % 6);
+				ipaddr_parse(RND(rnd_sample4), &a);
+				pb.dst_lo = rnd_near(ipaddr_v4(&a), UINT32_MAX);
+				pb.dst_hi = pb.dst_lo + (uint32_t)(rand() % 6);
+				pb.sport_lo = (uint16_t)rnd_near(RND(rnd_ports),
+				    65535);
+				pb.sport_hi = (uint16_t)(pb.sport_lo +
+				    rand() % 4);
+				pb.dport_lo = (uint16_t)rnd_near(RND(rnd_ports),
+				    65535);
+				pb.dport_hi = (uint16_t)(pb.dport_lo +
+				    rand() % 4);
+				if (pb.src_hi < pb.src_lo || pb.dst_hi <
+				    pb.dst_lo || pb.sport_hi < pb.sport_lo ||
+				    pb.dport_hi < pb.dport_lo)
+					continue;	/* wrapped at the top */
+				want = box_has_match(&f, r, dir, ifidx, &pb);
+				got = pf_eval_rule_meets(f.ctx, PF_RS_FILTER,
+				    r, dir, ifidx, &pb);
+				if (want)
+					met++;
+				else
+					unmet++;
+				if (want != got) {
+					test_fail(__FILE__, __LINE__, "rule @%u "
+					    "%s, a packet matches: %s\n%s",
+					    r->nr, got ? "meets" : "does not "
+					    "meet", want ? "yes" : "no",
+					    strbuf_cstr(&sb));
+					k = 40;
+				}
+			}
+		pf_fx_close(&f);
+		strbuf_free(&sb);
+	}
+	fprintf(stderr, "rule meets: %zu boxes met, %zu not\n", met, unmet);
+	CHECK(met >= 300);	/* 387 with srand(16) */
+	CHECK(unmet >= 500);
 }
