@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up down reload status exec pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up confirm down reload status exec pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -36,7 +36,7 @@ _jailnet()
 	-T)
 		COMPREPLY=($(compgen -W "show test add delete flush replace expire" -- "$cur"))
 		return ;;
-	--from|-t|--test|--watch|--git)
+	--from|-t|--test|--watch|--git|--confirm)
 		return ;;
 	-f)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -45,7 +45,8 @@ _jailnet()
 	case $cmd in
 	check) opts= ;;
 	show) opts="--server --json --dot" ;;
-	up) opts="-n --no-services --network-only --server --host" ;;
+	up) opts="-n --no-services --network-only --server --host --force --confirm" ;;
+	confirm) opts= ;;
 	down) opts="--purge" ;;
 	reload) opts="-n --server --rebuild" ;;
 	status) opts="--json" ;;
@@ -57,7 +58,7 @@ _jailnet()
 	bundle) opts="--server --force" ;;
 	verify) opts="--json --live" ;;
 	trace) opts="--sport --flags --json" ;;
-	diff) opts="--json --git" ;;
+	diff) opts="--json --git --force" ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]] || [ -n "$site" ]; then

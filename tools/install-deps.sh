@@ -34,6 +34,7 @@ graphviz
 bind9-dnsutils
 wrk
 time
+jq
 debhelper
 lintian
 "

@@ -212,6 +212,18 @@ mutants() {
 	m lockout-first-missing src/verify/lockout.c \
 	    'p = s->v[i][1] + 1;' 'p = s->v[i][1];' \
 	    unit:lockout
+	# The timer of up --confirm: it rolls back, counts from up's end,
+	# and confirm stops it.
+	m confirm-no-rollback src/jail/confirm.c \
+	    'execv(rollback[0], rollback);' '_exit(0);' \
+	    unit:confirm
+	m confirm-restart-ignored src/jail/confirm.c \
+	    'cf.deadline = boot_seconds() + (long long)cf.seconds;' ';' \
+	    unit:confirm
+	m confirm-stop-kills-nothing src/jail/confirm.c \
+	    'alive = pidref_terminate((pid_t)cf.pid, cf.start, CONFIRM_STOP_MS);' \
+	    'alive = pidref_alive((pid_t)cf.pid, cf.start);' \
+	    unit:confirm
 }
 
 # --- The machinery. ---

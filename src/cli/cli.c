@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/diag.h"
+#include "lib/util.h"
 
 int
 cli_parse(const char *cmd, const char *usage, unsigned accepted, int argc,
@@ -61,6 +62,34 @@ cli_take_flag(int *argc, char **argv, const char *flag)
 	}
 	*argc = k;
 	return found;
+}
+
+int
+cli_take_uint(const char *cmd, const char *usage, int *argc, char **argv,
+    const char *option, unsigned long min, unsigned long max, bool *found,
+    unsigned long *out)
+{
+	int i, k;
+
+	*found = false;
+	for (i = k = 0; i < *argc; i++) {
+		if (strcmp(argv[i], option) != 0) {
+			argv[k++] = argv[i];
+			continue;
+		}
+		if (*found)
+			return cli_usage(cmd, usage, "%s given twice", option);
+		*found = true;
+		if (i + 1 >= *argc)
+			return cli_usage(cmd, usage, "%s needs a number from "
+			    "%lu to %lu", option, min, max);
+		if (parse_uint(argv[i + 1], min, max, out) != 0)
+			return cli_usage(cmd, usage, "%s: expected a number "
+			    "from %lu to %lu", option, min, max);
+		i++;
+	}
+	*argc = k;
+	return 0;
 }
 
 struct pf_site *

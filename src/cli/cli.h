@@ -50,6 +50,18 @@ int cli_parse(const char *cmd, const char *usage, unsigned accepted,
 bool cli_take_flag(int *argc, char **argv, const char *flag);
 
 /**
+ * cli_take_uint(cmd, usage, argc, argv, option, min, max, found, out):
+ * Remove ${option} and the number after it from the ${argc} arguments
+ * ${argv} (updating ${argc}), storing whether it was there in ${found}
+ * and the number, which must be in [${min}, ${max}], in ${out}.  Return
+ * 0, or EXIT_USAGE after printing what is wrong and ${usage} (the option
+ * twice, without a number, or with one out of range).
+ */
+int cli_take_uint(const char *cmd, const char *usage, int *argc, char **argv,
+    const char *option, unsigned long min, unsigned long max, bool *found,
+    unsigned long *out);
+
+/**
  * cli_usage(cmd, usage, fmt, ...):
  * Print to stderr "jailnet CMD: MESSAGE" (unless it is empty), then
  * "usage: jailnet USAGE".  Return EXIT_USAGE, for the caller to return.

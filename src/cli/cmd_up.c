@@ -1,6 +1,7 @@
 /* jailnet up, down and status: the simulated network of a site. */
 #include "cli/cmd_up.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "kernel/plan_file.h"
 #include "kernel/state.h"
 #include "kernel/undo.h"
+#include "jail/confirm.h"
 #include "jail/jail_init.h"
 #include "jail/proc_marks.h"
 #include "jail/pidref.h"
@@ -168,6 +170,10 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 	rc = apply_teardown(rev, st->nnetns, deleted, err);
 	if (rc == 0)
 		rc = undo_host(strrchr(st->dir, '/') + 1, err);
+	/* What is undone needs no timer to undo it. */
+	if (rc == 0)
+		rc = confirm_forget(STATE_ROOT, strrchr(st->dir, '/') + 1,
+		    err);
 	if (rc == 0)
 		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
 		    '/') + 1, err);
@@ -225,6 +231,42 @@ check_lockout(const char *dir, const struct pf_site *ps, const char *server,
 	lockouts_free(&lk);
 	vspace_free(vs);
 	world_free(w);
+	return rc;
+}
+
+/*
+ * --confirm: start the timer (jail/confirm.h) that runs `jailnet down DIR`
+ * (${dir} made absolute: the timer runs from /) unless `jailnet confirm`
+ * comes within ${seconds}.  Its log, DATA_ROOT/SITE/rollback.log,
+ * outlives down, to say afterwards what happened.
+ */
+static int
+arm_confirm(const char *dir, const char *site, unsigned seconds,
+    struct nl_error *err)
+{
+	char *abs, *data, *log, *rollback[4];
+	int rc = -1;
+
+	if ((abs = realpath(dir, NULL)) == NULL) {
+		nl_error_set(err, errno, "%s", dir);
+		return -1;
+	}
+	data = xasprintf("%s/%s", DATA_ROOT, site);
+	log = xasprintf("%s/rollback.log", data);
+	if (make_dir_p(data, 0755) != 0)
+		nl_error_set(err, errno, "create %s", data);
+	else {
+		/* The binary that runs now, even if replaced since. */
+		rollback[0] = (char *)"/proc/self/exe";
+		rollback[1] = (char *)"down";
+		rollback[2] = abs;
+		rollback[3] = NULL;
+		rc = confirm_arm(STATE_ROOT, site, seconds, rollback, log,
+		    err);
+	}
+	free(log);
+	free(data);
+	free(abs);
 	return rc;
 }
 
@@ -322,7 +364,8 @@ cmd_up(int argc, char **argv)
 	size_t deleted;
 	double t0 = monotonic_ms();
 	int rc = EXIT_INVALID;
-	bool no_services, network_only, host, force;
+	bool no_services, network_only, host, force, confirm;
+	unsigned long confirm_s = 0;
 	const char *what;
 	char *path = NULL;
 
@@ -330,6 +373,9 @@ cmd_up(int argc, char **argv)
 	network_only = cli_take_flag(&argc, argv, "--network-only");
 	host = cli_take_flag(&argc, argv, "--host");
 	force = cli_take_flag(&argc, argv, "--force");
+	if (cli_take_uint("up", CMD_UP_USAGE, &argc, argv, "--confirm", 1,
+	    CONFIRM_MAX_SECONDS, &confirm, &confirm_s) != 0)
+		return EXIT_USAGE;
 	if (cli_parse("up", CMD_UP_USAGE, CLI_DRY_RUN | (host ? CLI_SERVER :
 	    0), argc, argv, &opts) != 0)
 		return EXIT_USAGE;
@@ -342,6 +388,9 @@ cmd_up(int argc, char **argv)
 	if (force && !host)
 		return cli_usage("up", CMD_UP_USAGE, "--force is for --host: "
 		    "the lockout check of a real host");
+	if (confirm && (!host || opts.dry_run))
+		return cli_usage("up", CMD_UP_USAGE, "--confirm is for "
+		    "applying --host: the timer of a real host's change");
 	if ((rc = load_plan(opts.site, host ? opts.server : NULL, &plan,
 	    &ps)) != 0)
 		return rc;
@@ -373,7 +422,9 @@ cmd_up(int argc, char **argv)
 		if ((network_only && st->supervisor == 0) ||
 		    (pidref_alive((pid_t)st->supervisor,
 		    st->supervisor_start) && jail_init_all_alive(st))) {
-			printf("%s is already up\n", plan->site);
+			printf("%s is already up%s\n", plan->site, confirm ?
+			    " (--confirm: nothing was applied, no timer "
+			    "started)" : "");
 			rc = 0;
 			goto out;
 		}
@@ -414,10 +465,22 @@ cmd_up(int argc, char **argv)
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
+	/* Armed before the first change: the change may end this session. */
+	if (confirm && arm_confirm(opts.site, plan->site, (unsigned)confirm_s,
+	    &err) != 0) {
+		fprintf(stderr, "jailnet up: --confirm: %s; nothing was "
+		    "applied\n", err.msg);
+		if (undo_host(plan->site, &err) != 0 ||
+		    confirm_forget(STATE_ROOT, plan->site, &err) != 0 ||
+		    state_remove(st, &err) != 0)
+			fprintf(stderr, "jailnet up: %s\n", err.msg);
+		goto out;
+	}
 	apply_hooks_from_env(&hooks);
 	if (apply_plan(plan, st, undo, &hooks, &aerr) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
 		if (undo_host(plan->site, &err) != 0 ||
+		    confirm_forget(STATE_ROOT, plan->site, &err) != 0 ||
 		    state_remove(st, &err) != 0)
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 		fprintf(stderr, "jailnet up: rolled back: every namespace "
@@ -443,11 +506,16 @@ cmd_up(int argc, char **argv)
 	path = plan_file_path(STATE_ROOT, plan->site);
 	if (plan_save(plan, network_only ? "--network-only" : no_services ?
 	    "--no-services" : NULL, path, &err) != 0 ||
-	    state_complete(st, &err) != 0) {
+	    state_complete(st, &err) != 0 ||
+	    (confirm && confirm_restart(STATE_ROOT, plan->site, &err) != 0)) {
 		fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
 	}
 	print_notes(plan);
+	if (confirm)
+		printf("%s: rolls back in %lu s (down: the host as it was) "
+		    "unless `jailnet confirm %s` stops the timer\n",
+		    plan->site, confirm_s, opts.site);
 	if (network_only) {
 		printf("%s is up: %zu namespaces, %zu steps in %.0f ms; network "
 		    "and firewall only: no jail inits, no processes\n",
@@ -524,6 +592,7 @@ cmd_down(int argc, char **argv)
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
 	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
+	    confirm_forget(STATE_ROOT, name, &err) != 0 ||
 	    supervise_remove_files(STATE_ROOT, name, &err) != 0 ||
 	    plan_file_remove(STATE_ROOT, name, &err) != 0 ||
 	    proc_marks_remove(STATE_ROOT, name, &err) != 0) {
@@ -799,6 +868,102 @@ print_processes(const json_t *sv)
 	}
 }
 
+/* status: the timer of `up --confirm`, if one runs or has run out. */
+static json_t *
+confirm_json(const char *site)
+{
+	struct confirm_info ci;
+	json_t *o;
+
+	confirm_read(STATE_ROOT, site, &ci);
+	if (!ci.pending && !ci.expired)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "state", json_string(ci.expired ?
+	    "rolling back" : ci.alive ? "pending" : "orphaned"));
+	if (ci.pending) {
+		json_object_set_new(o, "seconds", json_integer(ci.seconds));
+		json_object_set_new(o, "left", json_integer(ci.left > 0 ?
+		    ci.left : 0));
+	}
+	return o;
+}
+
+static void
+print_confirm(const json_t *o, const char *dir)
+{
+	const char *state = json_string_value(json_object_get(o, "state"));
+
+	if (state == NULL)
+		return;
+	if (str_eq(state, "pending"))
+		printf("  confirm  rolls back in %lld s unless `jailnet "
+		    "confirm %s`\n", (long long)json_integer_value(
+		    json_object_get(o, "left")), dir);
+	else if (str_eq(state, "orphaned"))
+		printf("  confirm  the timer's process is gone: nothing will "
+		    "roll back\n");
+	else
+		printf("  confirm  not confirmed in time: rolling back\n");
+}
+
+int
+cmd_confirm(int argc, char **argv)
+{
+	enum confirm_outcome outcome;
+	struct cli_opts opts;
+	struct state *st = NULL;
+	struct nl_error err;
+	char *name, *log;
+	const char *why;
+	long left;
+	int rc = EXIT_INVALID;
+
+	if (cli_parse("confirm", CMD_CONFIRM_USAGE, 0, argc, argv,
+	    &opts) != 0)
+		return EXIT_USAGE;
+	if ((name = site_name_of(opts.site, &why)) == NULL)
+		return cli_usage("confirm", CMD_CONFIRM_USAGE, "%s: not a "
+		    "site directory: %s", opts.site, why);
+	log = xasprintf("%s/%s/rollback.log", DATA_ROOT, name);
+	if (state_lock(STATE_ROOT, name, &st, &err) != 0 ||
+	    confirm_stop(STATE_ROOT, name, &outcome, &left, &err) != 0) {
+		fprintf(stderr, "jailnet confirm: %s\n", err.msg);
+		goto out;
+	}
+	switch (outcome) {
+	case CONFIRM_DONE:
+		printf("%s: confirmed with %ld s left: the change stays\n",
+		    name, left > 0 ? left : 0);
+		rc = 0;
+		break;
+	case CONFIRM_ORPHAN:
+		printf("%s: confirmed; its timer had stopped by itself (the "
+		    "process was gone): the change stays\n", name);
+		rc = 0;
+		break;
+	case CONFIRM_LATE:
+		fprintf(stderr, "jailnet confirm: %s: too late: the timer ran "
+		    "out and the rollback is under way (%s)\n", name, log);
+		break;
+	case CONFIRM_NONE:
+		fprintf(stderr, "jailnet confirm: %s: no timer runs (`up "
+		    "--host --confirm SECONDS` starts one)%s%s\n", name,
+		    access(log, F_OK) == 0 ? "; what the last one did: " : "",
+		    access(log, F_OK) == 0 ? log : "");
+		break;
+	}
+out:
+	/* Nothing up: leave no lock behind (a rollback's files, if any,
+	   keep the directory for it). */
+	if (st != NULL && !st->exists)
+		(void)state_remove(st, &err);
+	state_close(st);
+	free(log);
+	free(name);
+	return rc;
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -869,6 +1034,7 @@ cmd_status(int argc, char **argv)
 	json_object_set_new(root, "namespaces", nss);
 	json_object_set_new(root, "jails", jails);
 	json_object_set_new(root, "supervisor", sv);
+	json_object_set_new(root, "confirm", confirm_json(plan->site));
 	if (opts.json) {
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		printf("%s\n", text);
@@ -889,6 +1055,7 @@ cmd_status(int argc, char **argv)
 		}
 		print_jails(jails);
 		print_processes(sv);
+		print_confirm(json_object_get(root, "confirm"), opts.site);
 	}
 	json_decref(root);
 	state_close(st);

@@ -1,6 +1,6 @@
 /*
- * cmd_up: jailnet up, down and status: the site's simulated network in the
- * kernel.  Each takes the arguments after its name, prints, and returns
+ * cmd_up: jailnet up, confirm, down and status: the site's simulated
+ * network in the kernel.  Each takes the arguments after its name, prints, and returns
  * the exit status (0, EXIT_INVALID or EXIT_USAGE of cli.h).
  */
 #ifndef JAILNET_CMD_UP_H
@@ -12,7 +12,8 @@
 #include "jail/procs.h"
 
 #define CMD_UP_USAGE "up SITE [-n] [--no-services | --network-only] " \
-	"[--server NAME --host [--force]]"
+	"[--server NAME --host [--force] [--confirm SECONDS]]"
+#define CMD_CONFIRM_USAGE "confirm SITE"
 #define CMD_DOWN_USAGE "down SITE [--purge]"
 #define CMD_STATUS_USAGE "status SITE [--json]"
 
@@ -25,9 +26,20 @@
  * With -n print the plan instead.  With --host, first the lockout check
  * (verify/lockout.h): a site that leaves the server without a way of
  * being managed is refused, EXIT_LOCKOUT of cli.h, before anything is
- * applied or printed, unless --force.
+ * applied or printed, unless --force.  With --confirm SECONDS (--host
+ * only), a timer (jail/confirm.h) armed before the first change runs
+ * `jailnet down SITE` SECONDS after `up` ends unless cmd_confirm() stops
+ * it first.
  */
 int cmd_up(int argc, char **argv);
+
+/**
+ * cmd_confirm(argc, argv):
+ * `jailnet confirm SITE`: stop the timer of `up --confirm`, keeping the
+ * change.  Exit 0 if it was stopped in time; EXIT_INVALID if no timer
+ * runs or it has run out (the rollback is under way).
+ */
+int cmd_confirm(int argc, char **argv);
 
 /**
  * cmd_down(argc, argv):

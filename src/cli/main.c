@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "check", "check SITE", cmd_check },
 	{ "show", "show SITE [--server NAME] [--json | --dot]", cmd_show },
 	{ "up", CMD_UP_USAGE, cmd_up },
+	{ "confirm", CMD_CONFIRM_USAGE, cmd_confirm },
 	{ "down", CMD_DOWN_USAGE, cmd_down },
 	{ "reload", CMD_RELOAD_USAGE, cmd_reload },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
