@@ -48,7 +48,7 @@ _jailnet()
 	up) opts="-n --no-services --network-only --server --host --force --confirm" ;;
 	confirm) opts= ;;
 	down) opts="--purge" ;;
-	reload) opts="-n --server --rebuild" ;;
+	reload) opts="-n --server --rebuild --force" ;;
 	status) opts="--json" ;;
 	exec) opts="--" ;;
 	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;

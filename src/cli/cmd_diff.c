@@ -16,7 +16,9 @@
 #include "lib/util.h"
 #include "pf/pf.h"
 #include "verify/lockout.h"
+#include "verify/space.h"
 #include "verify/vdiff.h"
+#include "verify/world.h"
 
 /* One site: its directory, model, world and space. */
 struct diff_site {
@@ -581,6 +583,53 @@ diff_sites(struct diff_site *o, struct diff_site *n, const char *old_name,
 		    "lockout%s), accepted\n", nlocks, nlocks == 1 ? "" : "s");
 	return gained + lost + nonly + unsupported + nlocks > 0 ?
 	    EXIT_INVALID : 0;
+}
+
+int
+diff_check_lockout(const char *cmd, const char *dir, const struct pf_site *ps,
+    const char *server, bool force)
+{
+	const struct server *srv = site_server(ps->site, server);
+	struct lockouts lk;
+	struct diags diags;
+	struct world *w;
+	struct vspace *vs;
+	size_t i;
+	int rc = 0;
+
+	diags_init(&diags);
+	w = world_new(ps, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (w == NULL)
+		return EXIT_INVALID;
+	vs = vspace_new(w);
+	lockout_server(vs, (size_t)(srv - ps->site->servers), &lk);
+	for (i = 0; i < lk.n; i++) {
+		struct strbuf line = { 0 };
+
+		diff_lockout_format(&lk.v[i], dir, server, &line);
+		fprintf(stderr, "jailnet %s: lockout: %s\n", cmd,
+		    strbuf_cstr(&line));
+		strbuf_free(&line);
+	}
+	if (lk.checked == 0)
+		fprintf(stderr, "jailnet %s: note: no host declares manage.tcp "
+		    "in site.conf: the lockout check is off\n", cmd);
+	else if (lk.n > 0 && !force) {
+		fprintf(stderr, "jailnet %s: refused: server %s would lose a "
+		    "way of being managed (%zu lockout%s); nothing was "
+		    "applied; --force applies it anyway\n", cmd, server, lk.n,
+		    lk.n == 1 ? "" : "s");
+		rc = EXIT_LOCKOUT;
+	} else if (lk.n > 0)
+		fprintf(stderr, "jailnet %s: WARNING: --force: server %s loses "
+		    "a way of being managed (%zu lockout%s), applied all the "
+		    "same\n", cmd, server, lk.n, lk.n == 1 ? "" : "s");
+	lockouts_free(&lk);
+	vspace_free(vs);
+	world_free(w);
+	return rc;
 }
 
 int

@@ -8,7 +8,10 @@
 #define CMD_DIFF_USAGE "diff [--json] [--force] OLD_SITE NEW_SITE | " \
 	"--git REV SITE"
 
+#include <stdbool.h>
+
 struct lockout;
+struct pf_site;
 struct strbuf;
 
 /**
@@ -20,6 +23,19 @@ struct strbuf;
  */
 void diff_lockout_format(const struct lockout *l, const char *dir,
     const char *server, struct strbuf *out);
+
+/**
+ * diff_check_lockout(cmd, dir, ps, server, force):
+ * Before `jailnet CMD` changes real host ${server} (`up --host`, `reload`
+ * of a site up with --host): whether site ${ps} (from directory ${dir})
+ * keeps the ways its operators manage that server (verify/lockout.h),
+ * each way it takes away printed to stderr as "jailnet CMD: lockout:
+ * ...".  Return 0 to go on (none, or ${force}, said loudly),
+ * EXIT_LOCKOUT to refuse, EXIT_INVALID when the site-wide model cannot
+ * be built (its diagnostics printed).
+ */
+int diff_check_lockout(const char *cmd, const char *dir,
+    const struct pf_site *ps, const char *server, bool force);
 
 /**
  * cmd_diff(argc, argv):

@@ -19,6 +19,7 @@
 #include "jail/procs.h"
 #include "jail/supervise.h"
 #include "cli/cli.h"
+#include "cli/cmd_diff.h"
 #include "cli/cmd_up.h"
 
 /* How long a restarted process may take to stop and start again. */
@@ -36,14 +37,15 @@ struct proc_changes {
 
 /*
  * --rebuild: `down` then `up` of ${dir} as it was brought up (${tag}: up's
- * option, or NULL; ${host}: the server of a --host site, or NULL).  Down
- * without --purge keeps the jails' data.
+ * option, or NULL; ${host}: the server of a --host site, or NULL; ${force}:
+ * reload's --force, for up's lockout check).  Down without --purge keeps
+ * the jails' data.
  */
 static int
-rebuild(const char *dir, const char *tag, const char *host)
+rebuild(const char *dir, const char *tag, const char *host, bool force)
 {
 	char *down[] = { (char *)dir };
-	char *up[5] = { (char *)dir };
+	char *up[6] = { (char *)dir };
 	int n = 1, rc;
 
 	if ((rc = cmd_down(1, down)) != 0)
@@ -54,6 +56,9 @@ rebuild(const char *dir, const char *tag, const char *host)
 		up[n++] = "--server";
 		up[n++] = (char *)host;
 		up[n++] = "--host";
+		/* reload's lockout check was up's: the same site. */
+		if (force)
+			up[n++] = "--force";
 	}
 	return cmd_up(n, up);
 }
@@ -186,10 +191,11 @@ cmd_reload(int argc, char **argv)
 	char *path = NULL, *tag = NULL, *host = NULL;
 	double t0 = monotonic_ms();
 	size_t done;
-	bool rebuild_it;
+	bool rebuild_it, force;
 	int rc = EXIT_INVALID;
 
 	rebuild_it = cli_take_flag(&argc, argv, "--rebuild");
+	force = cli_take_flag(&argc, argv, "--force");
 	if (cli_parse("reload", CMD_RELOAD_USAGE, CLI_DRY_RUN | CLI_SERVER,
 	    argc, argv, &opts) != 0)
 		return EXIT_USAGE;
@@ -235,6 +241,11 @@ cmd_reload(int argc, char **argv)
 		    STATE_ROOT, ps->site->name);
 		goto out;
 	}
+	if (force && host == NULL) {
+		rc = cli_usage("reload", CMD_RELOAD_USAGE, "--force is for a "
+		    "site up with --host: the lockout check of a real host");
+		goto out;
+	}
 	diags_init(&diags);
 	plan = host != NULL ? plan_build_host(ps, host, &diags) :
 	    plan_build(ps, &diags);
@@ -244,6 +255,11 @@ cmd_reload(int argc, char **argv)
 		fprintf(stderr, "jailnet reload: nothing was applied\n");
 		goto out;
 	}
+	/* A real host's firewall: as `up --host`, before anything. */
+	if (host != NULL && (rc = diff_check_lockout("reload", opts.site, ps,
+	    host, force)) != 0)
+		goto out;
+	rc = EXIT_INVALID;
 	plan_diff(old, plan, opts.server, &diff);
 	/* A site brought up --network-only runs no process. */
 	if (tag == NULL || !str_eq(tag, "--network-only")) {
@@ -295,7 +311,7 @@ cmd_reload(int argc, char **argv)
 		st = NULL;
 		printf("%s: rebuilding: down, then up\n", plan->site);
 		fflush(stdout);
-		rc = rebuild(opts.site, tag, host);
+		rc = rebuild(opts.site, tag, host, force);
 		goto out;
 	}
 	if (nchanges == 0) {

@@ -6,7 +6,8 @@
 #ifndef JAILNET_CMD_RELOAD_H
 #define JAILNET_CMD_RELOAD_H
 
-#define CMD_RELOAD_USAGE "reload SITE [-n] [--server NAME] [--rebuild]"
+#define CMD_RELOAD_USAGE "reload SITE [-n] [--server NAME] [--rebuild] " \
+	"[--force]"
 
 /**
  * cmd_reload(argc, argv):
@@ -16,7 +17,9 @@
  * topology (reload.h), then save the new plan.  A change of topology is
  * refused (exit 1, nothing done) unless --rebuild, which brings the site
  * down and up again (its data kept).  With -n only print; with --server
- * NAME only that server's changes.
+ * NAME only that server's changes.  A site up with --host is a real
+ * host's: first, also with -n, the lockout check of `up --host`
+ * (diff_check_lockout()), EXIT_LOCKOUT unless --force.
  */
 int cmd_reload(int argc, char **argv);
 

@@ -27,9 +27,6 @@
 #include "services/dns_zone.h"
 #include "services/tls_ca.h"
 #include "services/secrets.h"
-#include "verify/lockout.h"
-#include "verify/space.h"
-#include "verify/world.h"
 #include "cli/cli.h"
 #include "cli/cmd_diff.h"
 
@@ -178,59 +175,6 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
 		    '/') + 1, err);
 	free(rev);
-	return rc;
-}
-
-/*
- * --host: whether the site keeps the ways its operators manage server
- * ${server} (verify/lockout.h), its findings printed.  Return 0 to go on
- * (none, or ${force}), EXIT_LOCKOUT to refuse, EXIT_INVALID when the
- * site-wide model cannot be built.
- */
-static int
-check_lockout(const char *dir, const struct pf_site *ps, const char *server,
-    bool force)
-{
-	const struct server *srv = site_server(ps->site, server);
-	struct lockouts lk;
-	struct diags diags;
-	struct world *w;
-	struct vspace *vs;
-	size_t i;
-	int rc = 0;
-
-	diags_init(&diags);
-	w = world_new(ps, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	if (w == NULL)
-		return EXIT_INVALID;
-	vs = vspace_new(w);
-	lockout_server(vs, (size_t)(srv - ps->site->servers), &lk);
-	for (i = 0; i < lk.n; i++) {
-		struct strbuf line = { 0 };
-
-		diff_lockout_format(&lk.v[i], dir, server, &line);
-		fprintf(stderr, "jailnet up: lockout: %s\n",
-		    strbuf_cstr(&line));
-		strbuf_free(&line);
-	}
-	if (lk.checked == 0)
-		fprintf(stderr, "jailnet up: note: no host declares manage.tcp "
-		    "in site.conf: the lockout check is off\n");
-	else if (lk.n > 0 && !force) {
-		fprintf(stderr, "jailnet up: refused: server %s would lose a "
-		    "way of being managed (%zu lockout%s); nothing was "
-		    "applied; --force applies it anyway\n", server, lk.n,
-		    lk.n == 1 ? "" : "s");
-		rc = EXIT_LOCKOUT;
-	} else if (lk.n > 0)
-		fprintf(stderr, "jailnet up: WARNING: --force: server %s loses "
-		    "a way of being managed (%zu lockout%s), applied all the "
-		    "same\n", server, lk.n, lk.n == 1 ? "" : "s");
-	lockouts_free(&lk);
-	vspace_free(vs);
-	world_free(w);
 	return rc;
 }
 
@@ -394,8 +338,8 @@ cmd_up(int argc, char **argv)
 	if ((rc = load_plan(opts.site, host ? opts.server : NULL, &plan,
 	    &ps)) != 0)
 		return rc;
-	if (host && (rc = check_lockout(opts.site, ps, opts.server,
-	    force)) != 0)
+	if (host && (rc = diff_check_lockout("up", opts.site, ps,
+	    opts.server, force)) != 0)
 		goto out;
 	rc = EXIT_INVALID;
 	/* Every program is found before anything starts. */
