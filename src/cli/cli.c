@@ -7,6 +7,7 @@
 
 #include "lib/diag.h"
 #include "lib/util.h"
+#include "verify/world.h"
 
 int
 cli_parse(const char *cmd, const char *usage, unsigned accepted, int argc,
@@ -62,6 +63,19 @@ cli_take_flag(int *argc, char **argv, const char *flag)
 	}
 	*argc = k;
 	return found;
+}
+
+struct world *
+cli_world_new(const struct pf_site *ps)
+{
+	struct diags diags;
+	struct world *w;
+
+	diags_init(&diags);
+	w = world_new(ps, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	return w;
 }
 
 int

@@ -97,6 +97,16 @@ void cli_print_json(json_t *root);
  */
 struct pf_site *cli_load_site(const char *dir, int remarks);
 
+struct world;
+
+/**
+ * cli_world_new(ps):
+ * The site-wide model of ${ps} (verify/world.h, owned by the caller,
+ * freed with world_free()), its diagnostics printed to stderr; NULL if
+ * it cannot be built.
+ */
+struct world *cli_world_new(const struct pf_site *ps);
+
 /**
  * cli_pick_server(site, name, out):
  * Store in ${out} the server ${name} of ${site}, or NULL if ${name} is NULL.

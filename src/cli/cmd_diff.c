@@ -591,17 +591,12 @@ diff_check_lockout(const char *cmd, const char *dir, const struct pf_site *ps,
 {
 	const struct server *srv = site_server(ps->site, server);
 	struct lockouts lk;
-	struct diags diags;
 	struct world *w;
 	struct vspace *vs;
 	size_t i;
 	int rc = 0;
 
-	diags_init(&diags);
-	w = world_new(ps, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	if (w == NULL)
+	if ((w = cli_world_new(ps)) == NULL)
 		return EXIT_INVALID;
 	vs = vspace_new(w);
 	lockout_server(vs, (size_t)(srv - ps->site->servers), &lk);

@@ -44,20 +44,30 @@ struct pf_args {
 					   findings */
 };
 
-/* Append the text of ${d} to ${out}, as diags_print() prints it. */
+/*
+ * --lint: append the ${n} findings of ${d} to ${out} as diags_print()
+ * prints them, then "SERVER: N WHAT(s)", and add ${n} to ${count}.  ${d}
+ * is freed.  Return 0, or -1 if the text cannot be made.
+ */
 static int
-pf_add_diags(const struct diags *d, struct strbuf *out)
+pf_put_findings(struct diags *d, size_t n, const char *server,
+    const char *what, struct strbuf *out, size_t *count)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	if ((f = open_memstream(&text, &len)) == NULL)
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		diags_free(d);
 		return -1;
+	}
 	diags_print(d, f);
 	fclose(f);
+	diags_free(d);
 	strbuf_add(out, text, len);
 	free(text);
+	strbuf_addf(out, "%s: %zu %s%s\n", server, n, what, n == 1 ? "" : "s");
+	*count += n;
 	return 0;
 }
 
@@ -67,18 +77,10 @@ pf_show_lint(const struct pf_bound *pf, struct strbuf *out, size_t *count)
 {
 	struct diags d;
 	size_t n;
-	int rc;
 
 	diags_init(&d);
 	n = pf_lint(pf, &d);
-	rc = pf_add_diags(&d, out);
-	diags_free(&d);
-	if (rc != 0)
-		return -1;
-	strbuf_addf(out, "%s: %zu finding%s\n", pf->server->name, n,
-	    n == 1 ? "" : "s");
-	*count += n;
-	return 0;
+	return pf_put_findings(&d, n, pf->server->name, "finding", out, count);
 }
 
 /* --lint: the topology findings of ${topo} about the server of ${pf}. */
@@ -87,8 +89,7 @@ pf_show_topo(const struct pf_site *ps, const struct pf_bound *pf,
     const struct topo_result *topo, struct strbuf *out, size_t *count)
 {
 	struct diags d;
-	size_t n, server = (size_t)(pf->server - ps->site->servers);
-	int rc;
+	size_t n;
 
 	if (!topo->searched) {
 		strbuf_addf(out, "%s: topology not searched: %s\n",
@@ -96,30 +97,19 @@ pf_show_topo(const struct pf_site *ps, const struct pf_bound *pf,
 		return 0;
 	}
 	diags_init(&d);
-	n = topo_report(topo, server, &d);
-	rc = pf_add_diags(&d, out);
-	diags_free(&d);
-	if (rc != 0)
-		return -1;
-	strbuf_addf(out, "%s: %zu topology finding%s\n", pf->server->name, n,
-	    n == 1 ? "" : "s");
-	*count += n;
-	return 0;
+	n = topo_report(topo, (size_t)(pf->server - ps->site->servers), &d);
+	return pf_put_findings(&d, n, pf->server->name, "topology finding",
+	    out, count);
 }
 
 /* --lint: search the site's topology once, for every server. */
 static int
 pf_search_topo(const struct pf_site *ps, struct topo_result *topo)
 {
-	struct diags diags;
 	struct vspace *vs;
 	struct world *w;
 
-	diags_init(&diags);
-	w = world_new(ps, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	if (w == NULL)
+	if ((w = cli_world_new(ps)) == NULL)
 		return -1;
 	vs = vspace_new(w);
 	topo_search(vs, topo);

@@ -97,15 +97,19 @@ stop_processes(const struct state *st, char *const *names, size_t n)
 }
 
 /*
- * Put back what `up --host` changed in this host's namespace (undo.h);
- * nothing for a simulation.
+ * Put back what `up --host` changed in this host's namespace (undo.h),
+ * how many changes in ${undone} if not NULL, and stop the timer of
+ * --confirm, which has nothing left to undo; nothing for a simulation.
  */
 static int
-undo_host(const char *site, struct nl_error *err)
+undo_host(const char *site, size_t *undone, struct nl_error *err)
 {
-	size_t undone;
+	size_t n;
 
-	return undo_replay(STATE_ROOT, site, &undone, err);
+	if (undo_replay(STATE_ROOT, site, undone != NULL ? undone : &n,
+	    err) != 0)
+		return -1;
+	return confirm_forget(STATE_ROOT, site, err);
 }
 
 /*
@@ -166,11 +170,7 @@ teardown_listed(const struct state *st, size_t *deleted, struct nl_error *err)
 	stop_processes(st, rev, st->nnetns);
 	rc = apply_teardown(rev, st->nnetns, deleted, err);
 	if (rc == 0)
-		rc = undo_host(strrchr(st->dir, '/') + 1, err);
-	/* What is undone needs no timer to undo it. */
-	if (rc == 0)
-		rc = confirm_forget(STATE_ROOT, strrchr(st->dir, '/') + 1,
-		    err);
+		rc = undo_host(strrchr(st->dir, '/') + 1, NULL, err);
 	if (rc == 0)
 		rc = supervise_remove_files(STATE_ROOT, strrchr(st->dir,
 		    '/') + 1, err);
@@ -414,8 +414,7 @@ cmd_up(int argc, char **argv)
 	    &err) != 0) {
 		fprintf(stderr, "jailnet up: --confirm: %s; nothing was "
 		    "applied\n", err.msg);
-		if (undo_host(plan->site, &err) != 0 ||
-		    confirm_forget(STATE_ROOT, plan->site, &err) != 0 ||
+		if (undo_host(plan->site, NULL, &err) != 0 ||
 		    state_remove(st, &err) != 0)
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 		goto out;
@@ -423,8 +422,7 @@ cmd_up(int argc, char **argv)
 	apply_hooks_from_env(&hooks);
 	if (apply_plan(plan, st, undo, &hooks, &aerr) != 0) {
 		fprintf(stderr, "jailnet up: %s\n", aerr.msg);
-		if (undo_host(plan->site, &err) != 0 ||
-		    confirm_forget(STATE_ROOT, plan->site, &err) != 0 ||
+		if (undo_host(plan->site, NULL, &err) != 0 ||
 		    state_remove(st, &err) != 0)
 			fprintf(stderr, "jailnet up: %s\n", err.msg);
 		fprintf(stderr, "jailnet up: rolled back: every namespace "
@@ -535,8 +533,7 @@ cmd_down(int argc, char **argv)
 			*VEC_PUSH(names, n, cap) = plan->ns[i].name;
 	stop_processes(st, names, n);
 	if (apply_teardown(names, n, &deleted, &err) != 0 ||
-	    undo_replay(STATE_ROOT, name, &undone, &err) != 0 ||
-	    confirm_forget(STATE_ROOT, name, &err) != 0 ||
+	    undo_host(name, &undone, &err) != 0 ||
 	    supervise_remove_files(STATE_ROOT, name, &err) != 0 ||
 	    plan_file_remove(STATE_ROOT, name, &err) != 0 ||
 	    proc_marks_remove(STATE_ROOT, name, &err) != 0) {
@@ -862,6 +859,7 @@ cmd_confirm(int argc, char **argv)
 	const char *why;
 	long left;
 	int rc = EXIT_INVALID;
+	bool had_log;
 
 	if (cli_parse("confirm", CMD_CONFIRM_USAGE, 0, argc, argv,
 	    &opts) != 0)
@@ -891,10 +889,11 @@ cmd_confirm(int argc, char **argv)
 		    "out and the rollback is under way (%s)\n", name, log);
 		break;
 	case CONFIRM_NONE:
+		had_log = access(log, F_OK) == 0;
 		fprintf(stderr, "jailnet confirm: %s: no timer runs (`up "
 		    "--host --confirm SECONDS` starts one)%s%s\n", name,
-		    access(log, F_OK) == 0 ? "; what the last one did: " : "",
-		    access(log, F_OK) == 0 ? log : "");
+		    had_log ? "; what the last one did: " : "",
+		    had_log ? log : "");
 		break;
 	}
 out:

@@ -147,17 +147,11 @@ flow_json(const struct world *w, const struct wflow *flow)
 int
 verify_site_open(const char *dir, struct verify_site *c)
 {
-	struct diags diags;
-
 	memset(c, 0, sizeof(*c));
 	c->ps = cli_load_site(dir, 0);
 	if (c->ps == NULL)
 		return -1;
-	diags_init(&diags);
-	c->w = world_new(c->ps, &diags);
-	diags_print(&diags, stderr);
-	diags_free(&diags);
-	if (c->w == NULL) {
+	if ((c->w = cli_world_new(c->ps)) == NULL) {
 		pf_site_free(c->ps);
 		c->ps = NULL;
 		return -1;

@@ -18,7 +18,8 @@
 #include "jail/pidref.h"
 #include "jail/confirm.h"
 
-/* The file is one short line; anything longer is not ours. */
+/* ROOT/SITE/CONFIRM_FILE; one short line, anything longer is not ours. */
+#define CONFIRM_FILE "confirm"
 #define CONFIRM_FILE_MAX 128
 
 /* How long confirm_stop() waits for the watchdog to go after SIGTERM. */
@@ -44,7 +45,7 @@ boot_seconds(void)
 static char *
 file_path(const char *root, const char *site)
 {
-	return xasprintf("%s/%s/confirm", root, site);
+	return xasprintf("%s/%s/" CONFIRM_FILE, root, site);
 }
 
 /*
@@ -281,7 +282,6 @@ confirm_stop(const char *root, const char *site, enum confirm_outcome *out,
     long *left, struct nl_error *err)
 {
 	struct confirm_file cf;
-	char *path;
 	bool alive;
 
 	*out = CONFIRM_NONE;
@@ -295,39 +295,22 @@ confirm_stop(const char *root, const char *site, enum confirm_outcome *out,
 		*out = CONFIRM_LATE;
 		return 0;
 	}
-	if (cf.pid == (long)getpid())
-		return 0;
 	if (left != NULL)
 		*left = (long)(cf.deadline - boot_seconds());
 	alive = pidref_terminate((pid_t)cf.pid, cf.start, CONFIRM_STOP_MS);
 	*out = alive ? CONFIRM_DONE : CONFIRM_ORPHAN;
-	path = file_path(root, site);
-	if (remove_file(path) != 0) {
-		nl_error_set(err, errno, "remove %s", path);
-		free(path);
-		return -1;
-	}
-	free(path);
-	return 0;
+	return state_remove_file(root, site, CONFIRM_FILE, err);
 }
 
 int
 confirm_forget(const char *root, const char *site, struct nl_error *err)
 {
 	enum confirm_outcome outcome;
-	char *path;
-	int rc = 0;
 
 	/* A file that is not ours stops nothing: the watchdog, if any,
 	   finds it gone and leaves. */
 	(void)confirm_stop(root, site, &outcome, NULL, err);
-	path = file_path(root, site);
-	if (remove_file(path) != 0) {
-		nl_error_set(err, errno, "remove %s", path);
-		rc = -1;
-	}
-	free(path);
-	return rc;
+	return state_remove_file(root, site, CONFIRM_FILE, err);
 }
 
 void

@@ -67,9 +67,9 @@ enum confirm_outcome {
 
 /**
  * confirm_stop(root, site, out, left, err):
- * With the lock held, stop the pending watchdog of ROOT/SITE, unless it is
- * the calling process (the rollback it executed), and remove the file;
- * an expired one's file is left for the rollback.  Store in ${out} what
+ * With the lock held, stop the pending watchdog of ROOT/SITE and remove
+ * the file; an expired one's file is left for the rollback (which then
+ * runs as the watchdog's pid: nothing pending names it).  Store in ${out} what
  * was found, and in ${left} (if not NULL) the seconds its timer had left.
  * Return 0, or -1 (a file that cannot be read or removed).
  */
