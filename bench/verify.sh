@@ -1,8 +1,9 @@
 #!/bin/sh
 # The site-wide analysis: the example's whole matrix (every connection of
 # every source, exhaustive) and its intent, then a generated 50-server
-# site's matrix, each BENCH_RUNS times (min, median, max of the wall time
-# and of the peak memory).  Pure: no namespaces.
+# site's matrix, then the example's `pf --lint` (its topology search),
+# each BENCH_RUNS times (min, median, max of the wall time and of the
+# peak memory).  Pure: no namespaces.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/spread.sh"
@@ -35,3 +36,5 @@ measure matrix "verify examples/uxtely (matrix)" verify "$top/examples/uxtely"
 measure intent "verify examples/uxtely intent" verify "$top/examples/uxtely" \
     "$top/examples/uxtely/intent"
 measure bench50 "verify bench50 (matrix)" verify "$work/bench50"
+# The lint's topology search builds the same site-wide model.
+measure lint "pf examples/uxtely --lint" pf "$top/examples/uxtely" --lint
