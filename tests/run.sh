@@ -60,6 +60,7 @@ tally() {
 # verdict NAME: print and count one failure of the runner's own.
 runner_fail() {
 	echo "FAIL $1"
+	echo "FAIL $1" >>"$results/runner.fails"
 	failed=$((failed + 1))
 }
 
@@ -155,6 +156,13 @@ if [ "${CI:-}" = true ]; then
 	cat "$results/ci.out"
 	n=$(grep -c '^FAIL ' "$results/ci.out")
 	failed=$((failed + n))
+fi
+# The failures again, just above the totals: a CI log is often seen only
+# by its head and tail, and the lines above may be thousands long.
+if [ "$failed" -gt 0 ]; then
+	echo "failures:"
+	cat "$results"/*.out "$results/runner.fails" 2>/dev/null |
+	    grep '^FAIL ' | sed 's/^/  /'
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
