@@ -224,6 +224,10 @@ mutants() {
 	    'alive = pidref_terminate((pid_t)cf.pid, cf.start, CONFIRM_STOP_MS);' \
 	    'alive = pidref_alive((pid_t)cf.pid, cf.start);' \
 	    unit:confirm
+	# binat: the search follows the addresses it moves.
+	m binat-shift-ignored src/verify/space.c \
+	    'note_binat(sp, st);' ';' \
+	    unit:verify_classes_agree_with_concrete_walks_binat
 }
 
 # --- The machinery. ---

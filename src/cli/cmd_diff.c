@@ -108,8 +108,8 @@ add_step(const struct diff_site *s, const struct vstep *st,
 			strbuf_adds(out, " (reply)");
 		strbuf_adds(out, ": ");
 		if (ps->xlate != NULL) {
-			strbuf_addf(out, "%s by ", ps->xlate->action ==
-			    PF_ACT_NAT ? "nat" : "rdr");
+			strbuf_addf(out, "%s by ",
+			    pf_action_name(ps->xlate->action));
 			add_rule(s, ps->xlate, out);
 			strbuf_adds(out, ", ");
 		} else if (other != NULL && other->kind == VSTEP_PASS &&

@@ -96,7 +96,7 @@ hop_json(const struct world *w, const struct whop *h)
 		}
 		if (st->xlate != NULL) {
 			json_object_set_new(s, "translation", json_string(
-			    st->xlate->action == PF_ACT_NAT ? "nat" : "rdr"));
+			    pf_action_name(st->xlate->action)));
 			json_object_set_new(s, "translated",
 			    packet_json(&st->after));
 		}

@@ -556,6 +556,13 @@ void pf_print_with(const struct pf_ruleset *rs, void (*rule)(const struct
     pf_rule *, void *, struct strbuf *), void *arg, struct strbuf *out);
 
 /**
+ * pf_action_name(a):
+ * Return the pf.conf words of action ${a} ("rdr", "no binat", ...), a
+ * static string.
+ */
+const char *pf_action_name(enum pf_action a);
+
+/**
  * pf_print_rule(r, out):
  * Append ${r} as pfctl prints it, without a newline.
  */

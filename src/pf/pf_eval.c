@@ -345,11 +345,14 @@ explain_stage(const struct pf_eval_stage *st, struct strbuf *out)
 	const struct pf_packet *a = &st->after;
 
 	if (st->xlate != NULL) {
+		enum pf_action x = st->xlate->action;
+
 		strbuf_addf(out, "%s on %s: %s ", dir, st->ifname,
-		    st->xlate->action == PF_ACT_NAT ? "nat" : "rdr");
+		    pf_action_name(x));
 		explain_rule(st->xlate, out);
 		strbuf_adds(out, " -> ");
-		if (st->xlate->action == PF_ACT_NAT)
+		if (x == PF_ACT_NAT || (x == PF_ACT_BINAT &&
+		    st->dir == PF_DIR_OUT))
 			explain_endpoint(a, &a->src, a->sport, out);
 		else
 			explain_endpoint(a, &a->dst, a->dport, out);

@@ -71,7 +71,8 @@ struct pf_eval_stage {
 	char ifname[PF_EVAL_IFNAMSIZ];
 	struct pf_packet before;	/* the packet arriving at this pass */
 	struct pf_packet after;		/* after translation (equal if none) */
-	const struct pf_rule *xlate;	/* the nat/rdr rule applied, or NULL */
+	const struct pf_rule *xlate;	/* the nat, rdr or binat rule applied,
+					   or NULL */
 	enum pf_eval_how how;
 	const struct pf_rule *rule;	/* BY_RULE: the deciding filter rule */
 	bool pass;
@@ -189,11 +190,13 @@ size_t pf_eval_states_of(const struct pf_eval *ctx, const struct ipaddr *addr);
 
 /**
  * pf_eval_rule_matches(ctx, set, r, dir, ifidx, pkt):
- * Return true if rule ${r} of the rule set ${set} (PF_RS_FILTER, PF_RS_NAT
- * or PF_RS_RDR) of ctx's binding matches ${pkt} seen in ${dir} on
- * interface ${ifidx}: a filter rule as a pass matches it (its "tagged"
+ * Return true if rule ${r} of the rule set ${set} (PF_RS_FILTER, PF_RS_NAT,
+ * PF_RS_RDR or PF_RS_BINAT) of ctx's binding matches ${pkt} seen in ${dir}
+ * on interface ${ifidx}: a filter rule as a pass matches it (its "tagged"
  * against pkt->tag), a translation rule by its interface, family,
- * protocol, addresses and ports.
+ * protocol, addresses and ports (an inbound packet meets a binat rule by
+ * its source against the rule's destination and its destination against
+ * the rule's pool, as pf does).
  */
 bool pf_eval_rule_matches(const struct pf_eval *ctx, int set,
     const struct pf_rule *r, enum pf_dir dir, size_t ifidx,
@@ -211,8 +214,9 @@ const struct pf_rule *pf_eval_decide(const struct pf_eval *ctx,
 /**
  * pf_eval_xlate_rule(ctx, dir, ifidx, pkt):
  * Return the translation rule that takes ${pkt} in ${dir} on interface
- * ${ifidx}: the first rdr rule (PF_DIR_IN) or nat rule (PF_DIR_OUT) that
- * matches it and can translate it, a matching "no rdr" or "no nat"
+ * ${ifidx}, in pf's order: inbound the first rdr rule, else the first
+ * binat rule; outbound the first binat rule, else the first nat rule;
+ * each one that matches and can translate it, a matching "no" rule
  * included; NULL if none does.
  */
 const struct pf_rule *pf_eval_xlate_rule(const struct pf_eval *ctx,
@@ -231,7 +235,8 @@ struct pf_pbox {
  * pf_eval_rule_meets(ctx, set, r, dir, ifidx, box):
  * Return true if some packet of ${box}, seen in ${dir} on interface
  * ${ifidx}, may match rule ${r} of the rule set ${set} (PF_RS_FILTER,
- * PF_RS_NAT or PF_RS_RDR): its interface, direction (filter rules), family,
+ * PF_RS_NAT, PF_RS_RDR or PF_RS_BINAT, as pf_eval_rule_matches()): its
+ * interface, direction (filter rules), family,
  * protocol, addresses and ports are checked exactly, each address against
  * every piece of the box that its prefixes and table entries cut out;
  * what TCP flags, an ICMP type, a tag or a fragment would add is taken as

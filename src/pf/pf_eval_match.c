@@ -1,8 +1,8 @@
 /*
  * pf_eval_match: one filter pass of the static pf model, as pf_test() does
- * it: state lookup, then translation (first match of the nat or rdr rules),
- * then the filter rules (last match wins, quick stops) on the translated
- * packet.
+ * it: state lookup, then translation (pf_get_translation()'s order of the
+ * binat, nat and rdr rules), then the filter rules (last match wins, quick
+ * stops) on the translated packet.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -203,36 +203,151 @@ pool_addr(const struct pf_eval *ctx, const struct pf_pool *pool,
 	return false;
 }
 
+/* ${x} with its first ${net}->len bits from ${net}: pf_poolmask(). */
+static struct ipaddr
+poolmask(const struct ipprefix *net, const struct ipaddr *x)
+{
+	struct ipaddr out = *x;
+	unsigned i, bits = net->len, n = ipaddr_bits(x) / 8;
+
+	for (i = 0; i < n; i++) {
+		unsigned keep = bits >= 8 ? 8 : bits;
+		uint8_t m = (uint8_t)(keep == 0 ? 0 : 0xff << (8 - keep));
+
+		out.bytes[i] = (uint8_t)((net->addr.bytes[i] & m) |
+		    (x->bytes[i] & (uint8_t)~m));
+		bits -= keep;
+	}
+	return out;
+}
+
+/* The network a binat rule maps to or from: the address ${a} (its pool
+   address or its source, resolved as ${ra}) with its mask, for family
+   ${af}.  The parser leaves only a prefix or an interface of one
+   address; an interface without an address of ${af} has none. */
+static bool
+binat_net(const struct pf_addr *a, const struct eval_raddr *ra, int af,
+    struct ipprefix *out)
+{
+	int f = af == AF_INET6;
+
+	switch (a->kind) {
+	case PF_ADDR_PREFIX:
+		if (a->prefix.addr.family != af)
+			return false;
+		*out = a->prefix;
+		return true;
+	case PF_ADDR_IFACE:
+	case PF_ADDR_DYNIFACE:
+		if (!ra->expanded[f] || ra->npfx[f] == 0)
+			return false;
+		*out = ra->pfx[f][0];
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
- * The first nat (outbound) or rdr (inbound) rule that takes ${p}: one
- * that matches and is "no nat"/"no rdr" or has a pool address for its
- * family (stored in ${na}); NULL if none.
+ * Does binat rule ${r} match ${p} going ${dir}?  pf_match_translation():
+ * outbound as any translation rule; inbound the packet's source meets the
+ * rule's destination and its destination the pool address, as the
+ * packet's reverse of an outbound match.
+ */
+static bool
+binat_match(const struct pf_eval *ctx, const struct pf_rule *r,
+    const struct eval_rule *er, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *p)
+{
+	if (dir == PF_DIR_OUT)
+		return rule_match_common(ctx, r, er, ifidx, p);
+	if (!ifspec_match(&r->ifspec, er, ifidx))
+		return false;
+	if (r->af != 0 && r->af != p->af)
+		return false;
+	if (r->proto != 0 && r->proto != p->proto)
+		return false;
+	if (!addr_match(ctx, &r->dst, &er->dst, &p->src, ifidx))
+		return false;
+	/* "no binat" has no pool: only the source is checked, as pf does. */
+	return r->rpool.naddrs == 0 ||
+	    addr_match(ctx, &r->rpool.addrs[0], &er->pool, &p->dst, ifidx);
+}
+
+/*
+ * The first rule of translation set ${set} that matches ${p} going
+ * ${dir}, or NULL.  *${na} is set to the address it translates to: the
+ * pool address (nat, rdr), the mapped address (binat); *${mapped} says
+ * whether there is one ("no" rules and a binat or nat without an address
+ * of the family have none).
  */
 static const struct pf_rule *
-xlate_find(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
-    const struct pf_packet *p, struct ipaddr *na)
+xlate_in_set(const struct pf_eval *ctx, int set, enum pf_dir dir,
+    size_t ifidx, const struct pf_packet *p, struct ipaddr *na,
+    bool *mapped)
 {
-	int set = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_NAT;
 	const struct pf_rules *rules = &ctx->b->rs->rules[set];
 	const struct eval_rule *er = ctx->rules[set];
 	const struct pf_rule *r;
+	struct ipprefix net;
 	size_t i;
 
+	*mapped = false;
 	for (i = 0; i < rules->n; i++) {
 		r = &rules->v[i];
+		if (set == PF_RS_BINAT) {
+			if (!binat_match(ctx, r, &er[i], dir, ifidx, p))
+				continue;
+			if (r->action == PF_ACT_NO_BINAT)
+				return r;
+			/* pf_get_translation(): outbound to the pool's
+			   network, inbound back to the source's; none
+			   (an interface without an address) translates
+			   nothing, and no nat is tried after. */
+			*mapped = dir == PF_DIR_OUT ?
+			    binat_net(&r->rpool.addrs[0], &er[i].pool, p->af,
+			    &net) : binat_net(&r->src, &er[i].src, p->af, &net);
+			if (*mapped)
+				*na = poolmask(&net, dir == PF_DIR_OUT ?
+				    &p->src : &p->dst);
+			return r;
+		}
 		if (!rule_match_common(ctx, r, &er[i], ifidx, p))
 			continue;
 		if (r->action == PF_ACT_NO_NAT || r->action == PF_ACT_NO_RDR)
 			return r;
-		if (pool_addr(ctx, &r->rpool, &er[i].pool, p->af, na))
+		if (pool_addr(ctx, &r->rpool, &er[i].pool, p->af, na)) {
+			*mapped = true;
 			return r;
+		}
 	}
 	return NULL;
 }
 
 /*
- * Apply the first matching nat (outbound) or rdr (inbound) rule to ${p}.
- * Return the rule, or NULL if none applies ("no nat"/"no rdr" included).
+ * The translation rule that takes ${p}, pf_get_translation()'s order:
+ * outbound the first binat rule, else the first nat rule; inbound the
+ * first rdr rule, else the first binat rule.  A "no" rule takes the
+ * packet without translating it.  NULL if none; *${na} and *${mapped} as
+ * xlate_in_set().
+ */
+static const struct pf_rule *
+xlate_find(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
+    const struct pf_packet *p, struct ipaddr *na, bool *mapped)
+{
+	int first = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_BINAT;
+	int second = dir == PF_DIR_IN ? PF_RS_BINAT : PF_RS_NAT;
+	const struct pf_rule *r;
+
+	r = xlate_in_set(ctx, first, dir, ifidx, p, na, mapped);
+	if (r == NULL)
+		r = xlate_in_set(ctx, second, dir, ifidx, p, na, mapped);
+	return r;
+}
+
+/*
+ * Apply the translation rule that takes ${p} (xlate_find()).  Return
+ * it, or NULL if it translates nothing ("no nat", "no rdr", "no binat").
  */
 static const struct pf_rule *
 translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
@@ -241,11 +356,19 @@ translate(struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
 	const struct pf_rule *r;
 	struct ipaddr na;
 	unsigned port;
+	bool mapped;
 
-	r = xlate_find(ctx, dir, ifidx, p, &na);
-	if (r == NULL || r->action == PF_ACT_NO_NAT ||
-	    r->action == PF_ACT_NO_RDR)
+	r = xlate_find(ctx, dir, ifidx, p, &na, &mapped);
+	if (r == NULL || !mapped)
 		return NULL;
+	if (r->action == PF_ACT_BINAT) {
+		/* One to one: addresses only, the ports as they are. */
+		if (dir == PF_DIR_OUT)
+			p->src = na;
+		else
+			p->dst = na;
+		return r;
+	}
 	if (r->action == PF_ACT_RDR) {
 		p->dst = na;
 		if (has_ports(p) && r->rpool.port_lo != 0) {
@@ -378,6 +501,9 @@ pf_eval_rule_matches(const struct pf_eval *ctx, int set,
 {
 	if (set == PF_RS_FILTER)
 		return filter_match(ctx, r, dir, ifidx, pkt);
+	if (set == PF_RS_BINAT)
+		return binat_match(ctx, r, eval_rule_of(ctx, set, r), dir,
+		    ifidx, pkt);
 	return rule_match_common(ctx, r, eval_rule_of(ctx, set, r), ifidx,
 	    pkt);
 }
@@ -403,8 +529,9 @@ pf_eval_xlate_rule(const struct pf_eval *ctx, enum pf_dir dir, size_t ifidx,
     const struct pf_packet *pkt)
 {
 	struct ipaddr na;
+	bool mapped;
 
-	return xlate_find(ctx, dir, ifidx, pkt, &na);
+	return xlate_find(ctx, dir, ifidx, pkt, &na, &mapped);
 }
 
 /* pf_eval_rule_meets(): does some address of [lo, hi] match ${a}?  The
@@ -524,6 +651,13 @@ pf_eval_rule_meets(const struct pf_eval *ctx, int set,
 	if ((r->src_port.op != PF_PORT_NONE ||
 	    r->dst_port.op != PF_PORT_NONE) && !ports)
 		return false;
+	/* binat_match() inbound: the source against the rule's destination,
+	   the destination against the pool ("no binat": none). */
+	if (set == PF_RS_BINAT && dir == PF_DIR_IN)
+		return addr_meets(ctx, &r->dst, &er->dst, box->src_lo,
+		    box->src_hi) && (r->rpool.naddrs == 0 ||
+		    addr_meets(ctx, &r->rpool.addrs[0], &er->pool,
+		    box->dst_lo, box->dst_hi));
 	return addr_meets(ctx, &r->src, &er->src, box->src_lo, box->src_hi) &&
 	    addr_meets(ctx, &r->dst, &er->dst, box->dst_lo, box->dst_hi) &&
 	    port_meets(&r->src_port, box->sport_lo, box->sport_hi) &&

@@ -422,6 +422,17 @@ lint_init(struct lint *l, const struct pf_bound *b, size_t max_cells,
 				    &lr->bnd[f][D_SPORT]);
 				bounds_port(&r->dst_port,
 				    &lr->bnd[f][D_DPORT]);
+				/* Inbound, binat meets the source with its
+				   destination, the destination with its
+				   pool. */
+				if (k == PF_RS_BINAT) {
+					bounds_addr(b, &r->dst, af,
+					    &lr->bnd[f][D_SRC]);
+					if (r->rpool.naddrs > 0)
+						bounds_addr(b,
+						    &r->rpool.addrs[0], af,
+						    &lr->bnd[f][D_DST]);
+				}
 				for (d = 0; d < D_N; d++)
 					bounds_sort(&lr->bnd[f][d]);
 			}
@@ -595,12 +606,20 @@ box_decide(struct search *s, const struct box *bx, const struct lpoint *pt,
 	return true;
 }
 
-/* The view's index of ${r} in set ${k}, NO_INDEX for NULL. */
+/* The view's index of ${r} in set ${k}, NO_INDEX for NULL, OTHER_SET for
+   a rule of another set (binat takes a packet before nat, rdr before
+   binat): no index of ${k} is that. */
+#define OTHER_SET (NO_INDEX - 1)
+
 static size_t
 view_index(const struct lint *l, int k, const struct pf_rule *r)
 {
+	uintptr_t p = (uintptr_t)r, lo = (uintptr_t)l->set[k].rules;
+
 	if (r == NULL)
 		return NO_INDEX;
+	if (p < lo || p >= lo + l->set[k].n * sizeof(*r))
+		return OTHER_SET;
 	return (size_t)(r - l->set[k].rules);
 }
 
@@ -786,7 +805,8 @@ search_rule(struct search *s)
 		pt.ifidx = i;
 		pt.dir = s->k == PF_RS_RDR ? PF_DIR_IN : s->k == PF_RS_NAT ?
 		    PF_DIR_OUT : d ? PF_DIR_OUT : PF_DIR_IN;
-		if (s->k != PF_RS_FILTER && d > 0)
+		/* nat and rdr look one way; binat and filter rules both. */
+		if ((s->k == PF_RS_NAT || s->k == PF_RS_RDR) && d > 0)
 			continue;
 		pt.af = a ? AF_INET6 : AF_INET;
 		pt.proto = protos[pi];
@@ -898,7 +918,8 @@ size_t
 lint_shadow(const struct pf_bound *b, bool *const told[PF_RS_COUNT],
     size_t max_cells, struct diags *out, struct pf_lint_stats *st)
 {
-	static const int sets[] = { PF_RS_NAT, PF_RS_RDR, PF_RS_FILTER };
+	static const int sets[] = { PF_RS_NAT, PF_RS_RDR, PF_RS_BINAT,
+		PF_RS_FILTER };
 	struct lint l;
 	struct search s;
 	size_t si, i, j, k, n = 0;

@@ -380,16 +380,23 @@ print_pool(const struct pf_rule *r, struct strbuf *out)
 		strbuf_adds(out, " static-port");
 }
 
-void
-pf_print_rule(const struct pf_rule *r, struct strbuf *out)
+const char *
+pf_action_name(enum pf_action a)
 {
 	static const char *const actions[] = {
 		"pass", "block", "scrub", "no scrub", "nat", "no nat",
 		"binat", "no binat", "rdr", "no rdr", "match",
 	};
+
+	return actions[a];
+}
+
+void
+pf_print_rule(const struct pf_rule *r, struct strbuf *out)
+{
 	const char *name;
 
-	strbuf_adds(out, actions[r->action]);
+	strbuf_adds(out, pf_action_name(r->action));
 	if (r->natpass)
 		strbuf_adds(out, " pass");
 	if (r->action == PF_ACT_BLOCK)

@@ -101,6 +101,9 @@ pts_inside(const struct pts *s, uint32_t lo, uint32_t hi, int64_t k)
 struct rule_pts {
 	struct pts a[2];	/* source, destination address */
 	struct pts p[2];	/* source, destination port */
+	struct pts in[2];	/* binat inbound: the source against the
+				   rule's destination, the destination
+				   against its pool */
 	bool done;
 };
 
@@ -224,6 +227,11 @@ rule_pts_of(struct vspace *vs, const struct wnode *n,
 	addr_pts(n->pf, &r->dst, &rp->a[1]);
 	port_pts(&r->src_port, &rp->p[0]);
 	port_pts(&r->dst_port, &rp->p[1]);
+	if (kind == PF_RS_BINAT) {
+		addr_pts(n->pf, &r->dst, &rp->in[0]);
+		if (r->rpool.naddrs > 0)
+			addr_pts(n->pf, &r->rpool.addrs[0], &rp->in[1]);
+	}
 	rp->done = true;
 	return rp;
 }
@@ -466,6 +474,8 @@ vspace_free(struct vspace *vs)
 				free(rp[j].a[1].v);
 				free(rp[j].p[0].v);
 				free(rp[j].p[1].v);
+				free(rp[j].in[0].v);
+				free(rp[j].in[1].v);
 			}
 			free(rp);
 		}
@@ -529,11 +539,20 @@ struct ranged {
 	uint16_t value, lo, hi;
 };
 
+/* An address the walk carries as the box's dimension ${dim} shifted by
+   ${k}: what binat makes of an address of its network. */
+struct addr_shift {
+	int dim;
+	int64_t k;
+};
+
 struct split {
 	const struct vbox *box;
 	const struct pf_packet *rep;
 	int64_t shifts[8];	/* destination port shifts of rdr */
 	size_t nshifts;
+	struct addr_shift ashifts[8];
+	size_t nashifts;
 	struct ranged ranged[16];
 	size_t nranged;
 	/* The answer: */
@@ -548,6 +567,7 @@ static bool
 need_addr(struct split *sp, const struct ipaddr *a, const struct pts *s)
 {
 	uint32_t x;
+	size_t i;
 	int d;
 
 	if (s->n == 0 || a->family != AF_INET)
@@ -560,6 +580,19 @@ need_addr(struct split *sp, const struct ipaddr *a, const struct pts *s)
 			sp->dim = d;
 			sp->at = s;
 			sp->k = 0;
+			return true;
+		}
+	}
+	for (i = 0; i < sp->nashifts; i++) {
+		const struct addr_shift *as = &sp->ashifts[i];
+		uint32_t r = as->dim == VD_SRC ? v4(&sp->rep->src) :
+		    v4(&sp->rep->dst);
+
+		if ((int64_t)x == (int64_t)r + as->k && pts_inside(s,
+		    sp->box->lo[as->dim], sp->box->hi[as->dim], as->k)) {
+			sp->dim = as->dim;
+			sp->at = s;
+			sp->k = as->k;
 			return true;
 		}
 	}
@@ -630,25 +663,33 @@ need_stage(struct vspace *vs, struct split *sp, const struct wnode *n,
     const struct pf_eval_stage *st)
 {
 	const struct pf_ruleset *rs = n->pf->rs;
-	enum pf_ruleset_kind kind = st->dir == PF_DIR_IN ? PF_RS_RDR :
-	    PF_RS_NAT;
+	/* pf_eval_xlate_rule()'s order of the translation sets. */
+	enum pf_ruleset_kind sets[2] = {
+		st->dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_BINAT,
+		st->dir == PF_DIR_IN ? PF_RS_BINAT : PF_RS_NAT };
 	const struct rule_pts *rp;
-	size_t i;
+	bool taken = false;
+	size_t i, s;
 
 	if (st->how == PF_EVAL_SKIPPED || st->how == PF_EVAL_BY_STATE)
 		return false;
-	for (i = 0; i < rs->rules[kind].n; i++) {
-		const struct pf_rule *r = &rs->rules[kind].v[i];
+	for (s = 0; s < 2 && !taken; s++) {
+		enum pf_ruleset_kind kind = sets[s];
+		bool in = kind == PF_RS_BINAT && st->dir == PF_DIR_IN;
 
-		if (!rule_applies(r, st->ifname, st->dir, st->before.proto,
-		    false))
-			continue;
-		rp = rule_pts_of(vs, n, kind, i);
-		if (need_packet(sp, &st->before, &rp->a[0], &rp->a[1],
-		    &rp->p[0], &rp->p[1]))
-			return true;
-		if (r == st->xlate)
-			break;
+		for (i = 0; i < rs->rules[kind].n && !taken; i++) {
+			const struct pf_rule *r = &rs->rules[kind].v[i];
+
+			if (!rule_applies(r, st->ifname, st->dir,
+			    st->before.proto, false))
+				continue;
+			rp = rule_pts_of(vs, n, kind, i);
+			if (need_packet(sp, &st->before, in ? &rp->in[0] :
+			    &rp->a[0], in ? &rp->in[1] : &rp->a[1], &rp->p[0],
+			    &rp->p[1]))
+				return true;
+			taken = r == st->xlate;
+		}
 	}
 	if (st->how == PF_EVAL_BY_XLATE_PASS)
 		return false;
@@ -668,10 +709,51 @@ need_stage(struct vspace *vs, struct split *sp, const struct wnode *n,
 	return false;
 }
 
-/* Note what translations did to the ports: shifted destination ports,
-   and ports chosen from a range. */
+/*
+ * A binat pass ${st} maps an address of its network to the same place in
+ * the other network: where the address it maps is the box's (or one
+ * shifted before), every address of the box moves by the same amount (the
+ * rule's boundaries keep the box inside the network), and the boundaries
+ * the address meets later are the box's shifted.
+ */
 static void
-note_ports(struct split *sp, const struct wflow *flow)
+note_binat(struct split *sp, const struct pf_eval_stage *st)
+{
+	bool out = st->dir == PF_DIR_OUT;
+	int64_t b = v4(out ? &st->before.src : &st->before.dst);
+	int64_t a = v4(out ? &st->after.src : &st->after.dst);
+	int64_t base[VD_DST + 1];
+	size_t i, n = sp->nashifts;
+	int d;
+
+	if (st->before.af != AF_INET || a == b)
+		return;
+	base[VD_SRC] = v4(&sp->rep->src);
+	base[VD_DST] = v4(&sp->rep->dst);
+	for (d = VD_SRC; d <= VD_DST; d++)
+		for (i = 0; i <= n; i++) {
+			int64_t k = i < n && sp->ashifts[i].dim == d ?
+			    sp->ashifts[i].k : 0;
+
+			if (i < n && sp->ashifts[i].dim != d)
+				continue;
+			if (b != base[d] + k)
+				continue;
+			if (sp->nashifts >= 8) {
+				sp->inexact = true;
+				snprintf(sp->why, sizeof(sp->why), "%s",
+				    "more than 8 binat mappings on one way");
+				return;
+			}
+			sp->ashifts[sp->nashifts++] = (struct addr_shift){
+				d, a - base[d] };
+		}
+}
+
+/* Note what translations did: shifted destination ports, ports chosen
+   from a range, addresses binat moved. */
+static void
+note_shifts(struct split *sp, const struct wflow *flow)
 {
 	size_t i, j;
 
@@ -682,6 +764,8 @@ note_ports(struct split *sp, const struct wflow *flow)
 			const struct pf_eval_stage *st = &h->pf.stages[j];
 			const struct pf_rule *x = st->xlate;
 
+			if (x != NULL && x->action == PF_ACT_BINAT)
+				note_binat(sp, st);
 			if (x == NULL || !has_ports(st->before.proto))
 				continue;
 			if (x->action == PF_ACT_RDR &&
@@ -711,7 +795,9 @@ find_split(struct vspace *vs, struct split *sp, const struct wflow *flow)
 
 	sp->dim = -1;
 	sp->inexact = false;
-	note_ports(sp, flow);
+	note_shifts(sp, flow);
+	if (sp->inexact)
+		return;
 	for (i = 0; i < flow->nhops; i++) {
 		const struct whop *h = &flow->hops[i];
 		const struct wnode *n = &w->nodes[h->node];

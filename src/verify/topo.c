@@ -12,7 +12,7 @@
 #include "verify/world.h"
 
 static const enum pf_ruleset_kind topo_sets[] = {
-	PF_RS_FILTER, PF_RS_NAT, PF_RS_RDR
+	PF_RS_FILTER, PF_RS_NAT, PF_RS_RDR, PF_RS_BINAT
 };
 #define NSETS (sizeof(topo_sets) / sizeof(topo_sets[0]))
 
@@ -144,6 +144,8 @@ note_pass(struct leg_set *ls, const struct pf_eval_stage *st, bool reply)
 		ls->changed[R_SRC] = ls->changed[R_SPORT] = true;
 	if (x->action == PF_ACT_RDR)
 		ls->changed[R_DST] = ls->changed[R_DPORT] = true;
+	if (x->action == PF_ACT_BINAT)
+		ls->changed[st->dir == PF_DIR_OUT ? R_SRC : R_DST] = true;
 }
 
 /* Mark the rules of set ${k} that may match a packet of ${pb} in ${dir}
@@ -178,6 +180,7 @@ mark_stage(struct topo_server *ts, const struct pf_eval_stage *st,
 	pbox_of(ls, &st->before, reply, &pb);
 	mark(ts, st->dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_NAT, st->dir, ifidx,
 	    &pb);
+	mark(ts, PF_RS_BINAT, st->dir, ifidx, &pb);
 	note_pass(ls, st, reply);
 	pbox_of(ls, &st->after, reply, &pb);
 	mark(ts, PF_RS_FILTER, st->dir, ifidx, &pb);
@@ -273,8 +276,10 @@ mark_loopback(struct topo_server *ts)
 				pb.dst_hi = last;
 			}
 			mark(ts, PF_RS_RDR, PF_DIR_IN, lo0, &pb);
+			mark(ts, PF_RS_BINAT, PF_DIR_IN, lo0, &pb);
 			mark(ts, PF_RS_FILTER, PF_DIR_IN, lo0, &pb);
 			mark(ts, PF_RS_NAT, PF_DIR_OUT, lo0, &pb);
+			mark(ts, PF_RS_BINAT, PF_DIR_OUT, lo0, &pb);
 			mark(ts, PF_RS_FILTER, PF_DIR_OUT, lo0, &pb);
 		}
 }
@@ -298,11 +303,9 @@ rule_iface(const struct pf_bound *b, const struct pf_rule *r)
    bridge floods beyond what the walk follows (to every member, the host
    too)? */
 static bool
-rule_floods(const struct world *w, const struct topo_server *ts,
-    enum pf_ruleset_kind k, const struct pf_rule *r)
+rule_floods_dir(const struct world *w, const struct topo_server *ts,
+    enum pf_ruleset_kind k, const struct pf_rule *r, enum pf_dir dir)
 {
-	enum pf_dir dir = k == PF_RS_NAT ? PF_DIR_OUT : k == PF_RS_RDR ?
-	    PF_DIR_IN : r->dir == PF_DIR_INOUT ? PF_DIR_IN : r->dir;
 	size_t ifidx = rule_iface(ts->b, r), i, j;
 	struct pf_pbox pb;
 
@@ -326,6 +329,18 @@ rule_floods(const struct world *w, const struct topo_server *ts,
 				return true;
 		}
 	return false;
+}
+
+static bool
+rule_floods(const struct world *w, const struct topo_server *ts,
+    enum pf_ruleset_kind k, const struct pf_rule *r)
+{
+	/* binat looks both ways, each with its own addresses. */
+	if (k == PF_RS_BINAT)
+		return rule_floods_dir(w, ts, k, r, PF_DIR_IN) ||
+		    rule_floods_dir(w, ts, k, r, PF_DIR_OUT);
+	return rule_floods_dir(w, ts, k, r, k == PF_RS_NAT ? PF_DIR_OUT :
+	    k == PF_RS_RDR || r->dir == PF_DIR_INOUT ? PF_DIR_IN : r->dir);
 }
 
 /* Set ${ts}'s rules of set ${k} (slot ${s}) that can never be findings
@@ -355,20 +370,6 @@ finding_add(struct topo_result *out, size_t server, enum pf_ruleset_kind k,
 	if (out->n >= out->cap)
 		out->v = vec_grow(out->v, &out->cap, sizeof(*out->v));
 	out->v[out->n++] = (struct topo_finding){ server, k, r };
-}
-
-static bool
-has_binat(const struct world *w, size_t *server)
-{
-	size_t i;
-
-	for (i = 0; i < w->nnodes; i++)
-		if (w->nodes[i].kind == WNODE_SERVER &&
-		    w->nodes[i].pf->rs->rules[PF_RS_BINAT].n > 0) {
-			*server = i;
-			return true;
-		}
-	return false;
 }
 
 static void
@@ -405,15 +406,9 @@ topo_search(struct vspace *vs, struct topo_result *out)
 	static const enum wnode_kind order[] = { WNODE_HOST, WNODE_SERVER,
 		WNODE_JAIL, WNODE_ROUTER };
 	struct vresult res;
-	size_t i, s, binat, pass;
+	size_t i, s, pass;
 
 	memset(out, 0, sizeof(*out));
-	if (has_binat(w, &binat)) {
-		snprintf(out->why, sizeof(out->why), "server %s has binat "
-		    "rules, which the model does not follow",
-		    w->nodes[binat].name);
-		return;
-	}
 	t.w = w;
 	t.srv = xcalloc(w->nnodes + 1, sizeof(*t.srv));
 	for (i = 0; i < w->nnodes; i++) {
@@ -496,8 +491,9 @@ topo_report(const struct topo_result *r, size_t server, struct diags *out)
 		    "the site sends arrives %s with its addresses and ports "
 		    "(topology: jails, servers and hosts send from their own "
 		    "addresses, the internet from any)",
-		    f->set == PF_RS_NAT ? "nat rule" : f->set == PF_RS_RDR ?
-		    "rdr rule" : "rule", f->rule->nr, f->set == PF_RS_FILTER ?
+		    f->set == PF_RS_FILTER ? "rule" : f->set == PF_RS_NAT ?
+		    "nat rule" : f->set == PF_RS_RDR ? "rdr rule" :
+		    "binat rule", f->rule->nr, f->set == PF_RS_FILTER ?
 		    "meets no packet" : "translates nothing", where);
 		n++;
 	}
