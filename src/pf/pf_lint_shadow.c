@@ -24,6 +24,12 @@
  * with them, and a rule found dead without them is dead with them.  Only
  * a quick match rule could give R packets (it ends the search with R as
  * the last match), so R is left out where one could match.
+ *
+ * Translation rules are searched within their set: nat and rdr as pf
+ * applies them outbound and inbound, binat in both directions (outbound
+ * its source, inbound its pool as the destination and its source as the
+ * packet's source).  Where a rule of another set decides first (rdr
+ * before binat inbound, binat before nat outbound), R is left out.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
