@@ -27,6 +27,7 @@
 #include "services/dns_zone.h"
 #include "services/tls_ca.h"
 #include "services/secrets.h"
+#include "services/ssh_keys.h"
 #include "cli/cli.h"
 #include "cli/cmd_diff.h"
 
@@ -115,7 +116,8 @@ undo_host(const char *site, size_t *undone, struct nl_error *err)
 /*
  * The files `up` makes for the jails' and hosts' generated layers: the
  * site CA and the domain's certificate for the jails that run nginx, the
- * jails' key and password files made root's alone (secrets.h), and
+ * jails' key and password files made root's alone (secrets.h), sshd's
+ * host keys and the operator's key (ssh_keys.h), and
  * NSD's configuration and zones for the outside hosts that serve them (a
  * simulation only: a single host has no outside world).  Idempotent.
  */
@@ -123,7 +125,8 @@ static int
 generate_files(const struct site *site, bool host, struct nl_error *err)
 {
 	if (tls_site_ensure(DATA_ROOT, site, err) != 0 ||
-	    secrets_ensure(DATA_ROOT, site, err) != 0)
+	    secrets_ensure(DATA_ROOT, site, err) != 0 ||
+	    ssh_keys_ensure(DATA_ROOT, site, err) != 0)
 		return -1;
 	return host ? 0 : dns_generate(DATA_ROOT, site, err);
 }

@@ -13,6 +13,7 @@
 #include "cli/cmd_bundle.h"
 #include "cli/cmd_dns.h"
 #include "cli/cmd_exec.h"
+#include "cli/cmd_ssh.h"
 #include "cli/cmd_pf.h"
 #include "cli/cmd_up.h"
 #include "cli/cmd_reload.h"
@@ -39,6 +40,7 @@ static const struct command commands[] = {
 	{ "reload", CMD_RELOAD_USAGE, cmd_reload },
 	{ "status", CMD_STATUS_USAGE, cmd_status },
 	{ "exec", CMD_EXEC_USAGE, cmd_exec },
+	{ "ssh", CMD_SSH_USAGE, cmd_ssh },
 	{ "pf", CMD_PF_USAGE, cmd_pf },
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
 	{ "dns", CMD_DNS_USAGE, cmd_dns },

@@ -68,13 +68,16 @@ static const char *const host_secrets[] = {
 /*
  * Made for the view rather than shown: the host's users and groups
  * without its people (an id from Debian's first user id, login.defs'
- * UID_MIN, up to but not including nobody's), and a hosts file that knows
+ * UID_MIN, up to but not including nobody's), a shadow file that gives
+ * each of those users the password "*" (none can log in with a password,
+ * none is locked: sshd lets a key in, as on a FreeBSD jail whose
+ * master.passwd has no password for root), and a hosts file that knows
  * localhost only, as FreeBSD's default one.
  */
 #define FIRST_USER_ID 1000
 #define NOBODY_ID 65534
 static const char *const host_made[] = {
-	"/etc/passwd", "/etc/group", "/etc/hosts",
+	"/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hosts",
 };
 
 /* Top-level directories that are new and empty in every jail. */
@@ -581,12 +584,33 @@ copy_system_ids(const char *path, struct strbuf *out, struct nl_error *err)
 	return 0;
 }
 
+/* Append to ${out} a shadow(5) line with the password "*" for each user
+   of the passwd(5) text ${passwd}. */
+static void
+shadow_of(const char *passwd, struct strbuf *out)
+{
+	const char *line, *end;
+	size_t n;
+
+	for (line = passwd; *line != '\0'; line = end) {
+		end = line + strcspn(line, "\n");
+		n = strcspn(line, ":\n");
+		if (n > 0 && line[n] == ':') {
+			strbuf_add(out, line, n);
+			strbuf_adds(out, ":*:::::::\n");
+		}
+		if (*end == '\n')
+			end++;
+	}
+}
+
 /* Write the files of host_made into ${mask}. */
 static int
 make_host_files(const char *mask, struct nl_error *err)
 {
 	static const char hosts[] =
 	    "::1\t\tlocalhost\n127.0.0.1\tlocalhost\n";
+	struct strbuf users = { 0 };	/* passwd, for shadow */
 	size_t i;
 	char *p;
 	int errnum = 0, rc = 0;
@@ -599,20 +623,27 @@ make_host_files(const char *mask, struct nl_error *err)
 	free(p);
 	for (i = 0; rc == 0 && i < NELEM(host_made); i++) {
 		struct strbuf sb = { 0 };
+		bool shadow = strcmp(host_made[i], "/etc/shadow") == 0;
 
 		if (strcmp(host_made[i], "/etc/hosts") == 0)
 			strbuf_adds(&sb, hosts);
-		else
+		else if (shadow)
+			shadow_of(strbuf_cstr(&users), &sb);
+		else if (strcmp(host_made[i], "/etc/passwd") == 0) {
+			rc = copy_system_ids(host_made[i], &users, err);
+			strbuf_adds(&sb, strbuf_cstr(&users));
+		} else
 			rc = copy_system_ids(host_made[i], &sb, err);
 		p = xasprintf("%s%s", mask, host_made[i]);
 		if (rc == 0 && write_file_atomic(p, strbuf_cstr(&sb), sb.len,
-		    0644, &errnum) != 0) {
+		    shadow ? 0600 : 0644, &errnum) != 0) {
 			nl_error_set(err, errnum, "write %s", p);
 			rc = -1;
 		}
 		free(p);
 		strbuf_free(&sb);
 	}
+	strbuf_free(&users);
 	return rc;
 }
 

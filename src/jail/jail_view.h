@@ -22,8 +22,10 @@
  *                         others may not read (private keys, logs,
  *                         databases) and /etc/ssl/private; /etc/passwd and
  *                         /etc/group are the host's without its people
- *                         (ids 1000 to 65533), /etc/hosts knows localhost
- *                         only.  DATA_ROOT, the host's /var/tmp, the site
+ *                         (ids 1000 to 65533), /etc/shadow gives each of
+ *                         those users the password "*" (root's alone to
+ *                         read), /etc/hosts knows localhost only.
+ *                         DATA_ROOT, the host's /var/tmp, the site
  *                         directory, jailnet's project tree, /home,
  *                         /root, /run (so /run/jailnet and /run/netns),
  *                         /tmp, /srv, /mnt and whatever else is at the top

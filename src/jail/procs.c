@@ -207,6 +207,7 @@ add_service(struct proc_list *list, const struct site *site,
 	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,
 	    svc->package != NULL ? es->loc : svc->command_loc);
 	p->package = svc->package;
+	p->rundir = svc->rundir;
 	p->argv = argv;
 	p->argc = argc;
 	return 0;

@@ -45,6 +45,8 @@ struct proc_spec {
 				   NAME_enable of a built-in service */
 	const char *package;	/* a built-in service: the Debian package
 				   of its program (static), else NULL */
+	const char *rundir;	/* made (0755, root's) in the jail's /run
+				   before each start, or NULL (static) */
 };
 
 struct proc_list {

@@ -167,6 +167,11 @@ exec_child(const struct sproc *sp)
 		dup2(devnull, 0);
 		close(devnull);
 	}
+	/* As the program's systemd unit would (the jail's /run is new). */
+	if (sp->spec->rundir != NULL && mkdir(sp->spec->rundir, 0755) != 0 &&
+	    errno != EEXIST)
+		fprintf(stderr, "jailnet: mkdir %s: %s\n", sp->spec->rundir,
+		    strerror(errno));
 	/* Nothing of the environment `up` ran in reaches the jail. */
 	clearenv();
 	setenv("PATH", JAIL_VIEW_PATH, 1);

@@ -72,6 +72,9 @@ struct service {
 	const char *package;		/* a built-in (no block in site.conf):
 					   the Debian package of its program;
 					   NULL otherwise */
+	const char *rundir;		/* a built-in: the directory of /run
+					   made before it starts (static), or
+					   NULL */
 };
 
 struct dns_record {

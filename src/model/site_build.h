@@ -106,6 +106,9 @@ struct rcd_service {
 	const char *command;	/* NULL: nothing to run */
 	const char *package;	/* the Debian package of the program */
 	const char *why;	/* command == NULL: why */
+	const char *rundir;	/* a directory of /run the program needs
+				   and does not make (Debian's systemd unit
+				   makes it), or NULL */
 };
 
 extern const struct rcd_service rcd_table[];

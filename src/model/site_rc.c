@@ -349,6 +349,7 @@ service_index(struct site *site, const char *name,
 	svc->loc = svc->command_loc = at;
 	svc->command = xstrdup(rcd->command);
 	svc->package = rcd->package;
+	svc->rundir = rcd->rundir;
 	return site->nservices++;
 }
 

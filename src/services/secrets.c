@@ -16,6 +16,9 @@
 static bool
 secret_name(const char *name)
 {
+	/* sshd's host keys: ssh_host_ed25519_key, ssh_host_rsa_key... */
+	if (str_has_prefix(name, "ssh_host_") && str_has_suffix(name, "_key"))
+		return true;
 	return str_has_suffix(name, ".key") || str_has_suffix(name, ".password");
 }
 

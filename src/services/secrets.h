@@ -10,7 +10,8 @@
  *
  * A jail's secrets: the key file of each of its spiped pipes
  * (spiped_pipe_NAME_key) and each regular file of its directories in the
- * site whose name ends in ".key" or ".password".  Each is copied, as the
+ * site whose name ends in ".key" or ".password", or is an sshd host key
+ * (ssh_host_*_key).  Each is copied, as the
  * jail's view shows it, into the generated layer,
  * DATA_ROOT/SITE/gen/SERVER/JAIL/PATH, mode 0600, owner root, which the
  * jail sees above the site's file; the site's files are not changed.  A

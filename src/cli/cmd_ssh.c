@@ -1,0 +1,301 @@
+/* jailnet ssh: an operator's ssh into a jail, the way the model says. */
+#include "cli/cmd_ssh.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "jail/supervise.h"
+#include "jail/procs.h"
+#include "jail/jail_init.h"
+#include "kernel/netns.h"
+#include "kernel/state.h"
+#include "lib/util.h"
+#include "pf/pf.h"
+#include "pf/pf_site.h"
+#include "services/ssh_keys.h"
+#include "verify/walk.h"
+#include "verify/world.h"
+
+#define SSH_PROGRAM "/usr/bin/ssh"
+/* The manage ports tried per address at most: manage.tcp is a few ports. */
+#define SSH_MAX_TRIES 4096
+
+/* The way found: the address and port the operator's ssh connects to. */
+struct ssh_way {
+	uint32_t addr;
+	unsigned port;
+	unsigned to_port;	/* the jail's sshd port it is delivered to */
+};
+
+static int
+ssh_usage(const char *fmt, const char *arg)
+{
+	return cli_usage("ssh", CMD_SSH_USAGE, fmt, arg);
+}
+
+/* Whether ${flow}'s first connection reached ${to} at one of ${ports}
+   and its reply came back. */
+static bool
+reaches(const struct wflow *flow, size_t to, const unsigned *ports,
+    size_t nports, unsigned *to_port)
+{
+	const struct wleg *leg = &flow->legs[0];
+	size_t i;
+
+	if (flow->nlegs == 0 || flow->unsupported ||
+	    leg->end != WHOP_DELIVERED || leg->to != to || !leg->replied)
+		return false;
+	for (i = 0; i < nports; i++)
+		if (leg->got.dport == ports[i]) {
+			*to_port = ports[i];
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Find in ${w} the first address of ${srv}'s node (then of the jail's
+ * own) and port of ${host}'s manage.tcp by which a SYN from ${from}
+ * reaches node ${to} at one of ${ports}.  Return 0 with ${way} set, or -1.
+ */
+static int
+find_way(const struct world *w, size_t from, const struct outside_host *host,
+    size_t srv, size_t to, const unsigned *ports, size_t nports,
+    struct ssh_way *way)
+{
+	const size_t nodes[2] = { srv, to };
+	struct walker *wk = walker_new(w);
+	struct wflow flow = { 0 };
+	struct pf_packet pkt;
+	const struct wnode *n;
+	const struct wport *pt;
+	size_t k, p, a, m, tries = 0;
+	uint32_t port;
+	int rc = -1;
+
+	for (k = 0; rc != 0 && k < 2; k++) {
+		n = &w->nodes[nodes[k]];
+		for (p = 0; rc != 0 && p < n->nports; p++) {
+			pt = &w->ports[n->ports[p]];
+			for (a = 0; rc != 0 && a < pt->naddrs; a++)
+				for (m = 0; rc != 0 && m < host->nmanage_tcp;
+				    m++)
+					for (port = host->manage_tcp[m][0];
+					    rc != 0 && tries < SSH_MAX_TRIES &&
+					    port <= host->manage_tcp[m][1];
+					    port++, tries++) {
+						memset(&pkt, 0, sizeof(pkt));
+						pkt.af = AF_INET;
+						pkt.proto = IPPROTO_TCP;
+						pkt.src = v4addr(0);
+						pkt.dst = v4addr(pt->addrs[a]);
+						pkt.sport = WALK_EPHEMERAL;
+						pkt.dport = (uint16_t)port;
+						pkt.flags = PF_TH_SYN;
+						pkt.icmp_type = -1;
+						pkt.icmp_code = -1;
+						if (walker_run(wk, from, &pkt,
+						    &flow) == 0 && reaches(&flow,
+						    to, ports, nports,
+						    &way->to_port)) {
+							way->addr =
+							    pt->addrs[a];
+							way->port = port;
+							rc = 0;
+						}
+					}
+		}
+	}
+	wflow_free(&flow);
+	walker_free(wk);
+	return rc;
+}
+
+/* The outside host called ${name}, or the first that manages (NULL). */
+static const struct outside_host *
+manage_host(const struct site *site, const char *name)
+{
+	size_t h;
+
+	for (h = 0; h < site->nhosts; h++)
+		if (name != NULL ? str_eq(site->hosts[h].name, name) :
+		    site->hosts[h].nmanage_tcp > 0)
+			return &site->hosts[h];
+	return NULL;
+}
+
+int
+cmd_ssh(int argc, char **argv)
+{
+	const char *from_name = NULL, *dir;
+	const struct outside_host *host;
+	const struct server *srv;
+	const struct jail *j;
+	struct diags diags;
+	struct pf_site *ps;
+	struct world *w;
+	struct ssh_way way;
+	struct nl_error err;
+	struct strbuf args = { 0 };
+	char *where, *slash, *ns, *key, *known, *alias, *kh, *dest, *portarg;
+	char addr[INET_ADDRSTRLEN], **sargv;
+	unsigned ports[SSH_KEYS_MAX_PORTS];
+	size_t nports, from, to, srvnode, i, n;
+	bool dry = false;
+	int first = 0, rc = EXIT_INVALID;
+	struct in_addr ia;
+
+	while (first < argc && argv[first][0] == '-') {
+		if (str_eq(argv[first], "-n"))
+			dry = true;
+		else if (str_eq(argv[first], "--from")) {
+			if (++first == argc)
+				return ssh_usage("--from needs a host", NULL);
+			from_name = argv[first];
+		} else
+			return ssh_usage("unknown option '%s'", argv[first]);
+		first++;
+	}
+	if (argc - first < 2)
+		return ssh_usage("needs SITE and SERVER/JAIL", NULL);
+	diags_init(&diags);
+	ps = pf_site_load(argv[first], &diags);
+	if (ps == NULL)
+		diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (ps == NULL)
+		return EXIT_INVALID;
+	where = xstrdup(argv[first + 1]);
+	if ((slash = strchr(where, '/')) != NULL)
+		*slash++ = '\0';
+	first += 2;
+	if (first < argc && str_eq(argv[first], "--"))
+		first++;
+	ns = key = known = NULL;
+	w = NULL;
+	if ((srv = site_server(ps->site, where)) == NULL) {
+		fprintf(stderr, "jailnet ssh: site %s has no server '%s'\n",
+		    ps->site->name, where);
+		goto out;
+	}
+	if (slash == NULL) {
+		fprintf(stderr, "jailnet ssh: %s: name a jail (SERVER/JAIL): "
+		    "jailnet runs no services in a server's own namespace\n",
+		    srv->name);
+		goto out;
+	}
+	if ((j = server_jail(srv, slash)) == NULL) {
+		fprintf(stderr, "jailnet ssh: server %s has no jail '%s'\n",
+		    srv->name, slash);
+		goto out;
+	}
+	if ((dir = ssh_keys_sshd_dir(ps->site, j)) == NULL) {
+		fprintf(stderr, "jailnet ssh: %s/%s runs no sshd (its rc.conf "
+		    "enables neither sshd nor openssh)\n", srv->name, j->name);
+		goto out;
+	}
+	if ((host = manage_host(ps->site, from_name)) == NULL) {
+		if (from_name != NULL)
+			fprintf(stderr, "jailnet ssh: site %s has no outside "
+			    "host '%s'\n", ps->site->name, from_name);
+		else
+			fprintf(stderr, "jailnet ssh: no outside host of %s "
+			    "sets manage.tcp: name one with --from HOST\n",
+			    ps->site->name);
+		goto out;
+	}
+	if (host->nmanage_tcp == 0) {
+		fprintf(stderr, "jailnet ssh: host %s sets no manage.tcp: the "
+		    "ports it manages by are not known\n", host->name);
+		goto out;
+	}
+	ssh_keys_sshd_ports(j, dir, ports, &nports);
+	if ((w = cli_world_new(ps)) == NULL)
+		goto out;
+	alias = xasprintf("%s/%s", srv->name, j->name);
+	from = world_node(w, host->name);
+	to = world_node(w, alias);
+	srvnode = world_node(w, srv->name);
+	if (from == NO_INDEX || to == NO_INDEX || srvnode == NO_INDEX ||
+	    find_way(w, from, host, srvnode, to, ports, nports, &way) != 0) {
+		fprintf(stderr, "jailnet ssh: no port of %s's manage.tcp "
+		    "reaches the sshd of %s (port %u) and back in the "
+		    "model; jailnet trace %s %s %s tcp %u shows the way\n",
+		    host->name, alias, ports[0], argv[0], host->name, alias,
+		    ports[0]);
+		free(alias);
+		goto out;
+	}
+	ia.s_addr = htonl(way.addr);
+	inet_ntop(AF_INET, &ia, addr, sizeof(addr));
+	ns = procs_netns_name(ps->site->name, JAIL_INIT_HOST, host->name);
+	key = ssh_keys_operator(DATA_ROOT, ps->site->name);
+	known = ssh_keys_known_hosts(DATA_ROOT, ps->site->name);
+	if (!dry && (!netns_exists(ns) || access(key, R_OK) != 0)) {
+		fprintf(stderr, "jailnet ssh: %s is not up (%s)\n",
+		    ps->site->name, !netns_exists(ns) ?
+		    "no namespace for its outside hosts" :
+		    "no operator key: up makes it");
+		free(alias);
+		goto out;
+	}
+	kh = xasprintf("UserKnownHostsFile=%s", known);
+	free(alias);
+	alias = xasprintf("HostKeyAlias=%s/%s", srv->name, j->name);
+	portarg = xasprintf("%u", way.port);
+	dest = xasprintf("root@%s", addr);
+	{
+		char *fixed[] = { SSH_PROGRAM, "-F", "/dev/null", "-i", key,
+			"-o", "IdentitiesOnly=yes", "-o", kh, "-o",
+			"GlobalKnownHostsFile=/dev/null", "-o", alias, "-o",
+			"StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
+			"-p", portarg, dest };
+		n = sizeof(fixed) / sizeof(fixed[0]);
+		sargv = xcalloc(n + (size_t)(argc - first) + 2,
+		    sizeof(*sargv));
+		memcpy(sargv, fixed, sizeof(fixed));
+		if (first < argc)
+			sargv[n++] = "--";
+		for (i = (size_t)first; i < (size_t)argc; i++)
+			sargv[n++] = argv[i];
+	}
+	if (dry) {
+		printf("%s -> %s port %u -> %s/%s port %u\n", host->name, addr,
+		    way.port, srv->name, j->name, way.to_port);
+		for (i = 0; i < n; i++) {
+			strbuf_adds(&args, i > 0 ? " " : "");
+			strbuf_adds(&args, sargv[i]);
+		}
+		printf("ip netns exec %s %s\n", ns, strbuf_cstr(&args));
+		strbuf_free(&args);
+		rc = 0;
+	} else if (supervise_enter(ns, host->name, false, &err) != 0) {
+		fprintf(stderr, "jailnet ssh: %s\n", err.msg);
+	} else {
+		fflush(NULL);
+		execv(SSH_PROGRAM, sargv);
+		fprintf(stderr, "jailnet ssh: %s: %s\n", SSH_PROGRAM,
+		    strerror(errno));
+		rc = 127;
+	}
+	free(sargv);
+	free(kh);
+	free(alias);
+	free(portarg);
+	free(dest);
+out:
+	world_free(w);
+	free(ns);
+	free(key);
+	free(known);
+	free(where);
+	pf_site_free(ps);
+	return rc;
+}
