@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up confirm down reload status exec pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up confirm down reload status exec ssh pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -51,6 +51,7 @@ _jailnet()
 	reload) opts="-n --server --rebuild --force" ;;
 	status) opts="--json" ;;
 	exec) opts="--" ;;
+	ssh) opts="-n --from --" ;;
 	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;
 	pfctl) opts="--server -t -T -f" ;;
 	dns) opts="drain restore --from --wait" ;;

@@ -23,6 +23,8 @@ libpq-dev
 libmicrohttpd-dev
 nginx
 postgresql-15
+openssh-client
+openssh-server
 curl
 tcpdump
 mandoc

@@ -146,38 +146,44 @@ cmd_ssh(int argc, char **argv)
 	struct strbuf args = { 0 };
 	char *where, *slash, *ns, *key, *known, *alias, *kh, *dest, *portarg;
 	char addr[INET_ADDRSTRLEN], **sargv;
+	const char *pos[2];
+	int npos = 0;
 	unsigned ports[SSH_KEYS_MAX_PORTS];
 	size_t nports, from, to, srvnode, i, n;
 	bool dry = false;
 	int first = 0, rc = EXIT_INVALID;
 	struct in_addr ia;
 
-	while (first < argc && argv[first][0] == '-') {
-		if (str_eq(argv[first], "-n"))
+	/* Options anywhere before the command: SITE, SERVER/JAIL, then it. */
+	for (; first < argc; first++) {
+		if (str_eq(argv[first], "--")) {
+			first++;
+			break;
+		} else if (str_eq(argv[first], "-n"))
 			dry = true;
 		else if (str_eq(argv[first], "--from")) {
 			if (++first == argc)
 				return ssh_usage("--from needs a host", NULL);
 			from_name = argv[first];
-		} else
+		} else if (argv[first][0] == '-' && npos < 2)
 			return ssh_usage("unknown option '%s'", argv[first]);
-		first++;
+		else if (npos < 2)
+			pos[npos++] = argv[first];
+		else
+			break;
 	}
-	if (argc - first < 2)
+	if (npos < 2)
 		return ssh_usage("needs SITE and SERVER/JAIL", NULL);
 	diags_init(&diags);
-	ps = pf_site_load(argv[first], &diags);
+	ps = pf_site_load(pos[0], &diags);
 	if (ps == NULL)
 		diags_print(&diags, stderr);
 	diags_free(&diags);
 	if (ps == NULL)
 		return EXIT_INVALID;
-	where = xstrdup(argv[first + 1]);
+	where = xstrdup(pos[1]);
 	if ((slash = strchr(where, '/')) != NULL)
 		*slash++ = '\0';
-	first += 2;
-	if (first < argc && str_eq(argv[first], "--"))
-		first++;
 	ns = key = known = NULL;
 	w = NULL;
 	if ((srv = site_server(ps->site, where)) == NULL) {
@@ -228,7 +234,7 @@ cmd_ssh(int argc, char **argv)
 		fprintf(stderr, "jailnet ssh: no port of %s's manage.tcp "
 		    "reaches the sshd of %s (port %u) and back in the "
 		    "model; jailnet trace %s %s %s tcp %u shows the way\n",
-		    host->name, alias, ports[0], argv[0], host->name, alias,
+		    host->name, alias, ports[0], pos[0], host->name, alias,
 		    ports[0]);
 		free(alias);
 		goto out;

@@ -5,7 +5,7 @@
 #ifndef JAILNET_CMD_SSH_H
 #define JAILNET_CMD_SSH_H
 
-#define CMD_SSH_USAGE "ssh [-n] [--from HOST] SITE SERVER/JAIL [--] " \
+#define CMD_SSH_USAGE "ssh SITE SERVER/JAIL [-n] [--from HOST] [--] " \
 	"[COMMAND [ARG...]]"
 
 /**

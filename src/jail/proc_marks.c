@@ -92,13 +92,42 @@ pipe_names(const struct proc_list *list, const struct fsview *tree,
 	return false;
 }
 
+/* Whether ${path} is the directory ${dir} or beneath it. */
+static bool
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/');
+}
+
+/* Whether ${path} is beneath the own directory of a service of ${list}
+   in the jail of ${tree}. */
+static bool
+service_owns(const struct proc_list *list, const struct fsview *tree,
+    const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		if (list->procs[i].kind == PROC_SERVICE &&
+		    list->procs[i].tree == tree &&
+		    list->procs[i].files_dir != NULL &&
+		    under(path, list->procs[i].files_dir))
+			return true;
+	return false;
+}
+
 /*
  * Every entry of ${tree}: path, kind, a link's target, a file's bytes;
- * but the files the jail's pipes of ${list} name, which are theirs.
+ * only those beneath ${dir} if not NULL, else all but the files the
+ * jail's pipes of ${list} name and those beneath a service's own
+ * directory, which are theirs.
  */
 static int
 digest_tree(EVP_MD_CTX *ctx, const struct proc_list *list,
-    const struct fsview *tree, struct nl_error *err)
+    const struct fsview *tree, const char *dir, struct nl_error *err)
 {
 	struct fsview_entry *e = NULL;
 	char *why = NULL, target[4096];
@@ -112,7 +141,9 @@ digest_tree(EVP_MD_CTX *ctx, const struct proc_list *list,
 		return -1;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
-		if (pipe_names(list, tree, e[i].path))
+		if (dir != NULL ? !under(e[i].path, dir) :
+		    pipe_names(list, tree, e[i].path) ||
+		    service_owns(list, tree, e[i].path))
 			continue;
 		digest_str(ctx, e[i].path);
 		digest_item(ctx, &e[i].kind, sizeof(e[i].kind));
@@ -173,7 +204,7 @@ mark_of(const struct proc_list *list, const struct proc_spec *p, bool files,
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	if (files && p->tree != NULL)
 		rc = p->kind == PROC_PIPE ? digest_named(ctx, p, err) :
-		    digest_tree(ctx, list, p->tree, err);
+		    digest_tree(ctx, list, p->tree, p->files_dir, err);
 	digest_hex(ctx, m->files);
 	EVP_MD_CTX_free(ctx);
 	return rc;
@@ -195,10 +226,13 @@ proc_marks_of(const struct proc_list *list, struct proc_marks *out,
 		m->jail = xstrdup(p->jail);
 		m->kind = xstrdup(proc_kind_name(p->kind));
 		m->name = xstrdup(p->name);
-		/* The services of one jail share its tree's digest. */
+		/* The services of one jail share its tree's digest, but
+		   those with a directory of their own. */
 		for (k = 0; k < i; k++)
 			if (p->kind == PROC_SERVICE && p->tree != NULL &&
+			    p->files_dir == NULL &&
 			    list->procs[k].kind == PROC_SERVICE &&
+			    list->procs[k].files_dir == NULL &&
 			    list->procs[k].tree == p->tree)
 				break;
 		if (mark_of(list, p, k == i, m, &why) != 0) {

@@ -9,7 +9,11 @@
  * link target and file content of the jail's fsview: a configuration
  * file and whatever it includes); those of a spiped pipe are the regular
  * files its arguments name (its key), so that a service's edit does not
- * cut the pipes of its jail; a service of an outside host has none.
+ * cut the pipes of its jail; those of a built-in service with a directory
+ * of its own (sshd's /etc/ssh: procs.h's files_dir) are that directory's,
+ * and no other service of the jail counts them, so that an edit of
+ * nginx.conf does not cut the operator's ssh sessions; a service of an
+ * outside host has none.
  * `up` saves the marks in ROOT/SITE/services, one line per process:
  * "SERVER JAIL KIND NAME CMD FILES" (hex).
  *

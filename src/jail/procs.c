@@ -208,6 +208,7 @@ add_service(struct proc_list *list, const struct site *site,
 	    svc->package != NULL ? es->loc : svc->command_loc);
 	p->package = svc->package;
 	p->rundir = svc->rundir;
+	p->files_dir = svc->files_dir;
 	p->argv = argv;
 	p->argc = argc;
 	return 0;

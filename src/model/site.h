@@ -75,6 +75,9 @@ struct service {
 	const char *rundir;		/* a built-in: the directory of /run
 					   made before it starts (static), or
 					   NULL */
+	const char *files_dir;		/* a built-in: the directory of the
+					   jail that holds all its files
+					   (static), or NULL */
 };
 
 struct dns_record {

@@ -109,6 +109,9 @@ struct rcd_service {
 	const char *rundir;	/* a directory of /run the program needs
 				   and does not make (Debian's systemd unit
 				   makes it), or NULL */
+	const char *files_dir;	/* the directory of the jail that holds all
+				   the files it reads at start, or NULL: the
+				   whole tree (proc_marks.h) */
 };
 
 extern const struct rcd_service rcd_table[];

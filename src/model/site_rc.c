@@ -350,6 +350,7 @@ service_index(struct site *site, const char *name,
 	svc->command = xstrdup(rcd->command);
 	svc->package = rcd->package;
 	svc->rundir = rcd->rundir;
+	svc->files_dir = rcd->files_dir;
 	return site->nservices++;
 }
 

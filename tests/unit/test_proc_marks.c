@@ -130,6 +130,22 @@ TEST(proc_marks_changes)
 		free(files);
 	}
 
+	/* sshd's files are its /etc/ssh alone, which no other service of
+	   its jail counts: an sshd_config edit restarts sshd only. */
+	cmdline = xasprintf("echo 'LogLevel VERBOSE' >> "
+	    "%s/common/jails/node_j/etc/ssh/sshd_config", d);
+	run(cmdline);
+	free(cmdline);
+	proc_marks_free(&after);
+	marks_of_dir(d, &after);
+	{
+		char *files = differing(&key, &after, false);
+
+		CHECK_STR_EQ(files, "a/node_j service sshd;"
+		    "b/node_j service sshd;");
+		free(files);
+	}
+
 	cmdline = xasprintf("rm -rf %s", dir);
 	run(cmdline);
 	free(cmdline);

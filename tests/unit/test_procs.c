@@ -112,8 +112,8 @@ TEST(procs_build_example)
 			nservices++;
 	}
 	CHECK_INT_EQ(npipes, 8);
-	/* Two jails' services on each server, and nsd on the host ns. */
-	CHECK_INT_EQ(nservices, 7);
+	/* Each jail's service and its sshd, and nsd on the host ns. */
+	CHECK_INT_EQ(nservices, 13);
 	CHECK(list.procs[0].host);
 	CHECK_STR_EQ(list.procs[0].name, "nsd");
 	CHECK_STR_EQ(list.procs[0].netns, "uxtely-host-ns");
@@ -128,6 +128,16 @@ TEST(procs_build_example)
 			CHECK_STR_EQ(list.procs[i].hostname,
 			    list.procs[i].server[0] == 'a' ?
 			    "nginx.a.uxtely.example" : "nginx.b.uxtely.example");
+		} else if (list.procs[i].kind == PROC_SERVICE &&
+		    strcmp(list.procs[i].name, "sshd") == 0) {
+			/* The built-in, with what Debian's unit would make. */
+			CHECK_STR_EQ(list.procs[i].argv[0], "/usr/sbin/sshd");
+			CHECK_STR_EQ(list.procs[i].package, "openssh-server");
+			CHECK_STR_EQ(list.procs[i].rundir, "/run/sshd");
+			CHECK_STR_EQ(list.procs[i].files_dir, "/etc/ssh");
+		} else if (list.procs[i].kind == PROC_SERVICE) {
+			CHECK(list.procs[i].rundir == NULL);
+			CHECK(list.procs[i].files_dir == NULL);
 		}
 	CHECK_INT_EQ(d.nerrors, 0);
 	diags_free(&d);
@@ -152,7 +162,7 @@ TEST(procs_resolve_missing)
 		    PROC_PIPE ? "sh" : "/nonexistent/prog");
 	}
 	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
-	CHECK_INT_EQ(d.nerrors, 7);
+	CHECK_INT_EQ(d.nerrors, 13);
 	/* nsd first; the first pipe's sh found in its jail's view. */
 	CHECK(list.procs[0].path == NULL);
 	CHECK(list.procs[1].kind == PROC_PIPE);

@@ -169,10 +169,14 @@ TEST(example_jails)
 			CHECK(j->has_defaultrouter);
 			CHECK_STR_EQ(ipaddr_format(&j->defaultrouter, buf),
 			    "10.0.2.1");
-			CHECK_INT_EQ(j->nservices, 1);
-			if (j->nservices == 1)
+			/* Its service, then sshd (rc.conf's order). */
+			CHECK_INT_EQ(j->nservices, 2);
+			if (j->nservices == 2) {
 				CHECK_STR_EQ(site->services[
 				    j->services[0].service].name, svc[i]);
+				CHECK_STR_EQ(site->services[
+				    j->services[1].service].name, "sshd");
+			}
 		}
 	}
 	site_free(site);

@@ -1,0 +1,128 @@
+/*
+ * ssh_keys_ensure(): for the example, whose six jails enable sshd, one
+ * operator key, a host key per jail in its generated layer (root's,
+ * 0600), root's authorized_keys holding the operator's key, and a
+ * known_hosts naming each jail with its key; a second run makes no new
+ * key.  The sshd directory and ports of a jail.
+ */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "lib/util.h"
+#include "services/ssh_keys.h"
+#include "test.h"
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The contents of ${root}/uxtely/${rel}, or NULL. */
+static char *
+read_rel(const char *root, const char *rel)
+{
+	char *p = xasprintf("%s/uxtely/%s", root, rel), *text;
+	int e;
+
+	text = read_file(p, NULL, &e);
+	free(p);
+	return text;
+}
+
+TEST(ssh_keys_example)
+{
+	static const char *const jails[] = {
+		"a/pg_j", "a/node_j", "a/nginx_j", "b/pg_j", "b/node_j",
+		"b/nginx_j",
+	};
+	char root[] = "/tmp/jnm-ssh-XXXXXX";
+	struct nl_error err = { 0, "" };
+	struct site *site = fixture_example();
+	char *p, *op, *known, *again, *line, *pub, *auth;
+	struct stat st;
+	size_t i;
+
+	CHECK(site != NULL && mkdtemp(root) != NULL);
+	if (site == NULL || geteuid() != 0 ||
+	    access("/usr/bin/ssh-keygen", X_OK) != 0) {
+		site_free(site);
+		rmdir(root);
+		return;
+	}
+	CHECK_STR_EQ(ssh_keys_sshd_dir(site, &site->servers[0].jails[0]),
+	    SSH_KEYS_DIR_BASE);
+	CHECK_INT_EQ(ssh_keys_ensure(root, site, &err), 0);
+	CHECK_STR_EQ(err.msg, "");
+	p = ssh_keys_operator(root, "uxtely");
+	CHECK(lstat(p, &st) == 0 && (st.st_mode & 07777) == 0600);
+	free(p);
+	op = read_rel(root, "ssh/operator.pub");
+	CHECK(op != NULL && str_has_prefix(op, "ssh-ed25519 "));
+	known = read_rel(root, "ssh/known_hosts");
+	CHECK(known != NULL);
+	for (i = 0; op != NULL && known != NULL && i < 6; i++) {
+		p = xasprintf("gen/%s/etc/ssh/ssh_host_ed25519_key", jails[i]);
+		line = xasprintf("%s/uxtely/%s", root, p);
+		CHECK(lstat(line, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+		    st.st_uid == 0);
+		free(line);
+		line = xasprintf("%s.pub", p);
+		pub = read_rel(root, line);
+		free(line);
+		free(p);
+		/* known_hosts: "SERVER/JAIL KEY", the jail's public key. */
+		CHECK(pub != NULL);
+		if (pub != NULL) {
+			pub[strcspn(pub, "\n")] = '\0';
+			line = xasprintf("%s %s\n", jails[i], pub);
+			CHECK(strstr(known, line) != NULL);
+			free(line);
+		}
+		free(pub);
+		p = xasprintf("gen/%s/root/.ssh/authorized_keys", jails[i]);
+		auth = read_rel(root, p);
+		CHECK(auth != NULL && strcmp(auth, op) == 0);
+		free(auth);
+		free(p);
+		p = xasprintf("%s/uxtely/gen/%s/root/.ssh", root, jails[i]);
+		CHECK(lstat(p, &st) == 0 && (st.st_mode & 07777) == 0700);
+		free(p);
+	}
+	/* A second run makes no new key. */
+	CHECK_INT_EQ(ssh_keys_ensure(root, site, &err), 0);
+	again = read_rel(root, "ssh/known_hosts");
+	CHECK(again != NULL && known != NULL && strcmp(again, known) == 0);
+	free(again);
+	again = read_rel(root, "ssh/operator.pub");
+	CHECK(again != NULL && op != NULL && strcmp(again, op) == 0);
+	free(again);
+	free(known);
+	free(op);
+	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	site_free(site);
+}
+
+TEST(ssh_keys_ports_default)
+{
+	struct site *site = fixture_example();
+	unsigned ports[SSH_KEYS_MAX_PORTS];
+	size_t n;
+
+	if (site == NULL)
+		return;
+	/* The example's sshd_config has no Port line. */
+	ssh_keys_sshd_ports(&site->servers[0].jails[0], SSH_KEYS_DIR_BASE,
+	    ports, &n);
+	CHECK_INT_EQ(n, 1);
+	CHECK_INT_EQ(ports[0], 22);
+	site_free(site);
+}
