@@ -209,6 +209,7 @@ add_service(struct proc_list *list, const struct site *site,
 	p->package = svc->package;
 	p->rundir = svc->rundir;
 	p->files_dir = svc->files_dir;
+	p->oneshot = svc->oneshot;
 	p->argv = argv;
 	p->argc = argc;
 	return 0;

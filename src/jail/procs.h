@@ -47,6 +47,7 @@ struct proc_spec {
 				   of its program (static), else NULL */
 	const char *rundir;	/* made (0755, root's) in the jail's /run
 				   before each start, or NULL (static) */
+	bool oneshot;		/* runs once (supervise.h) */
 	const char *files_dir;	/* a built-in whose files are this directory
 				   of the jail alone (proc_marks.h), or NULL
 				   (static) */

@@ -30,6 +30,7 @@ enum sproc_state {
 	SP_RESTARTING,	/* exited; waiting for its next start */
 	SP_FAILED,
 	SP_STOPPED,
+	SP_DONE,	/* a one-shot that exited with status 0 */
 };
 
 struct sproc {
@@ -69,6 +70,8 @@ sproc_state_name(enum sproc_state st)
 		return "failed";
 	case SP_STOPPED:
 		return "stopped";
+	case SP_DONE:
+		return "done";
 	}
 	return "?";
 }
@@ -304,6 +307,14 @@ proc_exited(struct sproc *sp, int status, bool stopping)
 		sp->next_start = t;
 		return;
 	}
+	/* As rc runs a boot script once: done, or failed, never again. */
+	if (sp->spec->oneshot) {
+		sp->state = WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+		    SP_DONE : SP_FAILED;
+		say("%s/%s %s: one-shot %s", sp->spec->server, sp->spec->jail,
+		    sp->spec->name, sproc_state_name(sp->state));
+		return;
+	}
 	sp->exits[sp->nexits++ % SUPERVISE_MAX_FAILS] = t;
 	for (i = 0; i < SUPERVISE_MAX_FAILS && i < sp->nexits; i++)
 		if (t - sp->exits[i] <= SUPERVISE_FAIL_WINDOW)
@@ -358,6 +369,29 @@ wait_all(struct supervisor *sv, const sigset_t *set, double deadline)
 			return;
 		sigtimedwait(set, &info, &ts);
 	}
+}
+
+/*
+ * Wait for the one-shot ${sp} to finish before the processes after it
+ * start, as rc runs the boot scripts one after the other; at most
+ * SUPERVISE_ONESHOT_WAIT_S, then the rest start and it finishes when it
+ * does.
+ */
+static void
+wait_oneshot(struct supervisor *sv, struct sproc *sp, const sigset_t *set)
+{
+	double deadline = monotonic_s() + SUPERVISE_ONESHOT_WAIT_S;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	siginfo_t info;
+
+	while (sp->pid != 0 && monotonic_s() < deadline) {
+		sigtimedwait(set, &info, &ts);
+		reap(sv, false);
+	}
+	if (sp->pid != 0)
+		say("%s/%s %s: one-shot still running after %.0f s: starting "
+		    "the rest", sp->spec->server, sp->spec->jail,
+		    sp->spec->name, SUPERVISE_ONESHOT_WAIT_S);
 }
 
 /* The signal that makes a process of ${sp} go: a pipe has nothing to save. */
@@ -505,8 +539,11 @@ run(struct supervisor *sv)
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	say("supervisor %ld: %zu processes", (long)getpid(), sv->n);
-	for (i = 0; i < sv->n; i++)
+	for (i = 0; i < sv->n; i++) {
 		start_proc(&sv->procs[i]);
+		if (sv->procs[i].spec->oneshot)
+			wait_oneshot(sv, &sv->procs[i], &set);
+	}
 	write_status(sv);
 	for (;;) {
 		t = monotonic_s();
@@ -863,7 +900,8 @@ supervise_restart(const char *root, const char *site, pid_t pid,
 			ps = status_of(st, nst, procs[i]);
 			if (ps != NULL && ps->restarts > before[i] &&
 			    (str_eq(ps->state, "running") ||
-			    str_eq(ps->state, "failed")))
+			    str_eq(ps->state, "failed") ||
+			    str_eq(ps->state, "done")))
 				done++;
 		}
 		if (done == n) {

@@ -21,9 +21,14 @@
  * to save; each given SUPERVISE_STOP_STEP_MS before the next is signalled;
  * SIGKILL to those left after SUPERVISE_STOP_MS) and exits.
  *
+ * A one-shot service (site.conf's kind = oneshot) runs once, as rc runs a
+ * boot script that finishes: the processes after it start once it exited
+ * (or after SUPERVISE_ONESHOT_WAIT_S); it is done if it exited with status
+ * 0, else failed, and never started again but by a restart request.
+ *
  * It keeps ROOT/SITE/procs up to date (replaced atomically), one line per
  * process: "SERVER JAIL KIND NAME PID STATE RESTARTS", STATE one of
- * running, restarting, failed, stopped; PID 0 when none runs.
+ * running, restarting, failed, stopped, done; PID 0 when none runs.
  *
  * Functions that can fail return 0, or -1 with ${err} filled; they never
  * print or exit (but the supervisor itself, once forked, only ever
@@ -43,6 +48,8 @@
 #define SUPERVISE_FAIL_WINDOW 30.0
 #define SUPERVISE_STOP_MS 3000
 #define SUPERVISE_STOP_STEP_MS 20
+/* How long the boot waits for a one-shot before it starts the rest. */
+#define SUPERVISE_ONESHOT_WAIT_S 30.0
 /* How long a restart waits for the rest of the last run's process group. */
 #define SUPERVISE_GROUP_WAIT_S 5.0
 

@@ -75,6 +75,8 @@ struct service {
 	const char *rundir;		/* a built-in: the directory of /run
 					   made before it starts (static), or
 					   NULL */
+	bool oneshot;			/* kind = oneshot: runs once and
+					   finishes, as a boot script */
 	const char *files_dir;		/* a built-in: the directory of the
 					   jail that holds all its files
 					   (static), or NULL */

@@ -8,7 +8,8 @@
  *   host NAME    { network = NET; address = A/N; gateway = A;
  *                  service = S, ...; description = TEXT;
  *                  manage.tcp = PORT|LO-HI, ...; }
- *   service NAME { command = "..."; }   (stands for NAME_enable in rc.conf)
+ *   service NAME { command = "..."; [kind = daemon | oneshot;] }
+ *                  (stands for NAME_enable in rc.conf)
  *   zone DOMAIN  { server = HOST; ttl = N; records = SERVER, ...; }
  *
  * site.conf is jailnet's own format, so anything unknown is an error.
@@ -276,19 +277,31 @@ static void
 load_service(struct service *svc, const struct jc_params *ps,
     struct diags *diags)
 {
-	static const char *const keys[] = { "command" };
+	static const char *const keys[] = { "command", "kind" };
 	const struct jc_resolved *p;
 	const char *s;
 	size_t i;
 
 	for (i = 0; i < ps->n; i++) {
 		p = &ps->v[i];
-		if (strcmp(p->name, "command") != 0) {
-			unknown_param(p, "service", keys, 1, diags);
+		if (strcmp(p->name, "command") != 0 &&
+		    strcmp(p->name, "kind") != 0) {
+			unknown_param(p, "service", keys, 2, diags);
 			continue;
 		}
 		if ((s = jc_one_value(p, diags)) == NULL)
 			continue;
+		if (strcmp(p->name, "kind") == 0) {
+			/* daemon: supervised, started again when it exits;
+			   oneshot: a boot script that runs once. */
+			if (strcmp(s, "oneshot") == 0 ||
+			    strcmp(s, "daemon") == 0)
+				svc->oneshot = strcmp(s, "oneshot") == 0;
+			else
+				diag_error(diags, p->value_locs[0], "service "
+				    "kind '%s' must be daemon or oneshot", s);
+			continue;
+		}
 		if (*s == '\0') {
 			diag_error(diags, p->value_locs[0], "empty command");
 			continue;
