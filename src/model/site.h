@@ -75,6 +75,9 @@ struct service {
 	const char *rundir;		/* a built-in: the directory of /run
 					   made before it starts (static), or
 					   NULL */
+	const char *needs;		/* a built-in: the file of the jail
+					   its command reads (static), or
+					   NULL */
 	bool oneshot;			/* kind = oneshot: runs once and
 					   finishes, as a boot script */
 	const char *files_dir;		/* a built-in: the directory of the

@@ -112,6 +112,9 @@ struct rcd_service {
 	const char *files_dir;	/* the directory of the jail that holds all
 				   the files it reads at start, or NULL: the
 				   whole tree (proc_marks.h) */
+	const char *needs;	/* the configuration file its command reads,
+				   which the jail's files must hold (Debian's
+				   is not in a jail's view), or NULL */
 };
 
 extern const struct rcd_service rcd_table[];

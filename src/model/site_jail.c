@@ -299,6 +299,37 @@ load_pipes(struct site *site, struct server *srv, size_t ji,
 	lwords_free(w, n);
 }
 
+/*
+ * Each built-in service that ${j} enables reads a configuration file that
+ * FreeBSD's base or the port installs; in a jail it must be the site's
+ * (Debian's own is not in the view), or the service fails at its start.
+ */
+static void
+check_needs(const struct site *site, const struct server *srv,
+    const struct jail *j, struct diags *diags)
+{
+	const struct service *svc;
+	char *disk;
+	size_t i;
+	int errnum;
+
+	for (i = 0; j->view != NULL && i < j->nservices; i++) {
+		svc = &site->services[j->services[i].service];
+		if (svc->needs == NULL || svc->package == NULL)
+			continue;
+		if ((disk = fsview_resolve(j->view, svc->needs, &errnum)) !=
+		    NULL) {
+			free(disk);
+			continue;
+		}
+		diag_error(diags, j->services[i].loc, "the built-in %s reads "
+		    "%s, which jail %s/%s does not have", svc->name,
+		    svc->needs, srv->name, j->name);
+		diag_note(diags, j->services[i].loc, "add it to the jail's "
+		    "files, or a service %s block to site.conf", svc->name);
+	}
+}
+
 static void
 load_jail_rc(struct site *site, struct server *srv, size_t ji,
     struct diags *diags)
@@ -343,6 +374,7 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 	}
 	load_pipes(site, srv, ji, &vars, diags);
 	rc_enabled_services(site, &vars, &j->services, &j->nservices, diags);
+	check_needs(site, srv, j, diags);
 	where = xasprintf("jail %s", j->name);
 	rc_report_unused(site, &vars, jail_rc_unimplemented,
 	    NELEM(jail_rc_unimplemented), where, diags);

@@ -351,6 +351,7 @@ service_index(struct site *site, const char *name,
 	svc->package = rcd->package;
 	svc->rundir = rcd->rundir;
 	svc->files_dir = rcd->files_dir;
+	svc->needs = rcd->needs;
 	return site->nservices++;
 }
 

@@ -15,14 +15,14 @@ const struct rcd_service rcd_table[] = {
 	{ .name = "sshd",
 	    .command = "/usr/sbin/sshd -D -e -f /etc/ssh/sshd_config",
 	    .package = "openssh-server", .rundir = "/run/sshd",
-	    .files_dir = "/etc/ssh" },
+	    .files_dir = "/etc/ssh", .needs = "/etc/ssh/sshd_config" },
 	{ .name = "cron", .command = "/usr/sbin/cron -f", .package = "cron" },
 	{ .name = "ntpd", .command = "/usr/sbin/ntpd -n -g -c /etc/ntp.conf",
-	    .package = "ntpsec" },
+	    .package = "ntpsec", .needs = "/etc/ntp.conf" },
 	/* rsyslog reads the traditional syslog.conf selector lines. */
 	{ .name = "syslogd",
 	    .command = "/usr/sbin/rsyslogd -n -iNONE -f /etc/syslog.conf",
-	    .package = "rsyslog" },
+	    .package = "rsyslog", .needs = "/etc/syslog.conf" },
 	/* Ports: their configuration is under /usr/local/etc.  Debian's
 	   sshd looks for host keys in /etc/ssh, the port's in
 	   /usr/local/etc/ssh. */
@@ -30,13 +30,15 @@ const struct rcd_service rcd_table[] = {
 	    .command = "/usr/sbin/sshd -D -e -f /usr/local/etc/ssh/sshd_config "
 	    "-h /usr/local/etc/ssh/ssh_host_ed25519_key",
 	    .package = "openssh-server", .rundir = "/run/sshd",
-	    .files_dir = "/usr/local/etc/ssh" },
+	    .files_dir = "/usr/local/etc/ssh",
+	    .needs = "/usr/local/etc/ssh/sshd_config" },
 	{ .name = "openntpd",
 	    .command = "/usr/sbin/ntpd -d -f /usr/local/etc/ntpd.conf",
-	    .package = "openntpd" },
+	    .package = "openntpd", .needs = "/usr/local/etc/ntpd.conf" },
 	{ .name = "nginx",
 	    .command = "/usr/sbin/nginx -c /usr/local/etc/nginx/nginx.conf "
-	    "-g 'daemon off;'", .package = "nginx" },
+	    "-g 'daemon off;'", .package = "nginx",
+	    .needs = "/usr/local/etc/nginx/nginx.conf" },
 	/* databases/postgresql15-server's rc.d: postgres as the user
 	   postgres, its data in /var/db/postgres/data15. */
 	{ .name = "postgresql",
@@ -46,7 +48,7 @@ const struct rcd_service rcd_table[] = {
 	/* www/node ships no rc.d; a node_enable names the site's own
 	   script, so the built-in runs the conventional app.js. */
 	{ .name = "node", .command = "/usr/bin/node /usr/local/www/app.js",
-	    .package = "nodejs" },
+	    .package = "nodejs", .needs = "/usr/local/www/app.js" },
 	/* What a simulation has no use for. */
 	{ .name = "microcode_update", .why = "CPU microcode is loaded by the "
 	    "machine that runs the simulation, not by a jail or a simulated "
