@@ -112,17 +112,23 @@ has_ports(const struct pf_packet *p)
 	return p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP;
 }
 
+/* The interface, family and protocol of rule ${r}. */
+static bool
+rule_match_head(const struct pf_rule *r, const struct eval_rule *er,
+    size_t ifidx, const struct pf_packet *p)
+{
+	return ifspec_match(&r->ifspec, er, ifidx) &&
+	    (r->af == 0 || r->af == p->af) &&
+	    (r->proto == 0 || r->proto == p->proto);
+}
+
 /* What filter and translation rules have in common: interface, family,
    protocol, addresses and ports. */
 static bool
 rule_match_common(const struct pf_eval *ctx, const struct pf_rule *r,
     const struct eval_rule *er, size_t ifidx, const struct pf_packet *p)
 {
-	if (!ifspec_match(&r->ifspec, er, ifidx))
-		return false;
-	if (r->af != 0 && r->af != p->af)
-		return false;
-	if (r->proto != 0 && r->proto != p->proto)
+	if (!rule_match_head(r, er, ifidx, p))
 		return false;
 	if (!addr_match(ctx, &r->src, &er->src, &p->src, ifidx))
 		return false;
@@ -261,11 +267,7 @@ binat_match(const struct pf_eval *ctx, const struct pf_rule *r,
 {
 	if (dir == PF_DIR_OUT)
 		return rule_match_common(ctx, r, er, ifidx, p);
-	if (!ifspec_match(&r->ifspec, er, ifidx))
-		return false;
-	if (r->af != 0 && r->af != p->af)
-		return false;
-	if (r->proto != 0 && r->proto != p->proto)
+	if (!rule_match_head(r, er, ifidx, p))
 		return false;
 	if (!addr_match(ctx, &r->dst, &er->dst, &p->src, ifidx))
 		return false;

@@ -5,7 +5,6 @@
  * known_hosts naming each jail with its key; a second run makes no new
  * key.  The sshd directory and ports of a jail.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +15,6 @@
 #include "lib/util.h"
 #include "services/ssh_keys.h"
 #include "test.h"
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* The contents of ${root}/uxtely/${rel}, or NULL. */
 static char *
@@ -107,7 +97,7 @@ TEST(ssh_keys_example)
 	free(again);
 	free(known);
 	free(op);
-	CHECK_INT_EQ(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	CHECK_INT_EQ(remove_tree(root), 0);
 	site_free(site);
 }
 
