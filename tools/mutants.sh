@@ -228,6 +228,19 @@ mutants() {
 	m binat-shift-ignored src/verify/space.c \
 	    'note_binat(sp, st);' ';' \
 	    unit:verify_classes_agree_with_concrete_walks_binat
+	# pf_get_translation()'s order: out binat then nat, in rdr then binat;
+	# an inbound "no binat" has no pool to check.
+	m binat-out-after-nat src/pf/pf_eval_match.c \
+	    'int first = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_BINAT;' \
+	    'int first = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_NAT;' \
+	    unit:pf_eval_binat_order_and_state
+	m binat-in-before-rdr src/pf/pf_eval_match.c \
+	    'int first = dir == PF_DIR_IN ? PF_RS_RDR : PF_RS_BINAT;' \
+	    'int first = dir == PF_DIR_IN ? PF_RS_BINAT : PF_RS_BINAT;' \
+	    unit:pf_eval_binat_order_and_state
+	m no-binat-in-needs-pool src/pf/pf_eval_match.c \
+	    'return r->rpool.naddrs == 0 ||' 'return r->rpool.naddrs != 0 &&' \
+	    unit:pf_eval_binat_order_and_state
 }
 
 # --- The machinery. ---

@@ -234,3 +234,98 @@ TEST(pf_eval_if_bound_state)
 	check_bound("keep state", true);
 	check_bound("keep state (if-bound)", false);
 }
+
+/*
+ * binat in pf's order (pf_get_translation): out, binat before nat; in,
+ * rdr before binat.  The reply of a binat'ed connection comes back
+ * through its state; a network binat maps host by host; "no binat"
+ * keeps a source as it is, and, having no pool, matches every inbound
+ * packet whose source its "to" covers (pf_match_translation() checks
+ * only that), so that a "no binat ... to any" first stops every inbound
+ * binat after it.
+ */
+TEST(pf_eval_binat_order_and_state)
+{
+	struct pf_fx f;
+	const struct pf_eval_result *r;
+	char buf[IPADDR_STRLEN];
+
+	if (pf_fx_open(&f, "a",
+	    "binat on xnic from 10.0.2.20 to any -> 192.0.2.20\n"
+	    "nat on xnic from 10.0.2.0/24 -> 192.0.2.155\n"
+	    "rdr on xnic proto tcp to 192.0.2.20 port 2222 -> 10.0.2.30 "
+	    "port 22\n"
+	    "pass all\n") != 0) {
+		CHECK(!"site loads");
+		pf_fx_close(&f);
+		return;
+	}
+	/* Out: binat takes nginx_j's packets before nat can. */
+	r = pf_fx_run(&f, "in on ngx_a tcp from 10.0.2.20 port 40000 to "
+	    "203.0.113.80 port 443 flags S", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
+	CHECK_STR_EQ(r->out_ifname, "xnic");
+	CHECK_STR_EQ(ipaddr_format(&r->final.src, buf), "192.0.2.20");
+	CHECK_INT_EQ(r->final.sport, 40000);
+	/* Its reply: through the state, back to 10.0.2.20:40000. */
+	r = pf_fx_run(&f, "in on xnic tcp from 203.0.113.80 port 443 to "
+	    "192.0.2.20 port 40000 flags SA", 1);
+	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
+	CHECK(r->nstages > 0 && STAGE_OF(r, 0)->how == PF_EVAL_BY_STATE);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "10.0.2.20");
+	CHECK_INT_EQ(r->final.dport, 40000);
+	/* Another jail: binat does not match, nat does. */
+	r = pf_fx_run(&f, "in on node_a tcp from 10.0.2.30 port 40000 to "
+	    "203.0.113.80 port 443 flags S", 2);
+	CHECK_STR_EQ(ipaddr_format(&r->final.src, buf), "192.0.2.155");
+	/* In: binat maps 192.0.2.20 back to nginx_j, port kept... */
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40001 to "
+	    "192.0.2.20 port 443 flags S", 3);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "10.0.2.20");
+	CHECK_INT_EQ(r->final.dport, 443);
+	/* ... but rdr is looked at first. */
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40002 to "
+	    "192.0.2.20 port 2222 flags S", 4);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "10.0.2.30");
+	CHECK_INT_EQ(r->final.dport, 22);
+	pf_fx_close(&f);
+
+	if (pf_fx_open(&f, "a",
+	    "no binat on xnic from 10.0.2.21\n"
+	    "binat on xnic from 10.0.2.16/28 to any -> 192.0.2.112/28\n"
+	    "pass all\n") != 0) {
+		CHECK(!"site loads");
+		pf_fx_close(&f);
+		return;
+	}
+	/* A network binat keeps the host part: .20 is .116 outside. */
+	r = pf_fx_run(&f, "in on ngx_a tcp from 10.0.2.20 port 40000 to "
+	    "203.0.113.80 port 443 flags S", 0);
+	CHECK_STR_EQ(ipaddr_format(&r->final.src, buf), "192.0.2.116");
+	/* "no binat" first: .21 leaves as it is... */
+	r = pf_fx_run(&f, "in on ngx_a tcp from 10.0.2.21 port 40000 to "
+	    "203.0.113.80 port 443 flags S", 2);
+	CHECK_INT_EQ(r->fate, PF_FATE_FORWARDED);
+	CHECK_STR_EQ(ipaddr_format(&r->final.src, buf), "10.0.2.21");
+	/* ... and, inbound, it matches first: .116 is not mapped back. */
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40001 to "
+	    "192.0.2.116 port 443 flags S", 1);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "192.0.2.116");
+	pf_fx_close(&f);
+
+	if (pf_fx_open(&f, "a",
+	    "binat on xnic from 10.0.2.16/28 to any -> 192.0.2.112/28\n"
+	    "pass all\n") != 0) {
+		CHECK(!"site loads");
+		pf_fx_close(&f);
+		return;
+	}
+	/* Without it, the network maps back host by host. */
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40001 to "
+	    "192.0.2.116 port 443 flags S", 0);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "10.0.2.20");
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 40002 to "
+	    "192.0.2.127 port 443 flags S", 1);
+	CHECK_STR_EQ(ipaddr_format(&r->final.dst, buf), "10.0.2.31");
+	pf_fx_close(&f);
+}
