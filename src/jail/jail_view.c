@@ -260,18 +260,6 @@ clean_path(const char *path)
 	return true;
 }
 
-/* Return true if ${path} is ${dir} or below it. */
-static bool
-path_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
-	    path[n] == '/');
-}
-
 /* ${path} is one of host_allow, below one, or a directory on the way to
    one (${*on_way} set then). */
 static bool
@@ -281,7 +269,7 @@ host_allowed(const char *path, bool *on_way)
 
 	*on_way = false;
 	for (i = 0; i < NELEM(host_allow); i++) {
-		if (path_under(path, host_allow[i]))
+		if (path_is_under(path, host_allow[i]))
 			return true;
 		if (strncmp(host_allow[i], path, n) == 0 &&
 		    host_allow[i][n] == '/')
@@ -305,14 +293,14 @@ host_shows(const struct jail_view *v, const char *path)
 	/* DATA_ROOT and /var/tmp are outside host_allow too; named here as
 	   at the mount, so that no entry added there can show them. */
 	if (!in_list(top, host_keep, NELEM(host_keep)) ||
-	    path_under(path, DATA_ROOT) || path_under(path, "/var/tmp"))
+	    path_is_under(path, DATA_ROOT) || path_is_under(path, "/var/tmp"))
 		return false;
 	if ((strcmp(top, "etc") == 0 || strcmp(top, "var") == 0) &&
 	    path[1 + n] != '\0' && !host_allowed(path, &on_way) &&
 	    !in_list(path, host_made, NELEM(host_made)))
 		return false;
 	for (i = 0; i < v->nhide; i++)
-		if (path_under(path, v->hide[i]))
+		if (path_is_under(path, v->hide[i]))
 			return false;
 	return true;
 }
@@ -328,7 +316,7 @@ jail_view_resolve(const struct jail_view *v, const char *path, int *errnum)
 		*errnum = EINVAL;
 		return NULL;
 	}
-	if (v->libexec != NULL && path_under(path, JAIL_VIEW_LIBEXEC)) {
+	if (v->libexec != NULL && path_is_under(path, JAIL_VIEW_LIBEXEC)) {
 		/* The bind mount covers whatever the layers hold there. */
 		p = xasprintf("%s%s", v->libexec, path + n);
 		if (stat(p, &sb) == 0)
@@ -687,8 +675,8 @@ hide_host_private(const char *mask, struct nl_error *err)
 	while (rc == 0 && (e = fts_read(fts)) != NULL) {
 		switch (e->fts_info) {
 		case FTS_D:
-			if (path_under(e->fts_path, DATA_ROOT) ||
-			    path_under(e->fts_path, "/var/tmp")) {
+			if (path_is_under(e->fts_path, DATA_ROOT) ||
+			    path_is_under(e->fts_path, "/var/tmp")) {
 				fts_set(fts, e, FTS_SKIP);
 				break;
 			}

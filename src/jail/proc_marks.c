@@ -92,16 +92,6 @@ pipe_names(const struct proc_list *list, const struct fsview *tree,
 	return false;
 }
 
-/* Whether ${path} is the directory ${dir} or beneath it. */
-static bool
-under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
-	    path[n] == '/');
-}
-
 /* Whether ${path} is beneath the own directory of a service of ${list}
    in the jail of ${tree}. */
 static bool
@@ -114,7 +104,7 @@ service_owns(const struct proc_list *list, const struct fsview *tree,
 		if (list->procs[i].kind == PROC_SERVICE &&
 		    list->procs[i].tree == tree &&
 		    list->procs[i].files_dir != NULL &&
-		    under(path, list->procs[i].files_dir))
+		    path_is_under(path, list->procs[i].files_dir))
 			return true;
 	return false;
 }
@@ -141,7 +131,7 @@ digest_tree(EVP_MD_CTX *ctx, const struct proc_list *list,
 		return -1;
 	}
 	for (i = 0; i < n && rc == 0; i++) {
-		if (dir != NULL ? !under(e[i].path, dir) :
+		if (dir != NULL ? !path_is_under(e[i].path, dir) :
 		    pipe_names(list, tree, e[i].path) ||
 		    service_owns(list, tree, e[i].path))
 			continue;

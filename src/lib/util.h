@@ -204,6 +204,14 @@ bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 
 /**
+ * path_is_under(path, dir):
+ * Return true if the path ${path} is the directory ${dir} (trailing
+ * slashes ignored) or below it: "/etc/ssh" and "/etc/ssh/x" are under
+ * "/etc/ssh", "/etc/sshd" is not.  Compares the strings only.
+ */
+bool path_is_under(const char *path, const char *dir);
+
+/**
  * parse_uint(s, min, max, out):
  * Parse the whole of ${s} as a decimal number in [${min}, ${max}] into
  * ${out}.  Return 0 on success, -1 if ${s} is not such a number (no sign,
