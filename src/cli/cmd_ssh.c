@@ -60,6 +60,53 @@ reaches(const struct wflow *flow, size_t to, const unsigned *ports,
 	return false;
 }
 
+/* What find_way() walks with, and what it looks for. */
+struct way_search {
+	struct walker *wk;
+	struct wflow flow;
+	size_t from, to;		/* the manage host's node, the jail's */
+	const struct outside_host *host;
+	const unsigned *ports;		/* the jail's sshd ports */
+	size_t nports;
+	size_t tries;			/* walks so far, SSH_MAX_TRIES at most */
+};
+
+/*
+ * The first port of the host's manage.tcp by which a SYN to ${addr}
+ * reaches the jail's sshd and back: return 0 with ${way} set, or -1.
+ */
+static int
+try_addr(struct way_search *ws, uint32_t addr, struct ssh_way *way)
+{
+	struct pf_packet pkt;
+	uint32_t port;
+	size_t m;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.af = AF_INET;
+	pkt.proto = IPPROTO_TCP;
+	pkt.src = v4addr(0);
+	pkt.dst = v4addr(addr);
+	pkt.sport = WALK_EPHEMERAL;
+	pkt.flags = PF_TH_SYN;
+	pkt.icmp_type = -1;
+	pkt.icmp_code = -1;
+	for (m = 0; m < ws->host->nmanage_tcp; m++)
+		for (port = ws->host->manage_tcp[m][0];
+		    port <= ws->host->manage_tcp[m][1] &&
+		    ws->tries < SSH_MAX_TRIES; port++, ws->tries++) {
+			pkt.dport = (uint16_t)port;
+			if (walker_run(ws->wk, ws->from, &pkt, &ws->flow) == 0 &&
+			    reaches(&ws->flow, ws->to, ws->ports, ws->nports,
+			    &way->to_port)) {
+				way->addr = addr;
+				way->port = port;
+				return 0;
+			}
+		}
+	return -1;
+}
+
 /*
  * Find in ${w} the first address of ${srv}'s node (then of the jail's
  * own) and port of ${host}'s manage.tcp by which a SYN from ${from}
@@ -70,14 +117,12 @@ find_way(const struct world *w, size_t from, const struct outside_host *host,
     size_t srv, size_t to, const unsigned *ports, size_t nports,
     struct ssh_way *way)
 {
+	struct way_search ws = { .wk = walker_new(w), .from = from, .to = to,
+		.host = host, .ports = ports, .nports = nports };
 	const size_t nodes[2] = { srv, to };
-	struct walker *wk = walker_new(w);
-	struct wflow flow = { 0 };
-	struct pf_packet pkt;
 	const struct wnode *n;
 	const struct wport *pt;
-	size_t k, p, a, m, tries = 0;
-	uint32_t port;
+	size_t k, p, a;
 	int rc = -1;
 
 	for (k = 0; rc != 0 && k < 2; k++) {
@@ -85,36 +130,11 @@ find_way(const struct world *w, size_t from, const struct outside_host *host,
 		for (p = 0; rc != 0 && p < n->nports; p++) {
 			pt = &w->ports[n->ports[p]];
 			for (a = 0; rc != 0 && a < pt->naddrs; a++)
-				for (m = 0; rc != 0 && m < host->nmanage_tcp;
-				    m++)
-					for (port = host->manage_tcp[m][0];
-					    rc != 0 && tries < SSH_MAX_TRIES &&
-					    port <= host->manage_tcp[m][1];
-					    port++, tries++) {
-						memset(&pkt, 0, sizeof(pkt));
-						pkt.af = AF_INET;
-						pkt.proto = IPPROTO_TCP;
-						pkt.src = v4addr(0);
-						pkt.dst = v4addr(pt->addrs[a]);
-						pkt.sport = WALK_EPHEMERAL;
-						pkt.dport = (uint16_t)port;
-						pkt.flags = PF_TH_SYN;
-						pkt.icmp_type = -1;
-						pkt.icmp_code = -1;
-						if (walker_run(wk, from, &pkt,
-						    &flow) == 0 && reaches(&flow,
-						    to, ports, nports,
-						    &way->to_port)) {
-							way->addr =
-							    pt->addrs[a];
-							way->port = port;
-							rc = 0;
-						}
-					}
+				rc = try_addr(&ws, pt->addrs[a], way);
 		}
 	}
-	wflow_free(&flow);
-	walker_free(wk);
+	wflow_free(&ws.flow);
+	walker_free(ws.wk);
 	return rc;
 }
 
@@ -144,8 +164,9 @@ cmd_ssh(int argc, char **argv)
 	struct ssh_way way;
 	struct nl_error err;
 	struct strbuf args = { 0 };
-	char *where, *slash, *ns, *key, *known, *alias, *kh, *dest, *portarg;
-	char addr[INET_ADDRSTRLEN], **sargv;
+	char *where, *slash, *ns, *key, *known, *place = NULL;
+	char *aliasopt = NULL, *kh = NULL, *dest = NULL, *portarg = NULL;
+	char addr[INET_ADDRSTRLEN], **sargv = NULL;
 	const char *pos[2];
 	int npos = 0;
 	unsigned ports[SSH_KEYS_MAX_PORTS];
@@ -225,18 +246,17 @@ cmd_ssh(int argc, char **argv)
 	ssh_keys_sshd_ports(j, dir, ports, &nports);
 	if ((w = cli_world_new(ps)) == NULL)
 		goto out;
-	alias = xasprintf("%s/%s", srv->name, j->name);
+	place = xasprintf("%s/%s", srv->name, j->name);
 	from = world_node(w, host->name);
-	to = world_node(w, alias);
+	to = world_node(w, place);
 	srvnode = world_node(w, srv->name);
 	if (from == NO_INDEX || to == NO_INDEX || srvnode == NO_INDEX ||
 	    find_way(w, from, host, srvnode, to, ports, nports, &way) != 0) {
 		fprintf(stderr, "jailnet ssh: no port of %s's manage.tcp "
 		    "reaches the sshd of %s (port %u) and back in the "
 		    "model; jailnet trace %s %s %s tcp %u shows the way\n",
-		    host->name, alias, ports[0], pos[0], host->name, alias,
+		    host->name, place, ports[0], pos[0], host->name, place,
 		    ports[0]);
-		free(alias);
 		goto out;
 	}
 	ia.s_addr = htonl(way.addr);
@@ -249,18 +269,16 @@ cmd_ssh(int argc, char **argv)
 		    ps->site->name, !netns_exists(ns) ?
 		    "no namespace for its outside hosts" :
 		    "no operator key: up makes it");
-		free(alias);
 		goto out;
 	}
 	kh = xasprintf("UserKnownHostsFile=%s", known);
-	free(alias);
-	alias = xasprintf("HostKeyAlias=%s/%s", srv->name, j->name);
+	aliasopt = xasprintf("HostKeyAlias=%s", place);
 	portarg = xasprintf("%u", way.port);
 	dest = xasprintf("root@%s", addr);
 	{
 		char *fixed[] = { SSH_PROGRAM, "-F", "/dev/null", "-i", key,
 			"-o", "IdentitiesOnly=yes", "-o", kh, "-o",
-			"GlobalKnownHostsFile=/dev/null", "-o", alias, "-o",
+			"GlobalKnownHostsFile=/dev/null", "-o", aliasopt, "-o",
 			"StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
 			"-p", portarg, dest };
 		n = sizeof(fixed) / sizeof(fixed[0]);
@@ -273,8 +291,8 @@ cmd_ssh(int argc, char **argv)
 			sargv[n++] = argv[i];
 	}
 	if (dry) {
-		printf("%s -> %s port %u -> %s/%s port %u\n", host->name, addr,
-		    way.port, srv->name, j->name, way.to_port);
+		printf("%s -> %s port %u -> %s port %u\n", host->name, addr,
+		    way.port, place, way.to_port);
 		for (i = 0; i < n; i++) {
 			strbuf_adds(&args, i > 0 ? " " : "");
 			strbuf_adds(&args, sargv[i]);
@@ -291,12 +309,13 @@ cmd_ssh(int argc, char **argv)
 		    strerror(errno));
 		rc = 127;
 	}
+out:
 	free(sargv);
 	free(kh);
-	free(alias);
+	free(aliasopt);
 	free(portarg);
 	free(dest);
-out:
+	free(place);
 	world_free(w);
 	free(ns);
 	free(key);

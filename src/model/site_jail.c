@@ -315,7 +315,8 @@ check_needs(const struct site *site, const struct server *srv,
 
 	for (i = 0; j->view != NULL && i < j->nservices; i++) {
 		svc = &site->services[j->services[i].service];
-		if (svc->needs == NULL || svc->package == NULL)
+		/* Only a built-in has needs (a site.conf block: none). */
+		if (svc->needs == NULL)
 			continue;
 		if ((disk = fsview_resolve(j->view, svc->needs, &errnum)) !=
 		    NULL) {
