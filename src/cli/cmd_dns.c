@@ -322,7 +322,7 @@ find_nsd(const struct site *site, const struct outside_host *h,
 		if (!((strcmp(ps[i].server, "host") == 0 &&
 		    strcmp(ps[i].jail, h->name) == 0) ||
 		    (strcmp(ps[i].server, h->name) == 0 &&
-		    strcmp(ps[i].jail, "-") == 0)))
+		    strcmp(ps[i].jail, SITE_SERVER_SELF) == 0)))
 			continue;
 		if (is_nsd_in(ps[i].pid, &want, NULL))
 			found = ps[i].pid;

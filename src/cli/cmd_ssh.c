@@ -1,4 +1,5 @@
-/* jailnet ssh: an operator's ssh into a jail, the way the model says. */
+/* jailnet ssh: an operator's ssh into a jail or a server, the way the
+   model says. */
 #include "cli/cmd_ssh.h"
 
 #include <arpa/inet.h>
@@ -109,7 +110,7 @@ try_addr(struct way_search *ws, uint32_t addr, struct ssh_way *way)
 
 /*
  * Find in ${w} the first address of ${srv}'s node (then of the jail's
- * own) and port of ${host}'s manage.tcp by which a SYN from ${from}
+ * own, unless ${to} is the server) and port of ${host}'s manage.tcp by which a SYN from ${from}
  * reaches node ${to} at one of ${ports}.  Return 0 with ${way} set, or -1.
  */
 static int
@@ -125,7 +126,8 @@ find_way(const struct world *w, size_t from, const struct outside_host *host,
 	size_t k, p, a;
 	int rc = -1;
 
-	for (k = 0; rc != 0 && k < 2; k++) {
+	/* A server's own sshd: its addresses once. */
+	for (k = 0; rc != 0 && k < (srv == to ? 1 : 2); k++) {
 		n = &w->nodes[nodes[k]];
 		for (p = 0; rc != 0 && p < n->nports; p++) {
 			pt = &w->ports[n->ports[p]];
@@ -156,8 +158,7 @@ cmd_ssh(int argc, char **argv)
 {
 	const char *from_name = NULL, *dir;
 	const struct outside_host *host;
-	const struct server *srv;
-	const struct jail *j;
+	struct ssh_place at = { 0 };
 	struct diags diags;
 	struct pf_site *ps;
 	struct world *w;
@@ -175,7 +176,8 @@ cmd_ssh(int argc, char **argv)
 	int first = 0, rc = EXIT_INVALID;
 	struct in_addr ia;
 
-	/* Options anywhere before the command: SITE, SERVER/JAIL, then it. */
+	/* Options anywhere before the command: SITE, SERVER[/JAIL], then
+	   it. */
 	for (; first < argc; first++) {
 		if (str_eq(argv[first], "--")) {
 			first++;
@@ -194,7 +196,7 @@ cmd_ssh(int argc, char **argv)
 			break;
 	}
 	if (npos < 2)
-		return ssh_usage("needs SITE and SERVER/JAIL", NULL);
+		return ssh_usage("needs SITE and SERVER or SERVER/JAIL", NULL);
 	diags_init(&diags);
 	ps = pf_site_load(pos[0], &diags);
 	if (ps == NULL)
@@ -207,25 +209,21 @@ cmd_ssh(int argc, char **argv)
 		*slash++ = '\0';
 	ns = key = known = NULL;
 	w = NULL;
-	if ((srv = site_server(ps->site, where)) == NULL) {
+	if ((at.server = site_server(ps->site, where)) == NULL) {
 		fprintf(stderr, "jailnet ssh: site %s has no server '%s'\n",
 		    ps->site->name, where);
 		goto out;
 	}
-	if (slash == NULL) {
-		fprintf(stderr, "jailnet ssh: %s: name a jail (SERVER/JAIL): "
-		    "jailnet runs no services in a server's own namespace\n",
-		    srv->name);
-		goto out;
-	}
-	if ((j = server_jail(srv, slash)) == NULL) {
+	if (slash != NULL &&
+	    (at.jail = server_jail(at.server, slash)) == NULL) {
 		fprintf(stderr, "jailnet ssh: server %s has no jail '%s'\n",
-		    srv->name, slash);
+		    at.server->name, slash);
 		goto out;
 	}
-	if ((dir = ssh_keys_sshd_dir(ps->site, j)) == NULL) {
-		fprintf(stderr, "jailnet ssh: %s/%s runs no sshd (its rc.conf "
-		    "enables neither sshd nor openssh)\n", srv->name, j->name);
+	place = ssh_keys_place_name(&at);
+	if ((dir = ssh_keys_sshd_dir(ps->site, &at)) == NULL) {
+		fprintf(stderr, "jailnet ssh: %s runs no sshd (its rc.conf "
+		    "enables neither sshd nor openssh)\n", place);
 		goto out;
 	}
 	if ((host = manage_host(ps->site, from_name)) == NULL) {
@@ -243,13 +241,12 @@ cmd_ssh(int argc, char **argv)
 		    "ports it manages by are not known\n", host->name);
 		goto out;
 	}
-	ssh_keys_sshd_ports(j, dir, ports, &nports);
+	ssh_keys_sshd_ports(&at, dir, ports, &nports);
 	if ((w = cli_world_new(ps)) == NULL)
 		goto out;
-	place = xasprintf("%s/%s", srv->name, j->name);
 	from = world_node(w, host->name);
 	to = world_node(w, place);
-	srvnode = world_node(w, srv->name);
+	srvnode = world_node(w, at.server->name);
 	if (from == NO_INDEX || to == NO_INDEX || srvnode == NO_INDEX ||
 	    find_way(w, from, host, srvnode, to, ports, nports, &way) != 0) {
 		fprintf(stderr, "jailnet ssh: no port of %s's manage.tcp "

@@ -132,8 +132,9 @@ generate_files(const struct site *site, bool host, struct nl_error *err)
 }
 
 /*
- * Start the inits of ${site}'s jails (only server ${host_server}'s, if not
- * NULL: --host), recorded in ${st}, and tell ${procs}.
+ * Start the inits of ${site}'s jails and servers (only server
+ * ${host_server}'s jails, if not NULL: --host, where the server is this
+ * host), recorded in ${st}, and tell ${procs}.
  */
 static int
 start_jails(const struct site *site, const char *host_server,
@@ -145,7 +146,9 @@ start_jails(const struct site *site, const char *host_server,
 
 	jail_specs_build(site, &specs);
 	for (i = 0; host_server != NULL && i < specs.n; i++) {
-		if (!specs.v[i].host && str_eq(specs.v[i].server, host_server))
+		if (!specs.v[i].host && str_eq(specs.v[i].server,
+		    host_server) && !str_eq(specs.v[i].name,
+		    SITE_SERVER_SELF))
 			specs.v[n++] = specs.v[i];
 		else
 			*VEC_PUSH(drop.v, drop.n, drop.cap) = specs.v[i];
@@ -217,7 +220,11 @@ arm_confirm(const char *dir, const char *site, unsigned seconds,
 	return rc;
 }
 
-/* --host: keep only the processes of server ${server}. */
+/*
+ * --host: keep only the processes of server ${server}'s jails.  The
+ * server's own services are this real host's (its sshd, cron): jailnet
+ * never starts a second one beside them.
+ */
 static void
 keep_server_procs(struct proc_list *list, const char *server)
 {
@@ -225,7 +232,8 @@ keep_server_procs(struct proc_list *list, const char *server)
 	size_t i, n = 0;
 
 	for (i = 0; i < list->n; i++) {
-		if (str_eq(list->procs[i].server, server))
+		if (str_eq(list->procs[i].server, server) &&
+		    !str_eq(list->procs[i].jail, SITE_SERVER_SELF))
 			list->procs[n++] = list->procs[i];
 		else
 			*VEC_PUSH(drop.procs, drop.n, drop.cap) =

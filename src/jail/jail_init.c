@@ -88,6 +88,12 @@ jail_specs_build(const struct site *site, struct jail_specs *out)
 	for (s = 0; s < site->nservers; s++) {
 		const struct server *srv = &site->servers[s];
 
+		/* Its own services, in its namespace, with its files. */
+		if (srv->nservices > 0)
+			add_spec(out, site, false, srv->name,
+			    SITE_SERVER_SELF, srv->hostname != NULL ?
+			    srv->hostname : srv->name, true, srv->view,
+			    srv->loc);
 		for (k = 0; k < srv->njails; k++) {
 			const struct jail *j = &srv->jails[k];
 

@@ -1,8 +1,10 @@
 /*
  * jail_init: one set of namespaces per jail, held by a small init process.
  *
- * Every jail of a site, and every outside host that runs services, gets an
- * init: the PID 1 of a new pid namespace, in the jail's named network
+ * Every jail of a site, every server whose host rc.conf enables services
+ * (its name is then SITE_SERVER_SELF, its namespace the server's own, its
+ * view the server's files), and every outside host that runs services,
+ * gets an init: the PID 1 of a new pid namespace, in the jail's named network
  * namespace, with a new UTS namespace (the jail's hostname), a new mount
  * namespace holding the jail's view (jail_view.h), and a new IPC namespace
  * unless jail.conf says sysvshm = inherit.  FreeBSD's "inherit" lets the
@@ -52,7 +54,8 @@ struct jail_spec {
 	bool host;		/* an outside host; ${server} is JAIL_INIT_HOST */
 	char *server;
 	char *name;		/* the jail's or the host's */
-	char *netns;		/* "SITE-SERVER-JAIL" or "SITE-host-HOST" */
+	char *netns;		/* "SITE-SERVER-JAIL", "SITE-SERVER" (name
+				   SITE_SERVER_SELF), "SITE-host-HOST" */
 	char *hostname;
 	bool new_ipc;
 	struct jail_view *view;
@@ -60,7 +63,7 @@ struct jail_spec {
 };
 
 struct jail_specs {
-	struct jail_spec *v;	/* outside hosts, then the servers' jails */
+	struct jail_spec *v;	/* outside hosts, then servers and jails */
 	size_t n, cap;
 };
 
@@ -68,8 +71,9 @@ struct jail_specs {
  * jail_specs_build(site, out):
  * Fill ${out} (zeroed by the caller; freed with jail_specs_free()) with
  * what the inits of ${site} are started with, in start order: the outside
- * hosts that have services in site order, then each server's jails in
- * jail.conf order, servers in site order.  Touches no file but to make
+ * hosts that have services in site order, then, servers in site order,
+ * the server itself if its rc.conf enables services and its jails in
+ * jail.conf order.  Touches no file but to make
  * the view's paths absolute.
  */
 void jail_specs_build(const struct site *site, struct jail_specs *out);

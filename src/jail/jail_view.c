@@ -100,7 +100,6 @@ static const char *const dev_nodes[] = {
 	"null", "zero", "full", "random", "urandom", "tty",
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool
 in_list(const char *word, const char *const *list, size_t n)

@@ -108,29 +108,36 @@ fail:
 char *
 procs_netns_name(const char *site, const char *server, const char *jail)
 {
-	if (jail == NULL)
+	if (jail == NULL || strcmp(jail, SITE_SERVER_SELF) == 0)
 		return xasprintf("%s-%s", site, server);
 	return xasprintf("%s-%s-%s", site, server, jail);
 }
 
+/* A process of jail ${j} of ${srv}, or of ${srv} itself if ${j} is NULL. */
 static struct proc_spec *
 add_proc(struct proc_list *list, const struct site *site,
     const struct server *srv, const struct jail *j, enum proc_kind kind,
     const char *name, struct loc loc)
 {
 	struct proc_spec *p = VEC_PUSH(list->procs, list->n, list->cap);
+	const char *jail = j != NULL ? j->name : SITE_SERVER_SELF;
+	const char *hostname;
 
+	if (j != NULL)
+		hostname = j->hostname != NULL ? j->hostname : j->name;
+	else
+		hostname = srv->hostname != NULL ? srv->hostname : srv->name;
 	memset(p, 0, sizeof(*p));
 	p->server = xstrdup(srv->name);
-	p->jail = xstrdup(j->name);
+	p->jail = xstrdup(jail);
 	p->kind = kind;
 	p->name = xstrdup(name);
-	p->netns = procs_netns_name(site->name, srv->name, j->name);
-	p->hostname = xstrdup(j->hostname != NULL ? j->hostname : j->name);
-	p->new_ipc = j->sysvshm != SYSV_INHERIT;
-	p->view = jail_view_new(DATA_ROOT, site->name, srv->name, j->name,
-	    j->view, site->dir);
-	p->tree = j->view;
+	p->netns = procs_netns_name(site->name, srv->name, jail);
+	p->hostname = xstrdup(hostname);
+	p->new_ipc = j == NULL || j->sysvshm != SYSV_INHERIT;
+	p->tree = j != NULL ? j->view : srv->view;
+	p->view = jail_view_new(DATA_ROOT, site->name, srv->name, jail,
+	    p->tree, site->dir);
 	p->loc = loc;
 	return p;
 }
@@ -203,7 +210,7 @@ add_service(struct proc_list *list, const struct site *site,
 
 	if (split_service(svc, &argv, &argc, diags) != 0)
 		return -1;
-	/* A built-in is said where this jail enables it. */
+	/* A built-in is said where this jail (or server) enables it. */
 	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,
 	    svc->package != NULL ? es->loc : svc->command_loc);
 	p->package = svc->package;
@@ -261,6 +268,10 @@ procs_build(const struct site *site, bool services, struct proc_list *list,
 	for (s = 0; s < site->nservers; s++) {
 		const struct server *srv = &site->servers[s];
 
+		for (i = 0; services && i < srv->nservices; i++)
+			if (add_service(list, site, srv, NULL,
+			    &srv->services[i], diags) != 0)
+				rc = -1;
 		for (k = 0; k < srv->njails; k++) {
 			const struct jail *j = &srv->jails[k];
 

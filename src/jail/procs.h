@@ -26,19 +26,22 @@ enum proc_kind {
 struct proc_spec {
 	bool host;		/* runs on an outside host */
 	char *server;		/* the server's name; "host" for an outside host */
-	char *jail;		/* the jail's name, or the outside host's */
+	char *jail;		/* the jail's name, the outside host's, or
+				   SITE_SERVER_SELF */
 	enum proc_kind kind;
 	char *name;		/* the pipe's or the service's name */
 	char **argv;		/* NULL-terminated; argv[0] as written */
 	size_t argc;
 	char *path;		/* the program to execute: a path in the view,
 				   absolute once procs_resolve() found it */
-	char *netns;		/* "SITE-SERVER-JAIL", "SITE-host-HOST" */
+	char *netns;		/* "SITE-SERVER-JAIL", "SITE-host-HOST",
+				   "SITE-SERVER" */
 	char *hostname;		/* the jail's hostname */
 	bool new_ipc;		/* a new IPC namespace (all but sysvshm = inherit) */
 	struct jail_view *view;	/* the files it sees */
-	const struct fsview *tree;	/* its jail's site tree (borrowed from
-					   the site), NULL on an outside host */
+	const struct fsview *tree;	/* its jail's or server's site tree
+					   (borrowed from the site), NULL on
+					   an outside host */
 	long init_pid;		/* its jail's init (jail_init_bind_procs()), */
 	unsigned long long init_start;	/* ... 0 until known */
 	struct loc loc;		/* the pipe, the service's command, or the
@@ -81,8 +84,10 @@ void procs_free_argv(char **argv);
  * procs_build(site, services, list, diags):
  * Fill ${list} (zeroed by the caller; its contents owned by it, freed with
  * procs_free()) with the processes of ${site} in boot order: if
- * ${services}, the services of each outside host that has some; then each
- * jail's pipes and, if ${services}, its enabled services.  Pipes run
+ * ${services}, the services of each outside host that has some; then, for
+ * each server, if ${services}, those its host rc.conf enables (jail
+ * SITE_SERVER_SELF), and each jail's pipes and, if ${services}, its
+ * enabled services.  Pipes run
  * "spiped -e|-d -s [SRC]:PORT -t [DST]:PORT -k KEY -F" with the key's
  * path in the jail (as rc.conf gives it).  Record in ${diags} a command
  * that cannot be split or a key that is not in the jail's files.  Return
@@ -118,8 +123,9 @@ const char *proc_kind_name(enum proc_kind kind);
 
 /**
  * procs_netns_name(site, server, jail):
- * Return the name of the namespace of ${jail} (or of ${server} if NULL):
- * "SITE-SERVER-JAIL", owned by the caller; the naming of plan.h.
+ * Return the name of the namespace of ${jail} (or of ${server} if NULL
+ * or SITE_SERVER_SELF): "SITE-SERVER-JAIL", owned by the caller; the
+ * naming of plan.h.
  */
 char *procs_netns_name(const char *site, const char *server,
     const char *jail);

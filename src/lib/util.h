@@ -37,6 +37,9 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* NELEM(a): the number of elements of the array ${a} (not a pointer). */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /**
  * VEC_PUSH(arr, n, cap):
  * Make room for one more element at the end of the array ${arr} holding ${n}

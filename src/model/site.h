@@ -191,6 +191,14 @@ struct jail {
 	struct fsview *view;
 };
 
+/*
+ * The jail name under which a server's own services go: those its host
+ * rc.conf enables, run in the server's namespace with the server's view
+ * (FreeBSD's host sshd, cron...).  No jail can be called that (a jail's
+ * name cannot begin with '-').
+ */
+#define SITE_SERVER_SELF "-"
+
 struct server {
 	char *name;
 	struct loc loc;

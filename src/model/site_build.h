@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "lib/util.h"
 #include "conf/jailconf.h"
 #include "conf/rc_knobs.h"
 #include "conf/rcconf.h"
@@ -152,6 +153,19 @@ int rc_enabled_services(struct site *site, struct rc_vars *vars,
     struct enabled_service **out, size_t *nout, struct diags *diags);
 
 /**
+ * rc_check_needs(site, view, es, n, whose, diags):
+ * Each built-in service of the ${n} entries of ${es} reads a configuration
+ * file that FreeBSD's base or the port installs; in a jail or a server it
+ * must be in ${view}, the site's files (Debian's own is not in the view),
+ * or the service fails at its start.  Report each that is missing as an
+ * error at its NAME_enable, naming ${whose} ("jail a/pg_j", "server a").
+ * Nothing if ${view} is NULL.
+ */
+void rc_check_needs(const struct site *site, const struct fsview *view,
+    const struct enabled_service *es, size_t n, const char *whose,
+    struct diags *diags);
+
+/**
  * rc_report_unused(site, vars, known, nknown, where, diags):
  * Report each variable of ${vars} no consumer used: nothing if it is a
  * knob of FreeBSD's /etc/defaults/rc.conf set to its default (it changes
@@ -171,9 +185,6 @@ void rc_report_unused(const struct site *site, const struct rc_vars *vars,
  * Return the expanded value of ${name} in ${vars}, marking it used, or NULL.
  */
 struct rc_value *rc_get(struct rc_vars *vars, const char *name);
-
-/* The number of elements of the array ${a}. */
-#define NELEM(a) (sizeof(a) / sizeof(*(a)))
 
 /**
  * site_word_in(word, list, n):

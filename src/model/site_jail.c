@@ -299,38 +299,6 @@ load_pipes(struct site *site, struct server *srv, size_t ji,
 	lwords_free(w, n);
 }
 
-/*
- * Each built-in service that ${j} enables reads a configuration file that
- * FreeBSD's base or the port installs; in a jail it must be the site's
- * (Debian's own is not in the view), or the service fails at its start.
- */
-static void
-check_needs(const struct site *site, const struct server *srv,
-    const struct jail *j, struct diags *diags)
-{
-	const struct service *svc;
-	char *disk;
-	size_t i;
-	int errnum;
-
-	for (i = 0; j->view != NULL && i < j->nservices; i++) {
-		svc = &site->services[j->services[i].service];
-		/* Only a built-in has needs (a site.conf block: none). */
-		if (svc->needs == NULL)
-			continue;
-		if ((disk = fsview_resolve(j->view, svc->needs, &errnum)) !=
-		    NULL) {
-			free(disk);
-			continue;
-		}
-		diag_error(diags, j->services[i].loc, "the built-in %s reads "
-		    "%s, which jail %s/%s does not have", svc->name,
-		    svc->needs, srv->name, j->name);
-		diag_note(diags, j->services[i].loc, "add it to the jail's "
-		    "files, or a service %s block to site.conf", svc->name);
-	}
-}
-
 static void
 load_jail_rc(struct site *site, struct server *srv, size_t ji,
     struct diags *diags)
@@ -375,7 +343,13 @@ load_jail_rc(struct site *site, struct server *srv, size_t ji,
 	}
 	load_pipes(site, srv, ji, &vars, diags);
 	rc_enabled_services(site, &vars, &j->services, &j->nservices, diags);
-	check_needs(site, srv, j, diags);
+	{
+		char *whose = xasprintf("jail %s/%s", srv->name, j->name);
+
+		rc_check_needs(site, j->view, j->services, j->nservices,
+		    whose, diags);
+		free(whose);
+	}
 	where = xasprintf("jail %s", j->name);
 	rc_report_unused(site, &vars, jail_rc_unimplemented,
 	    NELEM(jail_rc_unimplemented), where, diags);
@@ -510,6 +484,13 @@ jail_order(const struct server *srv, const struct jail_conf *conf,
 
 		if (strcmp(b->name, "*") == 0 || b->kind != NULL)
 			continue;
+		if (b->name[0] == '-') {
+			diag_error(diags, b->loc, "a jail's name cannot begin "
+			    "with '-': jail(8) and jexec(8) would read it as "
+			    "an option (and jailnet's '-' is the server "
+			    "itself)");
+			continue;
+		}
 		for (k = 0; k < n; k++)
 			if (strcmp(names[k], b->name) == 0)
 				break;

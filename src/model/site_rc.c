@@ -444,6 +444,33 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 }
 
 void
+rc_check_needs(const struct site *site, const struct fsview *view,
+    const struct enabled_service *es, size_t n, const char *whose,
+    struct diags *diags)
+{
+	const struct service *svc;
+	char *disk;
+	size_t i;
+	int errnum;
+
+	for (i = 0; view != NULL && i < n; i++) {
+		svc = &site->services[es[i].service];
+		/* Only a built-in has needs (a site.conf block: none). */
+		if (svc->needs == NULL)
+			continue;
+		if ((disk = fsview_resolve(view, svc->needs, &errnum)) !=
+		    NULL) {
+			free(disk);
+			continue;
+		}
+		diag_error(diags, es[i].loc, "the built-in %s reads %s, which "
+		    "%s does not have", svc->name, svc->needs, whose);
+		diag_note(diags, es[i].loc, "add it to the files of %s, or a "
+		    "service %s block to site.conf", whose, svc->name);
+	}
+}
+
+void
 rc_report_unused(const struct site *site, const struct rc_vars *vars,
     const char *const *known, size_t nknown, const char *where,
     struct diags *diags)

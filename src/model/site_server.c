@@ -282,11 +282,13 @@ server_load_host(struct site *site, struct server *srv, struct diags *diags)
 	}
 	rc_enabled_services(site, &vars, &srv->services, &srv->nservices,
 	    diags);
-	for (i = 0; i < srv->nservices; i++)
-		diag_remark(diags, srv->services[i].loc, "service '%s' of the "
-		    "host is not started: jailnet runs the services of the "
-		    "jails and of the outside hosts, not those of a server "
-		    "itself", site->services[srv->services[i].service].name);
+	{
+		char *whose = xasprintf("server %s", srv->name);
+
+		rc_check_needs(site, srv->view, srv->services, srv->nservices,
+		    whose, diags);
+		free(whose);
+	}
 	rc_report_unused(site, &vars, host_unimplemented,
 	    sizeof(host_unimplemented) / sizeof(*host_unimplemented), "host",
 	    diags);

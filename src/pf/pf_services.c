@@ -231,7 +231,6 @@ static const struct icmp_name icmp6_codes[] = {
 	{ "redirrouter", 137, 1 },
 };
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 int
 pf_icmp_type_number(const char *name, int af)

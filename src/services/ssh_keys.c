@@ -18,14 +18,32 @@
 /* What is kept of ssh-keygen's complaint. */
 #define KEYGEN_ERR_MAX 240
 
-const char *
-ssh_keys_sshd_dir(const struct site *site, const struct jail *jail)
+/* The files of ${place}. */
+static const struct fsview *
+place_view(const struct ssh_place *place)
 {
-	const char *name;
-	size_t i;
+	return place->jail != NULL ? place->jail->view : place->server->view;
+}
 
-	for (i = 0; i < jail->nservices; i++) {
-		name = site->services[jail->services[i].service].name;
+char *
+ssh_keys_place_name(const struct ssh_place *place)
+{
+	if (place->jail == NULL)
+		return xstrdup(place->server->name);
+	return xasprintf("%s/%s", place->server->name, place->jail->name);
+}
+
+const char *
+ssh_keys_sshd_dir(const struct site *site, const struct ssh_place *place)
+{
+	const struct enabled_service *es = place->jail != NULL ?
+	    place->jail->services : place->server->services;
+	size_t i, n = place->jail != NULL ? place->jail->nservices :
+	    place->server->nservices;
+	const char *name;
+
+	for (i = 0; i < n; i++) {
+		name = site->services[es[i].service].name;
 		if (str_eq(name, "sshd"))
 			return SSH_KEYS_DIR_BASE;
 		if (str_eq(name, "openssh"))
@@ -35,7 +53,7 @@ ssh_keys_sshd_dir(const struct site *site, const struct jail *jail)
 }
 
 void
-ssh_keys_sshd_ports(const struct jail *jail, const char *dir,
+ssh_keys_sshd_ports(const struct ssh_place *place, const char *dir,
     unsigned *ports, size_t *nports)
 {
 	struct source *src = NULL;
@@ -45,8 +63,8 @@ ssh_keys_sshd_ports(const struct jail *jail, const char *dir,
 	int errnum;
 
 	*nports = 0;
-	if (jail->view != NULL)
-		src = fsview_read(jail->view, path, &errnum);
+	if (place_view(place) != NULL)
+		src = fsview_read(place_view(place), path, &errnum);
 	for (p = src != NULL ? src->text : NULL; p != NULL && *p != '\0';
 	    p = *end != '\0' ? end + 1 : end) {
 		if ((end = strchr(p, '\n')) == NULL)
@@ -251,35 +269,37 @@ gen_dirs(const char *gen, const char *path, struct nl_error *err)
 }
 
 /*
- * The host key and root's authorized_keys of jail ${j} of ${srv}, whose
- * sshd reads ${dir}; its known_hosts line added to ${known}.
+ * The host key and root's authorized_keys of ${place}, whose sshd reads
+ * ${dir}; its known_hosts line added to ${known}.
  */
 static int
-jail_keys(const char *data_root, const struct site *site,
-    const struct server *srv, const struct jail *j, const char *dir,
+place_keys(const char *data_root, const struct site *site,
+    const struct ssh_place *place, const char *dir,
     const char *operator_pub, struct strbuf *known, struct nl_error *err)
 {
-	char *gen, *key, *path, *publine = NULL, *comment, *disk;
+	const struct fsview *view = place_view(place);
+	char *gen, *key, *path, *publine = NULL, *comment, *disk, *name;
 	struct source *src;
 	struct strbuf auth = { 0 };
 	int errnum = 0, rc = 0;
 
-	gen = xasprintf("%s/%s/gen/%s/%s", data_root, site->name, srv->name,
-	    j->name);
+	name = ssh_keys_place_name(place);
+	gen = xasprintf("%s/%s/gen/%s/%s", data_root, site->name,
+	    place->server->name, place->jail != NULL ? place->jail->name :
+	    SITE_SERVER_SELF);
 	key = xasprintf("%s/" HOST_KEY, dir);
-	disk = j->view != NULL ? fsview_resolve(j->view, key, &errnum) : NULL;
+	disk = view != NULL ? fsview_resolve(view, key, &errnum) : NULL;
 	if (disk != NULL) {
 		/* The site's own host key: its public half, if it has one. */
 		path = xasprintf("%s.pub", key);
-		if ((src = fsview_read(j->view, path, &errnum)) != NULL) {
+		if ((src = fsview_read(view, path, &errnum)) != NULL) {
 			publine = xstrndup(src->text, strcspn(src->text,
 			    "\r\n"));
 			source_free(src);
 		}
 		free(path);
 	} else {
-		comment = xasprintf("jailnet %s %s/%s", site->name, srv->name,
-		    j->name);
+		comment = xasprintf("jailnet %s %s", site->name, name);
 		path = xasprintf("%s%s", gen, key);
 		rc = gen_dirs(gen, dir, err);
 		if (rc == 0)
@@ -289,10 +309,10 @@ jail_keys(const char *data_root, const struct site *site,
 	}
 	free(disk);
 	if (rc == 0 && publine != NULL)
-		strbuf_addf(known, "%s/%s %s\n", srv->name, j->name, publine);
+		strbuf_addf(known, "%s %s\n", name, publine);
 	/* root's authorized_keys: the site's lines, then the operator's. */
-	if (rc == 0 && j->view != NULL &&
-	    (src = fsview_read(j->view, AUTHORIZED, &errnum)) != NULL) {
+	if (rc == 0 && view != NULL &&
+	    (src = fsview_read(view, AUTHORIZED, &errnum)) != NULL) {
 		strbuf_add(&auth, src->text, src->len);
 		if (src->len > 0 && src->text[src->len - 1] != '\n')
 			strbuf_addc(&auth, '\n');
@@ -318,25 +338,69 @@ jail_keys(const char *data_root, const struct site *site,
 	free(publine);
 	free(key);
 	free(gen);
+	free(name);
 	return rc;
+}
+
+/* Call ${fn} for each place of ${site} (servers, each then its jails)
+   until it returns non-zero; return that, or 0. */
+static int
+each_place(const struct site *site, int (*fn)(const struct ssh_place *,
+    void *), void *arg)
+{
+	struct ssh_place place;
+	size_t s, j;
+	int rc = 0;
+
+	for (s = 0; rc == 0 && s < site->nservers; s++) {
+		place.server = &site->servers[s];
+		place.jail = NULL;
+		rc = fn(&place, arg);
+		for (j = 0; rc == 0 && j < site->servers[s].njails; j++) {
+			place.jail = &site->servers[s].jails[j];
+			rc = fn(&place, arg);
+		}
+	}
+	return rc;
+}
+
+/* What ssh_keys_ensure() walks each place with. */
+struct ensure_walk {
+	const char *data_root;
+	const struct site *site;
+	const char *operator_pub;
+	struct strbuf known;
+	struct nl_error *err;
+};
+
+static int
+runs_sshd(const struct ssh_place *place, void *arg)
+{
+	return ssh_keys_sshd_dir(arg, place) != NULL;
+}
+
+static int
+ensure_place(const struct ssh_place *place, void *arg)
+{
+	struct ensure_walk *ew = arg;
+	const char *sshd = ssh_keys_sshd_dir(ew->site, place);
+
+	if (sshd == NULL)
+		return 0;
+	return place_keys(ew->data_root, ew->site, place, sshd,
+	    ew->operator_pub, &ew->known, ew->err);
 }
 
 int
 ssh_keys_ensure(const char *data_root, const struct site *site,
     struct nl_error *err)
 {
-	struct strbuf known = { 0 };
+	struct ensure_walk ew = { .data_root = data_root, .site = site,
+		.err = err };
 	char *dir, *op, *oppub = NULL, *comment, *path;
-	const char *sshd;
-	size_t s, j;
-	bool any = false;
 	int rc = 0;
 
-	for (s = 0; !any && s < site->nservers; s++)
-		for (j = 0; !any && j < site->servers[s].njails; j++)
-			any = ssh_keys_sshd_dir(site,
-			    &site->servers[s].jails[j]) != NULL;
-	if (!any)
+	if (each_place(site, runs_sshd, (void *)site) == 0)
 		return 0;
 	dir = xasprintf("%s/%s/ssh", data_root, site->name);
 	op = ssh_keys_operator(data_root, site->name);
@@ -347,22 +411,16 @@ ssh_keys_ensure(const char *data_root, const struct site *site,
 	}
 	if (rc == 0)
 		rc = ensure_key(op, comment, &oppub, err);
-	for (s = 0; rc == 0 && s < site->nservers; s++)
-		for (j = 0; rc == 0 && j < site->servers[s].njails; j++) {
-			sshd = ssh_keys_sshd_dir(site,
-			    &site->servers[s].jails[j]);
-			if (sshd != NULL)
-				rc = jail_keys(data_root, site,
-				    &site->servers[s],
-				    &site->servers[s].jails[j], sshd, oppub,
-				    &known, err);
-		}
+	ew.operator_pub = oppub;
+	if (rc == 0)
+		rc = each_place(site, ensure_place, &ew);
 	if (rc == 0) {
 		path = ssh_keys_known_hosts(data_root, site->name);
-		rc = write_if_changed(path, strbuf_cstr(&known), 0644, err);
+		rc = write_if_changed(path, strbuf_cstr(&ew.known), 0644,
+		    err);
 		free(path);
 	}
-	strbuf_free(&known);
+	strbuf_free(&ew.known);
 	free(oppub);
 	free(comment);
 	free(op);

@@ -136,7 +136,6 @@ check_errors(const struct error_case *cases, size_t n)
 	}
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 TEST(pf_macros)
 {

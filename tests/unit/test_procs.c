@@ -112,14 +112,29 @@ TEST(procs_build_example)
 			nservices++;
 	}
 	CHECK_INT_EQ(npipes, 8);
-	/* Each jail's service and its sshd, and nsd on the host ns. */
-	CHECK_INT_EQ(nservices, 13);
+	/* Each jail's service and its sshd, each server's own sshd, and
+	   nsd on the host ns. */
+	CHECK_INT_EQ(nservices, 15);
 	CHECK(list.procs[0].host);
 	CHECK_STR_EQ(list.procs[0].name, "nsd");
 	CHECK_STR_EQ(list.procs[0].netns, "uxtely-host-ns");
 	CHECK_STR_EQ(list.procs[0].view->upper,
 	    "/var/lib/jailnet/uxtely/data/host/ns");
 	CHECK_INT_EQ(list.procs[0].view->ntrees, 0);
+	/* Server a's sshd: in a's own namespace, with a's files. */
+	CHECK(!list.procs[1].host);
+	CHECK_STR_EQ(list.procs[1].name, "sshd");
+	CHECK_STR_EQ(list.procs[1].server, "a");
+	CHECK_STR_EQ(list.procs[1].jail, SITE_SERVER_SELF);
+	CHECK_STR_EQ(list.procs[1].netns, "uxtely-a");
+	CHECK_STR_EQ(list.procs[1].hostname, "a.uxtely.example");
+	CHECK(list.procs[1].tree == site->servers[0].view);
+	CHECK_STR_EQ(list.procs[1].view->upper,
+	    "/var/lib/jailnet/uxtely/data/a/-");
+	CHECK_INT_EQ(list.procs[1].view->ntrees, 2);
+	CHECK(list.procs[1].view->ntrees == 2 &&
+	    str_has_suffix(list.procs[1].view->trees[0], "/servers/a") &&
+	    str_has_suffix(list.procs[1].view->trees[1], "/common"));
 	for (i = 0; i < list.n; i++)
 		if (list.procs[i].kind == PROC_SERVICE &&
 		    strcmp(list.procs[i].name, "nginx") == 0) {
@@ -162,12 +177,14 @@ TEST(procs_resolve_missing)
 		    PROC_PIPE ? "sh" : "/nonexistent/prog");
 	}
 	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
-	CHECK_INT_EQ(d.nerrors, 13);
-	/* nsd first; the first pipe's sh found in its jail's view. */
+	CHECK_INT_EQ(d.nerrors, 15);
+	/* nsd first, then a's sshd; the first pipe's sh found in its
+	   jail's view. */
 	CHECK(list.procs[0].path == NULL);
-	CHECK(list.procs[1].kind == PROC_PIPE);
-	CHECK(list.procs[1].path != NULL && list.procs[1].path[0] == '/' &&
-	    str_has_suffix(list.procs[1].path, "/sh"));
+	CHECK(list.procs[1].path == NULL);
+	CHECK(list.procs[2].kind == PROC_PIPE);
+	CHECK(list.procs[2].path != NULL && list.procs[2].path[0] == '/' &&
+	    str_has_suffix(list.procs[2].path, "/sh"));
 	diags_free(&d);
 	procs_free(&list);
 	site_free(site);
