@@ -39,6 +39,21 @@ add_endpoint(struct strbuf *out, const struct endpoint *ep)
 	strbuf_addf(out, "[%s]:%u", ipaddr_format(&ep->addr, buf), ep->port);
 }
 
+/* "${indent}services: NAME..." of the ${n} of ${es}, if any. */
+static void
+add_services(struct strbuf *out, const char *indent, const struct site *site,
+    const struct enabled_service *es, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	strbuf_addf(out, "%sservices:", indent);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, " %s", site->services[es[i].service].name);
+	strbuf_addc(out, '\n');
+}
+
 static void
 show_server(const struct site *site, const struct server *srv,
     struct strbuf *out)
@@ -47,7 +62,7 @@ show_server(const struct site *site, const struct server *srv,
 	const struct jail *j;
 	const struct pipe *p;
 	char buf[IPADDR_STRLEN];
-	size_t i, k, m;
+	size_t i, k;
 
 	strbuf_addf(out, "server %s  hostname %s\n", srv->name,
 	    srv->hostname ? srv->hostname : "-");
@@ -60,6 +75,8 @@ show_server(const struct site *site, const struct server *srv,
 		    ipaddr_format(&srv->defaultrouter, buf));
 	strbuf_addf(out, "  bridge sysctls: pfil_member=%d pfil_bridge=%d\n",
 	    srv->pfil_member, srv->pfil_bridge);
+	/* Its own, run in its namespace (the jails' are under each). */
+	add_services(out, "  ", site, srv->services, srv->nservices);
 	for (i = 0; i < srv->nifaces; i++) {
 		ifc = &srv->ifaces[i];
 		if (ifc->kind != IFACE_NIC)
@@ -126,13 +143,7 @@ show_server(const struct site *site, const struct server *srv,
 			strbuf_addf(out, " key %s\n",
 			    p->key_path ? p->key_path : "-");
 		}
-		if (j->nservices > 0) {
-			strbuf_adds(out, "       services:");
-			for (m = 0; m < j->nservices; m++)
-				strbuf_addf(out, " %s", site->services[
-				    j->services[m].service].name);
-			strbuf_addc(out, '\n');
-		}
+		add_services(out, "       ", site, j->services, j->nservices);
 	}
 }
 
