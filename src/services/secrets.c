@@ -139,14 +139,33 @@ walk(const char *gen, const struct fsview *view, const char *dir,
 	return rc;
 }
 
+/* Every secret-named file of the site's trees of ${view}, into ${gen}. */
+static int
+tree_secrets(const char *gen, const struct fsview *view,
+    struct nl_error *err)
+{
+	char *dir;
+	size_t i;
+	int rc = 0, errnum;
+
+	for (i = 0; rc == 0 && i < view->nroots; i++) {
+		errnum = 0;
+		if ((dir = fsview_dir(view, i, &errnum)) == NULL)
+			continue;
+		rc = walk(gen, view, dir, "", 0, err);
+		free(dir);
+	}
+	return rc;
+}
+
 /* The secrets of jail ${j} of server ${srv}. */
 static int
 jail_secrets(const char *data_root, const struct site *site,
     const struct server *srv, const struct jail *j, struct nl_error *err)
 {
-	char *gen, *dir;
+	char *gen;
 	size_t i;
-	int rc = 0, errnum;
+	int rc = 0;
 
 	if (j->view == NULL)
 		return 0;
@@ -157,13 +176,29 @@ jail_secrets(const char *data_root, const struct site *site,
 			continue;
 		rc = install(gen, j->view, j->pipes[i].key_path, err);
 	}
-	for (i = 0; rc == 0 && i < j->view->nroots; i++) {
-		errnum = 0;
-		if ((dir = fsview_dir(j->view, i, &errnum)) == NULL)
-			continue;
-		rc = walk(gen, j->view, dir, "", 0, err);
-		free(dir);
-	}
+	if (rc == 0)
+		rc = tree_secrets(gen, j->view, err);
+	free(gen);
+	return rc;
+}
+
+/*
+ * The secrets of server ${srv}'s own view, if it runs services there: its
+ * files hold the jails' trees too (/jails/NAME), keys included, which its
+ * unprivileged users (sshd's) must not read either.
+ */
+static int
+server_secrets(const char *data_root, const struct site *site,
+    const struct server *srv, struct nl_error *err)
+{
+	char *gen;
+	int rc;
+
+	if (srv->view == NULL || srv->nservices == 0)
+		return 0;
+	gen = xasprintf("%s/%s/gen/%s/%s", data_root, site->name, srv->name,
+	    SITE_SERVER_SELF);
+	rc = tree_secrets(gen, srv->view, err);
 	free(gen);
 	return rc;
 }
@@ -175,9 +210,11 @@ secrets_ensure(const char *data_root, const struct site *site,
 	size_t s, j;
 	int rc = 0;
 
-	for (s = 0; rc == 0 && s < site->nservers; s++)
+	for (s = 0; rc == 0 && s < site->nservers; s++) {
+		rc = server_secrets(data_root, site, &site->servers[s], err);
 		for (j = 0; rc == 0 && j < site->servers[s].njails; j++)
 			rc = jail_secrets(data_root, site, &site->servers[s],
 			    &site->servers[s].jails[j], err);
+	}
 	return rc;
 }

@@ -14,7 +14,10 @@
  * (ssh_host_*_key).  Each is copied, as the
  * jail's view shows it, into the generated layer,
  * DATA_ROOT/SITE/gen/SERVER/JAIL/PATH, mode 0600, owner root, which the
- * jail sees above the site's file; the site's files are not changed.  A
+ * jail sees above the site's file; the site's files are not changed.
+ * A server that runs services of its own (SITE_SERVER_SELF) gets the same
+ * for its view, DATA_ROOT/SITE/gen/SERVER/-/PATH: the jails' trees are in
+ * it, their keys too.  A
  * directory made on the way takes the mode and owner of the site's.
  *
  * Functions return 0, or -1 with ${err} filled; they never print or exit.
@@ -30,7 +33,8 @@
 
 /**
  * secrets_ensure(data_root, site, err):
- * Copy the secrets of every jail of ${site} into its generated layer
+ * Copy the secrets of every jail of ${site} (and server that runs
+ * services) into its generated layer
  * under ${data_root} (see above); a copy that holds the same bytes with
  * SECRET_MODE is left alone.  Return 0, or -1 with ${err} naming the file.
  */

@@ -1,6 +1,7 @@
 /*
  * secrets_ensure(): the example's spiped keys and password files are
- * copied, root's alone (0600), into the generated layer of their jails;
+ * copied, root's alone (0600), into the generated layer of their jails
+ * (and of the servers, whose views hold the jails' trees);
  * the site's files keep their modes; a second run rewrites nothing.
  */
 #include <ftw.h>
@@ -68,6 +69,12 @@ TEST(secrets_example)
 		free(p);
 		free(want);
 	}
+	/* A server that runs services (sshd) sees the jails' trees in its
+	   view: their keys are root's alone there too. */
+	p = xasprintf("%s/uxtely/gen/b/-/jails/node_j/etc/spiped.key", root);
+	CHECK(lstat(p, &st) == 0 && (st.st_mode & 07777) == 0600 &&
+	    st.st_uid == 0);
+	free(p);
 	/* A directory made on the way has the site's mode. */
 	p = xasprintf("%s/uxtely/gen/a/node_j/usr/local/etc", root);
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0755);
