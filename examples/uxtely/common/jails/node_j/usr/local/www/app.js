@@ -47,6 +47,17 @@ function die(msg) {
 	process.exit(1);
 }
 
+// ${v} in single quotes, its control characters escaped.
+function quote(v) {
+	return "'" + JSON.stringify(String(v)).slice(1, -1).replace(/\\"/g, '"') + "'";
+}
+
+// What went wrong with a file, as strerror says it.
+function why(e) {
+	const m = /^[A-Z]+: ([^,]*)/.exec(e.message);
+	return m ? m[1][0].toUpperCase() + m[1].slice(1) : e.message;
+}
+
 function loadPg() {
 	const where = [__dirname, '/usr/lib/jailnet'];
 	let path;
@@ -67,7 +78,7 @@ function readConf(path) {
 	try {
 		text = fs.readFileSync(path, 'utf8');
 	} catch (e) {
-		die(path + ': ' + e.message);
+		die(path + ': ' + why(e));
 	}
 	text.split('\n').forEach((raw, i) => {
 		const line = raw.trim();
@@ -79,12 +90,12 @@ function readConf(path) {
 			die(where + "expected 'key = value'");
 		const key = line.slice(0, eq).trim(), value = line.slice(eq + 1).trim();
 		if (!known.includes(key))
-			die(where + 'unknown setting ' + JSON.stringify(key) + ' (known: ' +
+			die(where + 'unknown setting ' + quote(key) + ' (known: ' +
 			    known.join(', ') + ')');
 		if (key === 'threads') {
 			if (!/^[0-9]+$/.test(value) || +value < 1 || +value > 64)
 				die(where + 'threads must be a number from 1 to 64, not ' +
-				    JSON.stringify(value));
+				    quote(value));
 			conf.threads = +value;
 		} else {
 			conf[key] = value;
@@ -110,13 +121,13 @@ function parseConninfo(s, where) {
 	let m, end = 0;
 	while (end < s.length && (m = re.exec(s)) !== null) {
 		if (!(m[1] in keys))
-			die(where + 'unknown conninfo keyword ' + JSON.stringify(m[1]) +
+			die(where + 'unknown conninfo keyword ' + quote(m[1]) +
 			    ' (known: ' + Object.keys(keys).join(', ') + ')');
 		out[keys[m[1]]] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
 		end = re.lastIndex;
 	}
 	if (s.slice(end).trim() !== '')
-		die(where + 'expected keyword = value at ' + JSON.stringify(s.slice(end).trim()));
+		die(where + 'expected keyword = value at ' + quote(s.slice(end).trim()));
 	if (!/^[0-9]+$/.test(out.connect_timeout) ||
 	    (out.port !== undefined && !/^[0-9]+$/.test(out.port)))
 		die(where + 'port and connect_timeout must be numbers');
@@ -134,7 +145,7 @@ function parseListen(s, where) {
 	const host = m && (m[1] || m[2]);
 	if (!m || net.isIP(host) === 0 || +m[3] < 1 || +m[3] > 65535)
 		die(where + 'listen must be ADDRESS:PORT (an IP address, [IPv6]:PORT), not ' +
-		    JSON.stringify(s));
+		    quote(s));
 	return { host: host, port: +m[3] };
 }
 
@@ -143,7 +154,7 @@ function readPassword(path) {
 	try {
 		text = fs.readFileSync(path, 'utf8');
 	} catch (e) {
-		die('password file ' + path + ': ' + e.message);
+		die('password file ' + path + ': ' + why(e));
 	}
 	const line = text.split('\n')[0].replace(/\r$/, '');
 	if (text === '')
@@ -158,7 +169,7 @@ function dropPrivileges(user) {
 		pw = fs.readFileSync('/etc/passwd', 'utf8').split('\n')
 		    .map((l) => l.split(':')).find((f) => f[0] === user);
 	} catch (e) {
-		die('/etc/passwd: ' + e.message);
+		die('/etc/passwd: ' + why(e));
 	}
 	if (pw === undefined)
 		die("no user '" + user + "'");
@@ -414,8 +425,9 @@ function main() {
 		Promise.all(same ? [local.end()] : [local.end(), primary.end()])
 		    .then(() => process.exit(0), () => process.exit(0));
 	};
-	process.on('SIGTERM', () => stop('SIGTERM'));
-	process.on('SIGINT', () => stop('SIGINT'));
+	// As strsignal(3) names them.
+	process.on('SIGTERM', () => stop('Terminated'));
+	process.on('SIGINT', () => stop('Interrupt'));
 }
 
 main();
