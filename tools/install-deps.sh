@@ -62,6 +62,7 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
 	echo "jailnet: installing: npm"
 	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 
