@@ -66,17 +66,18 @@ if ! command -v npm >/dev/null 2>&1; then
 	apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 
-# The Node.js modules of the example's app (pg), exactly as
-# tools/node/package-lock.json pins them (integrity hashes), under
-# /usr/lib/jailnet, which every jail's view of /usr shows: installed here,
-# never fetched while a site runs.  Again only when the lock file changed.
-here=$(cd "$(dirname "$0")" && pwd)
+# The Node.js modules of the example's app (pg), exactly as the lock file
+# beside its app.js pins them (integrity hashes; on FreeBSD, npm ci in
+# /usr/local/www uses it), under /usr/lib/jailnet, which every jail's view
+# of /usr shows: installed here, never fetched while a site runs.  Again
+# only when the lock file changed.
+app=$(cd "$(dirname "$0")/.." && pwd)/examples/uxtely/common/jails/node_j/usr/local/www
 mods=/usr/lib/jailnet
-if ! cmp -s "$here/node/package-lock.json" "$mods/package-lock.json" ||
+if ! cmp -s "$app/package-lock.json" "$mods/package-lock.json" ||
     [ ! -f "$mods/node_modules/pg/package.json" ]; then
 	echo "jailnet: installing the Node.js modules in $mods"
 	mkdir -p "$mods"
-	cp "$here/node/package.json" "$here/node/package-lock.json" "$mods/"
+	cp "$app/package.json" "$app/package-lock.json" "$mods/"
 	(cd "$mods" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 	    --loglevel=error >/dev/null)
 	chmod -R a+rX "$mods"
