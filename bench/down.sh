@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/down.sh [JAILNET...]: time `jailnet down` of the example with its
-# services (spiped pipes, PostgreSQL, uxapp, nginx, NSD), BENCH_RUNS (5)
+# services (spiped pipes, PostgreSQL, the Node.js app, nginx, NSD), BENCH_RUNS (5)
 # rounds per binary (default build/jailnet), minimum, median and maximum.
 # Each round: `up`, wait until every process runs and both PostgreSQL
 # clusters answer, then `down`, timed; then check that both clusters were

@@ -7,7 +7,7 @@
 #             namespace against https://192.0.2.155/api/notes (server a's
 #             public address: pf's rdr to nginx_j, the jails, the epairs,
 #             the firewall)
-#   loopback  tools/loopback.sh: the same nginx.conf, uxapp and PostgreSQL
+#   loopback  tools/loopback.sh: the same nginx.conf, Node.js app (app.js) and PostgreSQL
 #             in a plain namespace, every "cable" on lo, no jails, no
 #             firewall; wrk in that namespace against https://10.0.2.20/...
 # Same URL path, Host header (uxtely.example), duration, connections and
@@ -50,7 +50,7 @@ for c in wrk curl nginx; do
 	command -v "$c" >/dev/null 2>&1 ||
 	    { say "$c is missing: sh tools/install-deps.sh"; exit 1; }
 done
-if [ ! -x "$jn" ] || [ ! -x "$top/build/libexec/uxapp" ]; then
+if [ ! -x "$jn" ]; then
 	say "build first: make"
 	exit 1
 fi
@@ -111,7 +111,9 @@ seed "$c1" "$ip_a" "$ca" || { say "writing notes on $name failed"; exit 1; }
 say "the same on loopback (tools/loopback.sh); $runs rounds of ${dur} s each side"
 export WEB_OUT="$out" WEB_DOM="$dom" WEB_JN="$jn" WEB_SITE="$site" \
     WEB_C1="$c1" WEB_IP_A="$ip_a" WEB_RUNS="$runs"
-sh "$top/tools/loopback.sh" sh -c '
+# The app the jails run: the example's Node.js one.
+UXAPP=$top/examples/uxtely/common/jails/node_j/usr/local/www/app.js \
+    sh "$top/tools/loopback.sh" sh -c '
 	set -e
 	for i in 1 2 3 4 5; do
 		ip netns exec "$LB_NS_A" curl -fsS -o /dev/null --max-time 5 \

@@ -30,7 +30,7 @@ ip_b=192.0.2.165
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root" >&2; exit 1; }
 sh tools/install-deps.sh
-make -s build/jailnet build/libexec/uxapp
+make -s build/jailnet
 
 # step TITLE COMMAND: print the title and the command, then run it (by
 # eval, so the command shown is exactly what runs).  Its failure is shown,
@@ -75,6 +75,8 @@ step "and fetches the page over TLS from the first answer, $first (the site CA i
     "ip netns exec $c1 curl -sS --max-time 5 --cacert $ca --resolve $dom:443:$first https://$dom/ | grep -E 'Served by|Read from'"
 step "which server answered, which database it reads, in recovery or not" \
     "ip netns exec $c1 curl -sS --max-time 5 --cacert $ca --resolve $dom:443:$first https://$dom/api/info"
+step "the app behind nginx: Node.js in node_j, as nobody (the built-in node service)" \
+    "$jn exec $site a/node_j -- ps -C node -o user,pid,args"
 step "port 80 redirects to https" \
     "ip netns exec $c1 curl -sS -o /dev/null --max-time 5 -w '%{http_code} %{redirect_url}\n' --resolve $dom:80:$first http://$dom/"
 

@@ -39,6 +39,7 @@ time
 jq
 debhelper
 lintian
+nodejs
 "
 
 missing=
@@ -54,4 +55,30 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# npm, for the modules below: Debian's nodejs needs the npm package;
+# nodesource's nodejs brings its own npm, which the package would clash with.
+if ! command -v npm >/dev/null 2>&1; then
+	echo "jailnet: installing: npm"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+
+# The Node.js modules of the example's app (pg), exactly as the lock file
+# beside its app.js pins them (integrity hashes; on FreeBSD, npm ci in
+# /usr/local/www uses it), under /usr/lib/jailnet, which every jail's view
+# of /usr shows: installed here, never fetched while a site runs.  Again
+# only when the lock file changed.
+app=$(cd "$(dirname "$0")/.." && pwd)/examples/uxtely/common/jails/node_j/usr/local/www
+mods=/usr/lib/jailnet
+if ! cmp -s "$app/package-lock.json" "$mods/package-lock.json" ||
+    [ ! -f "$mods/node_modules/pg/package.json" ]; then
+	echo "jailnet: installing the Node.js modules in $mods"
+	mkdir -p "$mods"
+	cp "$app/package.json" "$app/package-lock.json" "$mods/"
+	(cd "$mods" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+	    --loglevel=error >/dev/null)
+	chmod -R a+rX "$mods"
 fi

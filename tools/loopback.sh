@@ -20,7 +20,9 @@
 # until interrupted.  Everything it made (processes, namespaces, files) is
 # removed on exit, also on failure.  Run as root from the repository.
 #
-# UXAPP names the uxapp binary (default build/libexec/uxapp).
+# UXAPP names the app: the uxapp binary (default build/libexec/uxapp), or
+# a Node.js script such as the example's own node_j/usr/local/www/app.js,
+# which node runs with the same uxapp.conf.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,7 +72,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 [ "$(id -u)" = 0 ] || { say "run as root"; exit 1; }
-[ -x "$uxapp" ] || { say "no $uxapp: run make"; exit 1; }
+case $uxapp in
+*.js)	[ -f "$uxapp" ] || { say "no $uxapp"; exit 1; }
+	app_cmd="node $uxapp" ;;
+*)	[ -x "$uxapp" ] || { say "no $uxapp: run make"; exit 1; }
+	app_cmd=$uxapp ;;
+esac
 for c in nginx spiped setpriv curl "$pgbin/postgres"; do
 	command -v "$c" >/dev/null 2>&1 ||
 	    { say "$c is missing: sh tools/install-deps.sh"; exit 1; }
@@ -163,7 +170,8 @@ for s in a b; do
 
 	run $s postgres /bin/sh \
 	    "$site/common/jails/pg_j/usr/local/sbin/pg-start" "$d/pg-start.conf"
-	run $s uxapp "$uxapp" -c "$d/uxapp.conf"
+	# shellcheck disable=SC2086
+	run $s uxapp $app_cmd -c "$d/uxapp.conf"
 	run $s nginx nginx -c "$d/nginx/nginx.conf" -e stderr -g 'daemon off;'
 done
 

@@ -102,7 +102,7 @@ TEST(proc_marks_changes)
 	}
 
 	/* A command of site.conf: the command's digest, not the files'. */
-	cmdline = xasprintf("sed -i 's|uxapp.conf\";|uxapp.conf -v\";|' "
+	cmdline = xasprintf("sed -i 's|nginx.conf -g|nginx.conf -q -g|' "
 	    "%s/site.conf", d);
 	run(cmdline);
 	free(cmdline);
@@ -111,9 +111,25 @@ TEST(proc_marks_changes)
 	{
 		char *cmds = differing(&before, &after, true);
 
-		CHECK_STR_EQ(cmds, "a/node_j service node;"
-		    "b/node_j service node;");
+		CHECK_STR_EQ(cmds, "a/nginx_j service nginx;"
+		    "b/nginx_j service nginx;");
 		free(cmds);
+	}
+
+	/* The built-in node's app.js: a file of node_j, so node's files. */
+	cmdline = xasprintf("echo '// x' >> "
+	    "%s/common/jails/node_j/usr/local/www/app.js", d);
+	run(cmdline);
+	free(cmdline);
+	proc_marks_free(&after);
+	marks_of_dir(d, &after);
+	{
+		char *files = differing(&before, &after, false);
+
+		CHECK(strstr(files, "a/node_j service node;") != NULL);
+		CHECK(strstr(files, "b/node_j service node;") != NULL);
+		CHECK(strstr(files, "pg_j") == NULL);
+		free(files);
 	}
 
 	/* A pipe's key: the pipes that name it, not pg_j's service. */
