@@ -29,6 +29,9 @@ APP_SRC  := $(wildcard app/*.c)
 APP_PKGS := libmicrohttpd libpq jansson
 APP_FLAGS = $(CSTD) $(WARN) -pthread $(shell pkg-config --cflags $(APP_PKGS))
 APP_LIBS  = $(shell pkg-config --libs $(APP_PKGS))
+# pflogd: the NFLOG packets of pf.conf's "log" into pflogd's pcap file.
+PFLOGD_SRC := pflogd/pflogd.c src/lib/pflog.c src/lib/util.c
+PFLOGD_PKGS := libnetfilter_log
 FUZZ_TIME ?= 600
 
 # Where `make install` puts things: PREFIX/sbin/jailnet, its helpers in
@@ -43,7 +46,7 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 
 .PHONY: all test test-unit fuzz fuzz-smoke bench demo mutants clean help \
     install uninstall deb
-all: build/jailnet build/libexec/uxapp
+all: build/jailnet build/libexec/uxapp build/libexec/pflogd
 
 build/jailnet: src/cli/main.c $(LIB_SRC) $(LIB_HDR) VERSION
 	@mkdir -p $(@D)
@@ -57,6 +60,16 @@ build/san/libexec/uxapp: $(APP_SRC) $(wildcard app/*.h)
 	@mkdir -p $(@D)
 	$(CC) -O1 -g $(APP_FLAGS) $(SANFLAGS) -o $@ $(APP_SRC) $(APP_LIBS)
 
+build/libexec/pflogd: $(PFLOGD_SRC) src/lib/pflog.h src/lib/util.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(OPTFLAGS) $(CSTD) $(WARN) -Isrc $(LDFLAGS) -o $@ \
+	    $(PFLOGD_SRC) $(shell pkg-config --libs $(PFLOGD_PKGS))
+
+build/san/libexec/pflogd: $(PFLOGD_SRC) src/lib/pflog.h src/lib/util.h
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(CSTD) $(WARN) -Isrc $(SANFLAGS) -o $@ $(PFLOGD_SRC) \
+	    $(shell pkg-config --libs $(PFLOGD_PKGS))
+
 # The sanitizer build that the tests run.
 build/san/jailnet: src/cli/main.c $(LIB_SRC) $(LIB_HDR) VERSION
 	@mkdir -p $(@D)
@@ -67,7 +80,8 @@ build/san/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(LIB_HDR) $(wildcard tests/unit/*.
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(UNIT_SRC) $(LIB_SRC) $(LDLIBS)
 
 # All tests (unit, golden, integration), under ASan and UBSan.
-test: build/san/jailnet build/san/unit-tests build/san/libexec/uxapp
+test: build/san/jailnet build/san/unit-tests build/san/libexec/uxapp \
+    build/san/libexec/pflogd
 	tests/run.sh build/san
 
 # Mutation testing (tests/mutants.test runs it too): each mutant of
@@ -112,22 +126,24 @@ build/jailnet.8: doc/jailnet.8 VERSION
 	@mkdir -p $(@D)
 	sed 's/^\.Os$$/.Os jailnet $(VERSION)/' doc/jailnet.8 >$@
 
-install: build/jailnet build/libexec/uxapp build/jailnet.8
+install: build/jailnet build/libexec/uxapp build/libexec/pflogd build/jailnet.8
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 build/jailnet $(DESTDIR)$(SBINDIR)/jailnet
 	install -m 0755 build/libexec/uxapp $(DESTDIR)$(LIBEXECDIR)/uxapp
+	install -m 0755 build/libexec/pflogd $(DESTDIR)$(LIBEXECDIR)/pflogd
 	install -m 0644 build/jailnet.8 $(DESTDIR)$(MAN8DIR)/jailnet.8
 	install -m 0644 completion/jailnet.bash $(DESTDIR)$(BASHCOMPDIR)/jailnet
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/jailnet $(DESTDIR)$(LIBEXECDIR)/uxapp \
+	    $(DESTDIR)$(LIBEXECDIR)/pflogd \
 	    $(DESTDIR)$(MAN8DIR)/jailnet.8 $(DESTDIR)$(BASHCOMPDIR)/jailnet
 	-rmdir $(DESTDIR)$(LIBEXECDIR)
 
 # The Debian package, built with debhelper in a copy of the sources under
 # build/deb (dpkg-buildpackage writes beside the source tree it builds).
-DEB_SRC := Makefile VERSION README.md src app doc completion debian
+DEB_SRC := Makefile VERSION README.md src app pflogd doc completion debian
 deb:
 	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version); \
 	if [ "$$v" != "$(VERSION)" ]; then \

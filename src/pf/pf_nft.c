@@ -831,6 +831,7 @@ static void
 check_compilable(struct nft_ctx *ctx)
 {
 	const struct pf_rules *br = &ctx->b->rs->rules[PF_RS_BINAT];
+	const struct pf_rules *fr = &ctx->b->rs->rules[PF_RS_FILTER];
 	size_t i;
 
 	if (ctx->b->nifaces > NFT_MAX_IFACES) {
@@ -838,6 +839,19 @@ check_compilable(struct nft_ctx *ctx)
 		    "more than %d interfaces: the packet mark cannot number "
 		    "them", ctx->b->server->name, NFT_MAX_IFACES);
 		ctx->error = 1;
+	}
+	for (i = 0; i < fr->n; i++) {
+		const struct pf_rule *r = &fr->v[i];
+
+		/* NFLOG sees the packets a rule decides, not a state's. */
+		if ((r->log & PF_LOG_ALL) && r->action == PF_ACT_PASS &&
+		    r->keep != PF_KEEP_NONE) {
+			diag_error(ctx->diags, r->loc, "log (all) on a rule "
+			    "that keeps state is not compiled to nftables: "
+			    "only the packet that creates the state is "
+			    "logged; write 'log' or add 'no state'");
+			ctx->error = 1;
+		}
 	}
 	for (i = 0; i < br->n; i++) {
 		diag_error(ctx->diags, br->v[i].loc, "binat is not compiled "

@@ -455,6 +455,21 @@ rated_id(struct nft_ctx *ctx, const struct pf_rule *r, unsigned fams)
 	return nr->id;
 }
 
+/*
+ * The log statement of rule ${r} at ${stage}: to NFLOG group N for
+ * "log (to pflogN)" (0 for pflog0), its prefix what pflogd's header needs
+ * besides the interface (NFLOG's in or out device): "pf @NR ACTION DIR",
+ * parsed back by pflogd (src/pflog/pflog_prefix.c).
+ */
+static void
+nft_log_stmt(const struct pf_rule *r, enum nft_stage stage, struct strbuf *s)
+{
+	strbuf_addf(s, " log group %u prefix \"pf @%u %s %s\"", r->logif,
+	    r->nr, r->action == PF_ACT_PASS ? "pass" :
+	    r->action == PF_ACT_MATCH ? "match" : "block",
+	    stage == NFT_STAGE_OUT ? "out" : "in");
+}
+
 /* The statements of a filter rule. */
 static void
 filter_stmt(struct nft_ctx *ctx, const struct pf_rule *r,
@@ -470,7 +485,7 @@ filter_stmt(struct nft_ctx *ctx, const struct pf_rule *r,
 		return;
 	}
 	if (r->log)
-		strbuf_addf(s, " log prefix \"pf @%u \"", r->nr);
+		nft_log_stmt(r, stage, s);
 	if (r->action == PF_ACT_PASS) {
 		unsigned st = stage == NFT_STAGE_IN ? NFT_CT_INSTATE :
 		    NFT_CT_OUTSTATE;

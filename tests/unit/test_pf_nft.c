@@ -204,6 +204,32 @@ TEST(pf_nft_binat_is_error)
 	free(got);
 }
 
+/* log: to NFLOG group N with what pflogd's header needs; log (all) on a
+ * stateful pass is refused at its line, on a block it is log. */
+TEST(pf_nft_log_nflog)
+{
+	char *got;
+	int rc;
+
+	got = compile_a("block in log (to pflog3) on xnic proto tcp to port 23\n"
+	    "pass out log on xnic proto udp to port 53\n", &rc);
+	CHECK_INT_EQ(rc, 0);
+	CHECK(strstr(got, "log group 3 prefix \"pf @0 block in\"") != NULL);
+	CHECK(strstr(got, "log group 0 prefix \"pf @1 pass out\"") != NULL);
+	free(got);
+	got = compile_a("block in log (all) on xnic proto tcp to port 23\n",
+	    &rc);
+	CHECK_INT_EQ(rc, 0);
+	CHECK(strstr(got, "log group 0 prefix \"pf @0 block in\"") != NULL);
+	free(got);
+	got = compile_a("pass in log (all) on xnic proto tcp to port 22\n",
+	    &rc);
+	CHECK_INT_EQ(rc, -1);
+	CHECK(strstr(got, "pf.conf:1:1: error: log (all) on a rule that keeps "
+	    "state is not compiled") != NULL);
+	free(got);
+}
+
 TEST(pf_nft_examples_compile)
 {
 	struct site *site = example();
