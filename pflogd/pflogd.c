@@ -53,6 +53,7 @@ struct pflogd {
 	struct name_map names[MAX_NAMES];
 	size_t nnames;
 	int fd;
+	struct nflog_g_handle *gh;	/* the bound group */
 	unsigned long long size;	/* of the open file */
 	char err[256];			/* the first write error */
 };
@@ -354,8 +355,11 @@ nflog_setup(struct pflogd *d)
 	}
 	nflog_set_timeout(gh, 10);	/* a tenth of a second, batched */
 	nflog_callback_register(gh, on_packet, d);
+	d->gh = gh;
 	return h;
 fail:
+	if (gh != NULL)
+		nflog_unbind_group(gh);
 	nflog_close(h);
 	return NULL;
 }
@@ -436,6 +440,7 @@ main(int argc, char **argv)
 	}
 	if (got_stop && d.fd >= 0)
 		rc = 0;
+	nflog_unbind_group(d.gh);
 	nflog_close(h);
 out:
 	log_close(&d);

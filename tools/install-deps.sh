@@ -11,6 +11,7 @@ libclang-rt-dev
 libjansson-dev
 libmnl-dev
 libnftables-dev
+libnetfilter-log-dev
 nftables
 iproute2
 iputils-ping

@@ -183,7 +183,6 @@ add_packet(struct strbuf *out, const uint8_t *ip, size_t len)
 	dst = ip + (v6 ? 24 : 16);
 	l4 = ip + hl;
 	l4len = len - hl;
-	strbuf_adds(out, v6 ? "IP6 " : "IP ");
 	add_addr(out, src, v6);
 	if ((proto == 6 || proto == 17) && l4len >= 4)
 		strbuf_addf(out, ".%u", get16be(l4));
@@ -193,12 +192,13 @@ add_packet(struct strbuf *out, const uint8_t *ip, size_t len)
 		strbuf_addf(out, ".%u", get16be(l4 + 2));
 	switch (proto) {
 	case 6:
-		strbuf_adds(out, ": tcp");
+		strbuf_adds(out, ":");
 		if (l4len >= 14) {
 			static const char fl[] = "FSRP.UEW";
 			unsigned f = l4[13], i;
 
 			strbuf_adds(out, " Flags [");
+			/* tcpdump's letters in bit order, "." for ACK */
 			for (i = 0; i < 8; i++)
 				if (f & (1u << i))
 					strbuf_addc(out, fl[i]);
@@ -206,7 +206,7 @@ add_packet(struct strbuf *out, const uint8_t *ip, size_t len)
 		}
 		break;
 	case 17:
-		strbuf_adds(out, ": udp");
+		strbuf_adds(out, ": UDP");
 		break;
 	case 1:
 	case 58:
@@ -253,7 +253,8 @@ pflog_format(struct strbuf *out, const uint8_t *data, size_t len)
 	}
 	dir = data[60] == PFLOG_DIR_IN ? "in" : data[60] == PFLOG_DIR_OUT ?
 	    "out" : "in-out";
-	strbuf_addf(out, "rule %u/(match): %s %s on %s: ",
+	/* tcpdump prints the reason's number and name: 0, match. */
+	strbuf_addf(out, "rule %u/0(match): %s %s on %s: ",
 	    (unsigned)get32be(data + 36), act, dir, ifname);
 	add_packet(out, data + PFLOG_HDRLEN, len - PFLOG_HDRLEN);
 	return 0;

@@ -92,7 +92,7 @@ int pflog_record_parse(const uint8_t *buf, size_t len, uint32_t *sec,
  * pflog_format(out, data, len):
  * Append to ${out} what "tcpdump -n -e" prints of the ${len} captured bytes
  * ${data} of one record (a pflog header, then the IP packet): "rule
- * NR/(match): ACTION DIR on IF: SRC > DST: PROTO ...", without a newline.
+ * NR/0(match): ACTION DIR on IF: SRC > DST: PROTO ...", without a newline.
  * Names and bytes from the record are never copied raw: an interface name
  * of other than letters, digits and ".-_" is printed as '?'s.  Return 0,
  * or -1 if the record is too short for a pflog header or its length field

@@ -62,8 +62,8 @@ TEST(pflog_record_layout_and_print)
 	CHECK(memcmp(p + 36, "\x01\x02\x03\x04\xff\xff\xff\xff", 8) == 0);
 	CHECK_INT_EQ(p[60], 1);
 	CHECK_INT_EQ(pflog_format(&txt, p, cap), 0);
-	CHECK_STR_EQ(strbuf_cstr(&txt), "rule 16909060/(match): block in on "
-	    "xnic: IP 192.0.2.7.40000 > 192.0.2.155.23: tcp Flags [S]");
+	CHECK_STR_EQ(strbuf_cstr(&txt), "rule 16909060/0(match): block in on "
+	    "xnic: 192.0.2.7.40000 > 192.0.2.155.23: Flags [S]");
 	/* The snaplen cuts the packet, never the header. */
 	strbuf_free(&sb);
 	pflog_record(&sb, 0, 0, &r, ip, sizeof(ip), PFLOG_HDRLEN + 20);
