@@ -15,6 +15,7 @@
 #include "cli/cmd_exec.h"
 #include "cli/cmd_ssh.h"
 #include "cli/cmd_pf.h"
+#include "cli/cmd_pflog.h"
 #include "cli/cmd_up.h"
 #include "cli/cmd_reload.h"
 #include "cli/cmd_diff.h"
@@ -43,6 +44,7 @@ static const struct command commands[] = {
 	{ "ssh", CMD_SSH_USAGE, cmd_ssh },
 	{ "pf", CMD_PF_USAGE, cmd_pf },
 	{ "pfctl", CMD_PFCTL_USAGE, cmd_pfctl },
+	{ "pflog", CMD_PFLOG_USAGE, cmd_pflog },
 	{ "dns", CMD_DNS_USAGE, cmd_dns },
 	{ "health", CMD_HEALTH_USAGE, cmd_health },
 	{ "bundle", CMD_BUNDLE_USAGE, cmd_bundle },

@@ -259,3 +259,33 @@ pflog_format(struct strbuf *out, const uint8_t *data, size_t len)
 	add_packet(out, data + PFLOG_HDRLEN, len - PFLOG_HDRLEN);
 	return 0;
 }
+
+int
+pflog_scan(const uint8_t *buf, size_t len, struct strbuf *out,
+    size_t *used, const char **bad)
+{
+	uint32_t sec, usec, cap;
+	size_t off = 0;
+
+	while (len - off >= PFLOG_RECHDR_LEN) {
+		if (pflog_record_parse(buf + off, len - off, &sec, &usec,
+		    &cap) != 0 || usec > 999999) {
+			*used = off;
+			*bad = "not a pcap record header";
+			return -1;
+		}
+		if (len - off - PFLOG_RECHDR_LEN < cap)
+			break;
+		strbuf_addf(out, "%02u:%02u:%02u.%06u ", sec / 3600 % 24,
+		    sec / 60 % 60, sec % 60, usec);
+		if (pflog_format(out, buf + off + PFLOG_RECHDR_LEN, cap) != 0) {
+			*used = off;
+			*bad = "not a pflog header";
+			return -1;
+		}
+		strbuf_addc(out, '\n');
+		off += PFLOG_RECHDR_LEN + cap;
+	}
+	*used = off;
+	return 0;
+}

@@ -100,4 +100,16 @@ int pflog_record_parse(const uint8_t *buf, size_t len, uint32_t *sec,
  */
 int pflog_format(struct strbuf *out, const uint8_t *data, size_t len);
 
+/**
+ * pflog_scan(buf, len, out, used, bad):
+ * Print to ${out} each whole record among the ${len} bytes ${buf} that
+ * follow a pcap file header: "HH:MM:SS.UUUUUU " (UTC) and pflog_format()'s
+ * line, and a newline.  Store in ${used} the bytes of the whole records
+ * read (a record cut short at the end is left for the next call).
+ * Return 0, or -1 at a record that is not a pflog record (${used} is then
+ * its offset and ${bad} says why, a static string).
+ */
+int pflog_scan(const uint8_t *buf, size_t len, struct strbuf *out,
+    size_t *used, const char **bad);
+
 #endif
