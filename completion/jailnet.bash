@@ -17,7 +17,7 @@ _jailnet()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check show up confirm down reload status exec ssh pf pfctl dns health bundle verify trace diff help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check show up confirm down reload status exec ssh pf pfctl pflog dns health bundle verify trace diff help --version" -- "$cur"))
 		return
 	fi
 	cmd=${COMP_WORDS[1]}
@@ -38,7 +38,7 @@ _jailnet()
 		return ;;
 	--from|-t|--test|--watch|--git|--confirm)
 		return ;;
-	-f)
+	-f|--file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac
@@ -54,6 +54,7 @@ _jailnet()
 	ssh) opts="-n --from --" ;;
 	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;
 	pfctl) opts="--server -t -T -f" ;;
+	pflog) opts="--server --once --file" ;;
 	dns) opts="drain restore --from --wait" ;;
 	health) opts="--from --watch" ;;
 	bundle) opts="--server --force" ;;
