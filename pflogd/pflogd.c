@@ -103,6 +103,21 @@ log_open(struct pflogd *d)
 
 	fd = open(d->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
+	/* A new view may have no /var/log yet: make it, once. */
+	if (fd < 0 && errno == ENOENT) {
+		char dir[PATH_MAX], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", d->path);
+		slash = strrchr(dir, '/');
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) == 0)
+				fd = open(d->path, O_RDWR | O_APPEND | O_CREAT |
+				    O_CLOEXEC | O_NOFOLLOW, 0600);
+			else
+				errno = ENOENT;
+		}
+	}
 	if (fd < 0)
 		goto fail;
 	if (fstat(fd, &st) != 0)

@@ -23,7 +23,7 @@ static const char *const builtin_enables[] = {
 	"jail", "pf", "gateway", "spiped",
 };
 static const char *const unimplemented_enables[] = {
-	"pflog", "ipv6_gateway", "sendmail", "sendmail_submit",
+	"ipv6_gateway", "sendmail", "sendmail_submit",
 	"sendmail_outbound", "sendmail_msp_queue", "firewall",
 	"local_unbound",
 };

@@ -49,6 +49,13 @@ const struct rcd_service rcd_table[] = {
 	   script, so the built-in runs the conventional app.js. */
 	{ .name = "node", .command = "/usr/bin/node /usr/local/www/app.js",
 	    .package = "nodejs", .needs = "/usr/local/www/app.js" },
+	/* FreeBSD's pflogd: jailnet's own (pflogd/), from the helpers'
+	   directory in every view; the rules log to NFLOG group 0.  It
+	   reads no file of the site: no edit restarts it. */
+	{ .name = "pflog",
+	    .command = "/usr/local/libexec/jailnet/pflogd -f /var/log/pflog "
+	    "-i pflog0", .package = "jailnet",
+	    .files_dir = "/usr/local/libexec/jailnet" },
 	/* What a simulation has no use for. */
 	{ .name = "microcode_update", .why = "CPU microcode is loaded by the "
 	    "machine that runs the simulation, not by a jail or a simulated "

@@ -112,9 +112,9 @@ TEST(procs_build_example)
 			nservices++;
 	}
 	CHECK_INT_EQ(npipes, 8);
-	/* Each jail's service and its sshd, each server's own sshd, and
-	   nsd on the host ns. */
-	CHECK_INT_EQ(nservices, 15);
+	/* Each jail's service and its sshd, each server's own sshd and
+	   pflogd, and nsd on the host ns. */
+	CHECK_INT_EQ(nservices, 17);
 	CHECK(list.procs[0].host);
 	CHECK_STR_EQ(list.procs[0].name, "nsd");
 	CHECK_STR_EQ(list.procs[0].netns, "uxtely-host-ns");
@@ -150,6 +150,13 @@ TEST(procs_build_example)
 			CHECK_STR_EQ(list.procs[i].package, "openssh-server");
 			CHECK_STR_EQ(list.procs[i].rundir, "/run/sshd");
 			CHECK_STR_EQ(list.procs[i].files_dir, "/etc/ssh");
+		} else if (list.procs[i].kind == PROC_SERVICE &&
+		    strcmp(list.procs[i].name, "pflog") == 0) {
+			/* A server's own, jailnet's pflogd, no site file. */
+			CHECK_STR_EQ(list.procs[i].argv[0],
+			    "/usr/local/libexec/jailnet/pflogd");
+			CHECK_STR_EQ(list.procs[i].files_dir,
+			    "/usr/local/libexec/jailnet");
 		} else if (list.procs[i].kind == PROC_SERVICE) {
 			CHECK(list.procs[i].rundir == NULL);
 			CHECK(list.procs[i].files_dir == NULL);
@@ -177,14 +184,15 @@ TEST(procs_resolve_missing)
 		    PROC_PIPE ? "sh" : "/nonexistent/prog");
 	}
 	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
-	CHECK_INT_EQ(d.nerrors, 15);
-	/* nsd first, then a's sshd; the first pipe's sh found in its
-	   jail's view. */
+	CHECK_INT_EQ(d.nerrors, 17);
+	/* nsd first, then a's sshd and pflog; the first pipe's sh found in
+	   its jail's view. */
 	CHECK(list.procs[0].path == NULL);
 	CHECK(list.procs[1].path == NULL);
-	CHECK(list.procs[2].kind == PROC_PIPE);
-	CHECK(list.procs[2].path != NULL && list.procs[2].path[0] == '/' &&
-	    str_has_suffix(list.procs[2].path, "/sh"));
+	CHECK(list.procs[2].path == NULL);
+	CHECK(list.procs[3].kind == PROC_PIPE);
+	CHECK(list.procs[3].path != NULL && list.procs[3].path[0] == '/' &&
+	    str_has_suffix(list.procs[3].path, "/sh"));
 	diags_free(&d);
 	procs_free(&list);
 	site_free(site);
