@@ -92,14 +92,16 @@ follow(const char *path, int once)
 		if (header) {
 			if (pflog_scan((const uint8_t *)buf.s, buf.len, &out,
 			    &used, &bad) != 0) {
-				fwrite(out.s, 1, out.len, stdout);
+				if (out.len > 0)
+					fwrite(out.s, 1, out.len, stdout);
 				fflush(stdout);
 				fprintf(stderr, "jailnet pflog: %s: offset %lld: "
 				    "%s\n", path, (long long)(base +
 				    (off_t)used), bad);
 				goto out;
 			}
-			fwrite(out.s, 1, out.len, stdout);
+			if (out.len > 0)
+				fwrite(out.s, 1, out.len, stdout);
 			fflush(stdout);
 			out.len = 0;
 			memmove(buf.s, buf.s + used, buf.len - used);
