@@ -522,6 +522,7 @@ jail_ns_open(pid_t pid, unsigned long long start, struct jail_ns *ns,
 
 	for (i = 0; i < JAIL_NS_N; i++)
 		ns->fd[i] = -1;
+	ns->packet_filter = false;
 	if (!pidref_alive(pid, start)) {
 		nl_error_set(err, ESRCH, "the jail's init %ld is not running",
 		    (long)pid);
@@ -608,7 +609,7 @@ jail_ns_fork(const struct jail_ns *ns, struct nl_error *err)
 			_exit(126);
 		}
 	/* While CAP_SYS_ADMIN is still effective (see jail_seccomp.h). */
-	if (jail_seccomp_load(&serr) != 0) {
+	if (jail_seccomp_load(ns->packet_filter, &serr) != 0) {
 		fprintf(stderr, "jailnet: %s\n", serr.msg);
 		_exit(126);
 	}

@@ -148,6 +148,10 @@ void jail_init_main(void) __attribute__((noreturn));
 #define JAIL_NS_N 5
 struct jail_ns {
 	int fd[JAIL_NS_N];	/* pid, net, uts, ipc, mnt */
+	bool packet_filter;	/* a server's own init (SITE_SERVER_SELF):
+				   its root may use the packet filter, as
+				   FreeBSD's host root has /dev/pf (pflogd);
+				   false from jail_ns_open() */
 };
 
 /**
@@ -172,7 +176,8 @@ void jail_ns_close(struct jail_ns *ns);
  * IPC and mount namespaces, with / and the working directory the jail's
  * root, drops from its bounding set the capabilities a jail's root
  * does not have (see above) and loads the jail's seccomp filter
- * (jail_seccomp.h).  Return as fork() does: the child's pid to the parent, 0 to the
+ * (jail_seccomp.h; the packet filter allowed if ${ns}->packet_filter).
+ * Return as fork() does: the child's pid to the parent, 0 to the
  * child, -1 with ${err} filled on failure (in the parent; a child that
  * cannot join writes the reason to its stderr and exits 126).
  */

@@ -37,7 +37,7 @@ arg_cmp(unsigned arg, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
 	seccomp_rule_add((ctx), (action), SCMP_SYS(name), __VA_ARGS__)
 
 int
-jail_seccomp_load(struct nl_error *err)
+jail_seccomp_load(bool packet_filter, struct nl_error *err)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -62,11 +62,12 @@ jail_seccomp_load(struct nl_error *err)
 		    CLONE_NEWUSER));
 	if (rc == 0)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
-	if (rc == 0)
+	if (rc == 0 && !packet_filter)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), socket, 2,
 		    arg_cmp(0, SCMP_CMP_EQ, AF_NETLINK, 0),
 		    arg_cmp(2, SCMP_CMP_EQ, NETLINK_NETFILTER, 0));
-	for (i = 0; rc == 0 && i < sizeof(legacy_table_opts) /
+	for (i = 0; rc == 0 && !packet_filter &&
+	    i < sizeof(legacy_table_opts) /
 	    sizeof(*legacy_table_opts); i++)
 		rc = RULE(ctx, SCMP_ACT_ERRNO(EPERM), setsockopt, 2,
 		    arg_cmp(1, SCMP_CMP_EQ,

@@ -17,7 +17,10 @@
  *     netlink socket of the NETLINK_NETFILTER family (nftables, conntrack,
  *     the nft-based iptables) fails with EPERM, and so do the setsockopt(2)
  *     calls that replace the legacy iptables, ip6tables, arptables and
- *     ebtables tables.  NETLINK_ROUTE stays open.
+ *     ebtables tables.  NETLINK_ROUTE stays open.  A server's own
+ *     services (jail_init.h) keep the packet filter: they are FreeBSD's
+ *     host, whose root has /dev/pf (pflogd reads its log, pfctl its
+ *     rules), and what they change is the simulated server's namespace.
  * System calls of another architecture than jailnet's own (a 32-bit
  * program on a 64-bit machine) kill the process: the filter could
  * otherwise be passed by.  A jail runs the host's own userland.
@@ -29,15 +32,18 @@
 #ifndef JAILNET_JAIL_SECCOMP_H
 #define JAILNET_JAIL_SECCOMP_H
 
+#include <stdbool.h>
+
 #include "kernel/nl.h"
 
 /**
- * jail_seccomp_load(err):
- * Install the jail's filter in the calling process (it is inherited by
+ * jail_seccomp_load(packet_filter, err):
+ * Install the jail's filter (the packet filter left open if
+ * ${packet_filter}) in the calling process (it is inherited by
  * every child and kept across execve).  Needs CAP_SYS_ADMIN.  Returns 0, or
  * -1 with ${err} filled (the filter is then not installed, and the caller
  * must not go on into the jail).
  */
-int jail_seccomp_load(struct nl_error *err);
+int jail_seccomp_load(bool packet_filter, struct nl_error *err);
 
 #endif

@@ -241,6 +241,7 @@ start_proc(struct sproc *sp)
 		proc_exited(sp, 126 << 8, false);
 		return;
 	}
+	ns.packet_filter = str_eq(sp->spec->jail, SITE_SERVER_SELF);
 	fflush(NULL);
 	pid = jail_ns_fork(&ns, &err);
 	if (pid == 0) {
