@@ -41,7 +41,10 @@ jq
 debhelper
 lintian
 nodejs
+python3-aiosmtpd
 "
+# python3-aiosmtpd: the SMTP server and Maildir handler of the example's
+# stand-in mail provider (examples/uxtely/hosts/mail/.../smtps-inbox.py).
 
 missing=
 for p in $PACKAGES; do
@@ -67,8 +70,8 @@ if ! command -v npm >/dev/null 2>&1; then
 	apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 
-# The Node.js modules of the example's app (pg), exactly as the lock file
-# beside its app.js pins them (integrity hashes; on FreeBSD, npm ci in
+# The Node.js modules of the example's app (pg, nodemailer), exactly as
+# the lock file beside its app.js pins them (integrity hashes; on FreeBSD, npm ci in
 # /usr/local/www uses it), under /usr/lib/jailnet, which every jail's view
 # of /usr shows: installed here, never fetched while a site runs.  Again
 # only when the lock file changed.
