@@ -10,6 +10,10 @@
 //   POST /api/notes   {"text": "..."}: insert a note into the primary
 //                     (local on the primary's server, through the N2P
 //                     tunnel on the other); 201 and the note
+//   POST /api/orders  {"email": "...", "amount": CENTS, "item": "..."}:
+//                     charge at the payment API, then mail the buyer;
+//                     201 and the order (payment id, the mail server's
+//                     reply), 502 naming the step that failed and why
 // Every response names the server that answered (the "server" field and
 // the X-Served-By header).  Database errors give 503 with the reason.
 //
@@ -19,19 +23,35 @@
 //   user = NAME (root is given up for it), threads = N (connections kept
 //   to each database, 1 to 64).  CONNINFO is libpq's keyword = value form
 //   (host, port, dbname, user, connect_timeout, application_name).
+// For orders (optional; without the first three POST /api/orders is 503):
+//   payments = https://HOST[:PORT]/PATH (the payment API's charge URL),
+//   mail = smtps://HOST[:PORT] (the mail provider, implicit TLS, port 465
+//   by default), mail_from = ADDRESS, ca_file = PATH (the CA that both
+//   must be verified against, read at start; else the system's CAs).
+// Host names are resolved by the system resolver (getaddrinfo).
 //
-// The pg driver is found beside the app (npm ci in /usr/local/www, as on
-// a FreeBSD deployment), else in /usr/lib/jailnet/node_modules, where
-// jailnet's tools/install-deps.sh installs it for its simulated jails.
+// The pg and nodemailer modules are found beside the app (npm ci in
+// /usr/local/www, as on a FreeBSD deployment), else in
+// /usr/lib/jailnet/node_modules, where jailnet's tools/install-deps.sh
+// installs them for its simulated jails.
 'use strict';
 
+const dns = require('dns');
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const net = require('net');
 const os = require('os');
 
 const MAX_BODY = 4096;		// bytes of a POST body
 const MAX_NOTE = 1000;		// characters of a note, as the table says
+const MAX_AMOUNT = 1000000;	// cents of an order
+const MAX_ITEM = 200;		// characters of an order's item
+const MAX_EMAIL = 254;		// characters of an address
+const MAX_ECHO = 200;		// bytes of a peer's text repeated in an error
+const MAX_ANSWER = 65536;	// bytes of the payment API's answer
+const CONNECT_TIMEOUT = 3;	// seconds to connect (TCP and TLS) to a peer
+const TOTAL_TIMEOUT = 10;	// seconds for a whole exchange with a peer
 
 const INFO_SQL = "SELECT pg_is_in_recovery(), current_setting('cluster_name'), " +
     "coalesce(host(inet_server_addr()), 'unix socket'), " +
@@ -58,21 +78,45 @@ function why(e) {
 	return m ? m[1][0].toUpperCase() + m[1].slice(1) : e.message;
 }
 
-function loadPg() {
+function loadModule(name) {
 	const where = [__dirname, '/usr/lib/jailnet'];
 	let path;
 	try {
-		path = require.resolve('pg', { paths: where });
+		path = require.resolve(name, { paths: where });
 	} catch (e) {
-		die('no pg module in ' + where.map((d) => d + '/node_modules').join(' or ') +
+		die('no ' + name + ' module in ' +
+		    where.map((d) => d + '/node_modules').join(' or ') +
 		    ' (npm ci beside the app, or jailnet\'s tools/install-deps.sh)');
 	}
 	return require(path);
 }
 
+// Whether ${s} is a plausible mail address: one '@' with something on
+// each side, printable ASCII without spaces or <>()[],;:"\, at most 254.
+function isAddress(s) {
+	return typeof s === 'string' && s.length <= MAX_EMAIL &&
+	    /^[!#-'*-+\-./0-9=?A-Z^-~]+@[!#-'*-+\-./0-9=?A-Z^-~]+$/.test(s) &&
+	    !/^[.]|[.]$|@[.]|[.]@/.test(s);
+}
+
+// ${url} ("https://HOST[:PORT]/PATH" or "smtps://HOST[:PORT]") as
+// {host, port}, or null.
+function parsePeerUrl(url, scheme) {
+	const re = scheme === 'https' ?
+	    /^https:\/\/([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(\/[!-~]*)$/ :
+	    /^smtps:\/\/([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?\/?$/;
+	const m = re.exec(url);
+	if (!m || m[1].startsWith('.') || m[1].startsWith('-') ||
+	    (m[2] !== undefined && (+m[2] < 1 || +m[2] > 65535)))
+		return null;
+	return { host: m[1], port: m[2] !== undefined ? +m[2] :
+	    scheme === 'https' ? 443 : 465, path: m[3] };
+}
+
 // The settings of ${path}; exits with "PATH:LINE: what is wrong".
 function readConf(path) {
-	const known = ['listen', 'server', 'local', 'primary', 'password_file', 'user', 'threads'];
+	const known = ['listen', 'server', 'local', 'primary', 'password_file', 'user', 'threads',
+	    'payments', 'mail', 'mail_from', 'ca_file'];
 	const conf = { threads: 4 };
 	let text;
 	try {
@@ -104,6 +148,14 @@ function readConf(path) {
 			conf[key + '_pg'] = parseConninfo(value, where);
 		if (key === 'listen')
 			conf.addr = parseListen(value, where);
+		if (key === 'payments' &&
+		    (conf.payments_url = parsePeerUrl(value, 'https')) === null)
+			die(where + 'payments must be https://HOST[:PORT]/PATH, not ' +
+			    quote(value));
+		if (key === 'mail' && (conf.mail_url = parsePeerUrl(value, 'smtps')) === null)
+			die(where + 'mail must be smtps://HOST[:PORT], not ' + quote(value));
+		if (key === 'mail_from' && !isAddress(value))
+			die(where + 'mail_from must be a mail address, not ' + quote(value));
 	});
 	for (const k of ['listen', 'local', 'primary'])
 		if (conf[k] === undefined)
@@ -250,6 +302,139 @@ const PAGE_SCRIPT = '<script>\n' +
     '};\n' +
     '</script>\n';
 
+// ${s} (a string or Buffer) as printable ASCII, each other byte '?', at
+// most MAX_ECHO bytes ("..." after a cut): what a peer said, to repeat.
+function printable(s) {
+	const b = Buffer.isBuffer(s) ? s : Buffer.from(String(s), 'utf8');
+	let out = '';
+	for (let i = 0; i < b.length && i < MAX_ECHO; i++)
+		out += b[i] >= 0x20 && b[i] <= 0x7e ? String.fromCharCode(b[i]) : '?';
+	return b.length > MAX_ECHO ? out + '...' : out;
+}
+
+// The reason of a failed exchange with ${host}, in the words uxapp (C)
+// uses for the same failure.
+function peerReason(e, host) {
+	const code = e.code || '';
+	const msg = String(e.message || e);
+	if (e.uxReason !== undefined)
+		return e.uxReason;
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' ||
+	    /getaddrinfo/.test(msg))
+		return 'could not resolve ' + host;
+	if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg))
+		return 'connection refused';
+	if (/CERT|SELF_SIGNED|ALTNAME|HOSTNAME|UNABLE_TO/.test(code) ||
+	    /certificate|altnames/i.test(msg))
+		return 'certificate verify failed: ' + printable(msg.replace(/^Hostname\/IP/, 'hostname'));
+	return printable(msg);
+}
+
+// A promise of the first address of ${host} (getaddrinfo, as libcurl).
+function resolve(host) {
+	return new Promise((ok, fail) => dns.lookup(host, (e, address) =>
+	    e ? fail(e) : ok(address)));
+}
+
+// POST ${body} (JSON) to ${conf}'s payments URL, verified against ${ca}:
+// a promise of {status, body} (a Buffer), or a rejection with a reason.
+function httpsPost(conf, ca, body) {
+	return new Promise((ok, fail) => {
+		const u = conf.payments_url;
+		let done = false, connected = false;
+		const finish = (e, v) => {
+			if (done)
+				return;
+			done = true;
+			clearTimeout(connectTimer);
+			clearTimeout(totalTimer);
+			if (e) {
+				req.destroy();
+				fail(e);
+			} else {
+				ok(v);
+			}
+		};
+		const timeout = (why) => Object.assign(new Error(why), { uxReason: why });
+		const req = https.request({ host: u.host, port: u.port, path: u.path,
+		    method: 'POST', ca: ca, rejectUnauthorized: true, agent: false,
+		    headers: { 'Content-Type': 'application/json',
+		    'Content-Length': Buffer.byteLength(body), 'Accept': 'application/json' } });
+		const connectTimer = setTimeout(() => connected || finish(timeout(
+		    'connection timed out after ' + CONNECT_TIMEOUT + ' s')), 1000 * CONNECT_TIMEOUT);
+		const totalTimer = setTimeout(() => finish(timeout('timed out after ' +
+		    TOTAL_TIMEOUT + ' s')), 1000 * TOTAL_TIMEOUT);
+		req.on('socket', (sock) => sock.on('secureConnect', () => { connected = true; }));
+		req.on('error', (e) => finish(e));
+		req.on('response', (res) => {
+			const chunks = [];
+			let len = 0;
+			res.on('data', (d) => {
+				len += d.length;
+				if (len > MAX_ANSWER)
+					finish(timeout('the answer is larger than ' + MAX_ANSWER + ' bytes'));
+				else
+					chunks.push(d);
+			});
+			res.on('end', () => finish(null, { status: res.statusCode,
+			    body: Buffer.concat(chunks) }));
+			res.on('error', (e) => finish(e));
+		});
+		req.end(body);
+	});
+}
+
+// The text of the mail of an order: the subject and the body.
+function orderMail(order, payment, server) {
+	const cents = String(order.amount % 100).padStart(2, '0');
+	return {
+		subject: 'Your uxtely order ' + payment.id,
+		text: 'Thank you for your order.\n\n' +
+		    'Item: ' + order.item + '\n' +
+		    'Amount: ' + Math.floor(order.amount / 100) + '.' + cents + ' EUR\n' +
+		    'Payment: ' + payment.id + ' (' + payment.status + ')\n\n' +
+		    'uxtely, server ' + server + '\n',
+	};
+}
+
+// Send the mail of an order over SMTPS: a promise of the server's reply
+// to DATA, or a rejection.
+async function sendMail(nodemailer, conf, ca, to, mail) {
+	const u = conf.mail_url;
+	// The system resolver, not nodemailer's own DNS queries; the name is
+	// still what the certificate must carry.
+	const address = await resolve(u.host);
+	const transport = nodemailer.createTransport({
+		host: address, port: u.port, secure: true, name: os.hostname(),
+		connectionTimeout: 1000 * CONNECT_TIMEOUT,
+		greetingTimeout: 1000 * CONNECT_TIMEOUT,
+		socketTimeout: 1000 * TOTAL_TIMEOUT,
+		tls: { servername: u.host, ca: ca, rejectUnauthorized: true },
+	});
+	let timer;
+	try {
+		const info = await Promise.race([
+			transport.sendMail({ from: conf.mail_from, to: to,
+			    subject: mail.subject, text: mail.text }),
+			new Promise((ok, fail) => {
+				timer = setTimeout(() => fail(Object.assign(new Error(),
+				    { uxReason: 'timed out after ' + TOTAL_TIMEOUT + ' s' })),
+				    1000 * TOTAL_TIMEOUT);
+			}),
+		]);
+		return printable(info.response);
+	} catch (e) {
+		if (e.code === 'ETIMEDOUT' && /^(Connection|Greeting)/.test(e.message || ''))
+			e.uxReason = 'connection timed out after ' + CONNECT_TIMEOUT + ' s';
+		else if (e.responseCode !== undefined && e.response !== undefined)
+			e.uxReason = 'the server said ' + printable(e.response);
+		throw e;
+	} finally {
+		clearTimeout(timer);
+		transport.close();
+	}
+}
+
 function main() {
 	const args = process.argv.slice(2);
 	let file = '/usr/local/etc/uxapp.conf';
@@ -259,7 +444,8 @@ function main() {
 		process.stderr.write('usage: node app.js [-c FILE]\n');
 		process.exit(2);
 	}
-	const pg = loadPg();
+	const pg = loadModule('pg');
+	const nodemailer = loadModule('nodemailer');
 	const conf = readConf(file);
 	const hostname = os.hostname();
 	const server = conf.server !== undefined ? conf.server : hostname;
@@ -267,6 +453,16 @@ function main() {
 	// Secrets are read as root; then root is given up.
 	const password = conf.password_file !== undefined ?
 	    readPassword(conf.password_file) : undefined;
+	let ca;
+	if (conf.ca_file !== undefined) {
+		try {
+			ca = fs.readFileSync(conf.ca_file);
+		} catch (e) {
+			die('ca_file ' + conf.ca_file + ': ' + why(e));
+		}
+		if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+			die('ca_file ' + conf.ca_file + ': no PEM certificate in it');
+	}
 	if (conf.user !== undefined)
 		dropPrivileges(conf.user);
 
@@ -377,10 +573,76 @@ function main() {
 		});
 	}
 
+	async function postOrder(res, body) {
+		for (const k of ['payments', 'mail', 'mail_from'])
+			if (conf[k] === undefined)
+				return respondError(res, 503, "orders are not configured: no '" +
+				    k + "' setting");
+		const expected = 'expected a JSON object {"email": "...", "amount": CENTS, "item": "..."}';
+		let input;
+		try {
+			input = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+		} catch (e) {
+			return respondError(res, 400, expected + ': ' + e.message);
+		}
+		if (input === null || typeof input !== 'object' || Array.isArray(input))
+			return respondError(res, 400, expected);
+		if (!isAddress(input.email))
+			return respondError(res, 400, 'email must be a mail address (one \'@\', ' +
+			    'no spaces or control characters, at most ' + MAX_EMAIL + ' characters)');
+		if (!Number.isInteger(input.amount) || input.amount < 1 || input.amount > MAX_AMOUNT)
+			return respondError(res, 400, 'amount must be an integer number of cents ' +
+			    'from 1 to ' + MAX_AMOUNT);
+		if (typeof input.item !== 'string' || input.item === '' ||
+		    [...input.item].length > MAX_ITEM || /[\x00-\x1f\x7f]/.test(input.item))
+			return respondError(res, 400, 'item must have 1 to ' + MAX_ITEM +
+			    ' characters (no control characters)');
+		const order = { item: input.item, amount: input.amount, email: input.email };
+
+		// The charge.
+		const pay = 'payments ' + conf.payments + ': ';
+		let answer;
+		try {
+			answer = await httpsPost(conf, ca, JSON.stringify({ amount: order.amount,
+			    currency: 'eur', description: order.item, receipt_email: order.email }));
+		} catch (e) {
+			return respondError(res, 502, pay + peerReason(e, conf.payments_url.host));
+		}
+		if (answer.status < 200 || answer.status > 299)
+			return respondError(res, 502, pay + 'HTTP ' + answer.status + ': ' +
+			    printable(answer.body));
+		let charge;
+		try {
+			charge = JSON.parse(answer.body.toString('utf8'));
+		} catch (e) {
+			charge = null;
+		}
+		if (charge === null || typeof charge !== 'object' ||
+		    typeof charge.id !== 'string' || typeof charge.status !== 'string')
+			return respondError(res, 502, pay + "HTTP " + answer.status +
+			    " without a JSON object with 'id' and 'status': " + printable(answer.body));
+		if (!/^[A-Za-z0-9_-]{1,100}$/.test(charge.id))
+			return respondError(res, 502, pay + 'a bad payment id ' + quote(printable(charge.id)));
+		const payment = { id: charge.id, status: printable(charge.status) };
+
+		// The mail.
+		let reply;
+		try {
+			reply = await sendMail(nodemailer, conf, ca, order.email,
+			    orderMail(order, payment, server));
+		} catch (e) {
+			return respondJson(res, 502, { error: 'mail ' + conf.mail + ': ' +
+			    peerReason(e, conf.mail_url.host), payment: payment });
+		}
+		order.payment = payment;
+		order.mail = { to: order.email, response: reply };
+		respondJson(res, 201, { order: order });
+	}
+
 	function handle(req, res) {
 		const url = req.url.split('?')[0];
 		const isGet = req.method === 'GET' || req.method === 'HEAD';
-		if (req.method === 'POST' && url === '/api/notes') {
+		if (req.method === 'POST' && (url === '/api/notes' || url === '/api/orders')) {
 			const chunks = [];
 			let len = 0;
 			req.on('data', (d) => {
@@ -392,12 +654,14 @@ function main() {
 				if (len > MAX_BODY)
 					return respondError(res, 413, 'the body is larger than ' +
 					    MAX_BODY + ' bytes');
-				postNote(res, Buffer.concat(chunks)).catch((e) =>
-				    respondError(res, 500, reason(e)));
+				(url === '/api/notes' ? postNote : postOrder)(res,
+				    Buffer.concat(chunks)).catch((e) => respondError(res, 500, reason(e)));
 			});
 			return;
 		}
 		const pages = { '/': getPage, '/api/info': getInfo, '/api/notes': getNotes };
+		if (url === '/api/orders')
+			return respondError(res, 405, req.method + ' is not allowed on ' + url);
 		if (!Object.prototype.hasOwnProperty.call(pages, url))
 			return respondError(res, 404, 'no such page: ' + url);
 		if (!isGet)
@@ -415,7 +679,10 @@ function main() {
 		process.stderr.write('uxapp: server ' + server + ' serving on ' + conf.listen +
 		    ' (Node.js ' + process.version + '), ' + conf.threads +
 		    ' connections per database; local database: ' + conf.local +
-		    '; primary: ' + (same ? 'the local one' : conf.primary) + '\n');
+		    '; primary: ' + (same ? 'the local one' : conf.primary) + '; orders: ' +
+		    (conf.payments !== undefined && conf.mail !== undefined &&
+		    conf.mail_from !== undefined ? 'payments ' + conf.payments + ', mail ' +
+		    conf.mail : 'not configured') + '\n');
 	});
 
 	const stop = (sig) => {
