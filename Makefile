@@ -26,7 +26,7 @@ PKGS     += libcrypto
 PKGS     += libseccomp
 # The example site's application server: its own libraries, not jailnet's.
 APP_SRC  := $(wildcard app/*.c)
-APP_PKGS := libmicrohttpd libpq jansson
+APP_PKGS := libmicrohttpd libpq jansson libcurl
 APP_FLAGS = $(CSTD) $(WARN) -pthread $(shell pkg-config --cflags $(APP_PKGS))
 APP_LIBS  = $(shell pkg-config --libs $(APP_PKGS))
 # pflogd: the NFLOG packets of pf.conf's "log" into pflogd's pcap file.

@@ -1,4 +1,5 @@
 #include "conf.h"
+#include "orders.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -38,6 +39,29 @@ conf_set(struct conf *conf, const char *key, const char *value, char *err,
 		set_str(&conf->user, value);
 	else if (strcmp(key, "password_file") == 0)
 		set_str(&conf->password_file, value);
+	else if (strcmp(key, "payments") == 0) {
+		if (!orders_check_url(value, "https")) {
+			snprintf(err, errlen, "payments must be "
+			    "https://HOST[:PORT]/PATH, not '%s'", value);
+			return -1;
+		}
+		set_str(&conf->payments, value);
+	} else if (strcmp(key, "mail") == 0) {
+		if (!orders_check_url(value, "smtps")) {
+			snprintf(err, errlen, "mail must be smtps://HOST[:PORT], "
+			    "not '%s'", value);
+			return -1;
+		}
+		set_str(&conf->mail, value);
+	} else if (strcmp(key, "mail_from") == 0) {
+		if (!orders_is_address(value)) {
+			snprintf(err, errlen, "mail_from must be a mail address, "
+			    "not '%s'", value);
+			return -1;
+		}
+		set_str(&conf->mail_from, value);
+	} else if (strcmp(key, "ca_file") == 0)
+		set_str(&conf->ca_file, value);
 	else if (strcmp(key, "threads") == 0) {
 		char *end;
 		unsigned long n;
@@ -52,7 +76,8 @@ conf_set(struct conf *conf, const char *key, const char *value, char *err,
 		conf->threads = (unsigned)n;
 	} else {
 		snprintf(err, errlen, "unknown setting '%s' (known: listen, "
-		    "server, local, primary, password_file, user, threads)", key);
+		    "server, local, primary, password_file, user, threads, "
+		    "payments, mail, mail_from, ca_file)", key);
 		return -1;
 	}
 	return 0;
@@ -194,5 +219,9 @@ conf_free(struct conf *conf)
 	free(conf->primary);
 	free(conf->user);
 	free(conf->password_file);
+	free(conf->payments);
+	free(conf->mail);
+	free(conf->mail_from);
+	free(conf->ca_file);
 	memset(conf, 0, sizeof(*conf));
 }

@@ -13,6 +13,12 @@
  *   user    = NAME            drop root privileges to this user
  *   threads = N               HTTP worker threads (1..64); also the number
  *                             of connections kept to each database
+ * and for POST /api/orders (orders.h), each optional:
+ *   payments = https://HOST[:PORT]/PATH   the payment API's charge URL
+ *   mail    = smtps://HOST[:PORT]  the mail provider (implicit TLS, 465)
+ *   mail_from = ADDRESS       the sender of order mails
+ *   ca_file = PATH            the CA both are verified against, read at
+ *                             start (else the system's CAs)
  */
 #ifndef UXAPP_CONF_H
 #define UXAPP_CONF_H
@@ -26,6 +32,10 @@ struct conf {
 	char *primary;
 	char *user;
 	char *password_file;
+	char *payments;
+	char *mail;
+	char *mail_from;
+	char *ca_file;
 	unsigned threads;
 	struct sockaddr_storage addr;	/* listen, parsed by conf_check() */
 	socklen_t addrlen;

@@ -12,6 +12,10 @@
  *   POST /api/notes   {"text": "..."}: insert a note into the primary
  *                     (local on the primary's server, through the N2P
  *                     tunnel on the other); 201 and the note
+ *   POST /api/orders  {"email": "...", "amount": CENTS, "item": "..."}:
+ *                     charge at the payment API, then mail the buyer
+ *                     (orders.h); 201 and the order, 502 naming the step
+ *                     that failed and why
  * Every response names the server that answered (the "server" field and
  * the X-Served-By header).  Database errors give 503 with libpq's reason.
  *
@@ -29,12 +33,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <microhttpd.h>
 
 #include "conf.h"
 #include "db.h"
+#include "orders.h"
 
 #define MAX_BODY 4096		/* bytes of a POST body */
 #define MAX_NOTE 1000		/* characters of a note, as the table says */
@@ -46,6 +52,7 @@ struct app {
 	struct db_pool *local;
 	struct db_pool *primary;	/* == local if the same conninfo */
 	char *password;			/* from the password file, or NULL */
+	struct orders *orders;
 };
 
 /* The body of a request being uploaded. */
@@ -316,6 +323,21 @@ post_note(struct app *app, struct MHD_Connection *c, struct upload *up)
 }
 
 /* Write ${s} to ${f} with HTML's special characters escaped. */
+static enum MHD_Result
+post_order(struct app *app, struct MHD_Connection *c, struct upload *up)
+{
+	unsigned status;
+	json_t *obj;
+
+	if (up->too_big)
+		return respond_error(app, c, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "the body is larger than %d bytes", MAX_BODY);
+	if ((obj = orders_post(app->orders, app->conf.server, up->buf,
+	    up->len, &status)) == NULL)
+		return MHD_NO;
+	return respond_json(app, c, status, obj);
+}
+
 static void
 html_text(FILE *f, const char *s)
 {
@@ -425,7 +447,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	bool is_post = strcmp(method, "POST") == 0;
 
 	(void)version;
-	if (is_post && strcmp(url, "/api/notes") == 0) {
+	if (is_post && (strcmp(url, "/api/notes") == 0 ||
+	    strcmp(url, "/api/orders") == 0)) {
 		/* Gather the body; answer on the last call. */
 		if (up == NULL) {
 			if ((up = calloc(1, sizeof(*up))) == NULL)
@@ -444,8 +467,13 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			*upload_data_size = 0;
 			return MHD_YES;
 		}
+		if (strcmp(url, "/api/orders") == 0)
+			return post_order(app, c, up);
 		return post_note(app, c, up);
 	}
+	if (strcmp(url, "/api/orders") == 0)
+		return respond_error(app, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "%s is not allowed on %s", method, url);
 	if (strcmp(url, "/") == 0 || strcmp(url, "/api/info") == 0 ||
 	    strcmp(url, "/api/notes") == 0) {
 		if (!is_get)
@@ -608,9 +636,18 @@ main(int argc, char **argv)
 	if (app.conf.server == NULL)
 		app.conf.server = strdup(app.hostname);
 
-	/* Secrets are read as root; then root is given up. */
+	/* Secrets and the CA are read as root; then root is given up. */
 	if (app.conf.password_file != NULL)
 		app.password = read_password(app.conf.password_file);
+	if ((app.orders = orders_new(&app.conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "uxapp: %s\n", err);
+		return 1;
+	}
+	/* Once, before any thread: libcurl's global state. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "uxapp: curl_global_init failed\n");
+		return 1;
+	}
 	if (app.conf.user != NULL)
 		drop_privileges(app.conf.user);
 
@@ -649,9 +686,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "uxapp: server %s serving on %s, %u threads; "
-	    "local database: %s; primary: %s\n", app.conf.server,
+	    "local database: %s; primary: %s; orders: %s\n", app.conf.server,
 	    app.conf.listen, app.conf.threads, app.conf.local,
-	    same ? "the local one" : app.conf.primary);
+	    same ? "the local one" : app.conf.primary,
+	    orders_describe(app.orders));
 
 	while (sigwait(&stop, &sig) != 0)
 		;
@@ -661,6 +699,8 @@ main(int argc, char **argv)
 		db_pool_free(app.primary);
 	db_pool_free(app.local);
 	free(app.password);
+	orders_free(app.orders);
+	curl_global_cleanup();
 	conf_free(&app.conf);
 	return 0;
 }
