@@ -10,7 +10,9 @@
 # jails' rc.conf.  Paths are substituted (files go to a temporary
 # directory); addresses and ports are the site's.  One more substitution:
 # the local app reaches PostgreSQL from 10.0.4.40 here, not from node_j's
-# end of the cable (10.0.4.30), so pg_hba.conf names that address.
+# end of the cable (10.0.4.30), so pg_hba.conf names that address.  And
+# uxapp.conf's ca_file is the site CA made here (the payment and mail
+# hosts it names are not run: tests/app.test starts its own).
 #
 # When everything answers, COMMAND runs with:
 #   LB_NS_A, LB_NS_B   the namespaces of a and b (ip netns exec ...)
@@ -146,6 +148,7 @@ for s in a b; do
 	    "$site/common/jails/pg_j/usr/local/etc/postgresql/pg-start.conf" \
 	    >"$d/pg-start.conf"
 	sed -e "s|^password_file = .*|password_file = $site/common/jails/node_j/usr/local/etc/uxapp.password|" \
+	    -e "s|^ca_file = .*|ca_file = $tmp/tls/ca.crt|" \
 	    "$site/servers/$s/jails/node_j/usr/local/etc/uxapp.conf" \
 	    >"$d/uxapp.conf"
 	sed -e "s|/usr/local/etc/nginx/tls/|$tmp/tls/|" \
