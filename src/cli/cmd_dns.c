@@ -124,7 +124,7 @@ zone_has(const struct dns_zone *z, const char *name)
 	size_t i;
 
 	for (i = 0; i < z->nrecords; i++)
-		if (strcmp(z->records[i].server_name, name) == 0)
+		if (strcmp(z->records[i].name, name) == 0)
 			return true;
 	return false;
 }
@@ -136,7 +136,7 @@ zone_live(const struct dns_zone *z, const struct dns_drained *d)
 	size_t i, n = 0;
 
 	for (i = 0; i < z->nrecords; i++)
-		if (!dns_drained_has(d, z->records[i].server_name))
+		if (!dns_drained_has(d, z->records[i].name))
 			n++;
 	return n;
 }
@@ -360,7 +360,7 @@ expected_answer(const struct dns_zone *z, const struct dns_drained *d,
 	size_t i;
 
 	for (i = 0; i < z->nrecords; i++)
-		if (!dns_drained_has(d, z->records[i].server_name) &&
+		if (!dns_drained_has(d, z->records[i].name) &&
 		    z->records[i].addr.family == AF_INET)
 			strbuf_addf(out, "A %s\n",
 			    ipaddr_format(&z->records[i].addr, buf));
@@ -453,7 +453,7 @@ record_addr(const struct dns_zone *z, const char *server, char *buf)
 	size_t i;
 
 	for (i = 0; i < z->nrecords; i++)
-		if (strcmp(z->records[i].server_name, server) == 0)
+		if (strcmp(z->records[i].name, server) == 0)
 			return ipaddr_format(&z->records[i].addr, buf);
 	return "?";
 }

@@ -137,7 +137,7 @@ check_one(const struct health_job *job, const struct dns_zone *z,
 	pin = rec->addr.family == AF_INET6 ?
 	    xasprintf("%s:443:[%s]", z->name, addr) :
 	    xasprintf("%s:443:%s", z->name, addr);
-	fprintf(f, "%-8s %-15s %s ", rec->server_name, addr, z->name);
+	fprintf(f, "%-8s %-15s %s ", rec->name, addr, z->name);
 	if ((c = curl_easy_init()) == NULL ||
 	    (resolve = curl_slist_append(NULL, pin)) == NULL) {
 		fprintf(f, "FAIL: cannot set up libcurl\n");

@@ -220,8 +220,8 @@ json_world(const struct site *site)
 		a = json_array();
 		for (k = 0; k < z->nrecords; k++)
 			json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
-			    "type", "A", "server",
-			    site->servers[z->records[k].server].name,
+			    "type", "A", z->records[k].host != NO_INDEX ?
+			    "host" : "server", z->records[k].name,
 			    "address", json_addr(&z->records[k].addr)));
 		json_array_append_new(zones, json_pack("{s:s, s:I, s:s, s:o}",
 		    "name", z->name, "ttl", (json_int_t)z->ttl, "served_by",

@@ -220,9 +220,10 @@ show_world(const struct site *site, struct strbuf *out)
 		strbuf_addf(out, "  zone %s ttl %lu served by %s:", z->name,
 		    z->ttl, site->hosts[z->host].name);
 		for (k = 0; k < z->nrecords; k++)
-			strbuf_addf(out, "%s A %s (%s)", k ? "," : "",
+			strbuf_addf(out, "%s A %s (%s%s)", k ? "," : "",
 			    ipaddr_format(&z->records[k].addr, buf),
-			    site->servers[z->records[k].server].name);
+			    z->records[k].host != NO_INDEX ? "host " : "",
+			    z->records[k].name);
 		strbuf_addc(out, '\n');
 	}
 	for (i = 0; i < site->nservices; i++)

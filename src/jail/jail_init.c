@@ -83,7 +83,7 @@ jail_specs_build(const struct site *site, struct jail_specs *out)
 
 		if (oh->nservices > 0)
 			add_spec(out, site, true, JAIL_INIT_HOST, oh->name,
-			    oh->name, true, NULL, oh->loc);
+			    oh->name, true, oh->view, oh->loc);
 	}
 	for (s = 0; s < site->nservers; s++) {
 		const struct server *srv = &site->servers[s];

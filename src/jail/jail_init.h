@@ -47,7 +47,7 @@
 #define JAIL_INIT_ARGV0 "jailnet-init"
 
 /* The server name under which outside hosts' data, logs and procs go. */
-#define JAIL_INIT_HOST "host"
+#define JAIL_INIT_HOST SITE_OUTSIDE_HOSTS
 
 /* What an init is started with. */
 struct jail_spec {

@@ -222,7 +222,8 @@ add_service(struct proc_list *list, const struct site *site,
 	return 0;
 }
 
-/* A service of the outside host ${h}, in its own view (no site tree). */
+/* A service of the outside host ${h}, in its own view (its site tree is
+   hosts/NAME). */
 static int
 add_host_service(struct proc_list *list, const struct site *site,
     const struct outside_host *h, const struct service *svc,
@@ -244,8 +245,9 @@ add_host_service(struct proc_list *list, const struct site *site,
 	p->netns = procs_netns_name(site->name, JAIL_INIT_HOST, h->name);
 	p->hostname = xstrdup(h->name);
 	p->new_ipc = true;
+	p->tree = h->view;
 	p->view = jail_view_new(DATA_ROOT, site->name, JAIL_INIT_HOST,
-	    h->name, NULL, site->dir);
+	    h->name, h->view, site->dir);
 	p->loc = svc->command_loc;
 	p->argv = argv;
 	p->argc = argc;

@@ -39,9 +39,9 @@ struct proc_spec {
 	char *hostname;		/* the jail's hostname */
 	bool new_ipc;		/* a new IPC namespace (all but sysvshm = inherit) */
 	struct jail_view *view;	/* the files it sees */
-	const struct fsview *tree;	/* its jail's or server's site tree
-					   (borrowed from the site), NULL on
-					   an outside host */
+	const struct fsview *tree;	/* its jail's, server's or outside
+					   host's site tree (borrowed from
+					   the site) */
 	long init_pid;		/* its jail's init (jail_init_bind_procs()), */
 	unsigned long long init_start;	/* ... 0 until known */
 	struct loc loc;		/* the pipe, the service's command, or the

@@ -329,6 +329,7 @@ site_free(struct site *site)
 		free(site->hosts[i].services);
 		free(site->hosts[i].description);
 		free(site->hosts[i].manage_tcp);
+		fsview_free(site->hosts[i].view);
 	}
 	free(site->hosts);
 	for (i = 0; i < site->nservices; i++) {
@@ -338,7 +339,7 @@ site_free(struct site *site)
 	free(site->services);
 	for (i = 0; i < site->nzones; i++) {
 		for (j = 0; j < site->zones[i].nrecords; j++)
-			free(site->zones[i].records[j].server_name);
+			free(site->zones[i].records[j].name);
 		free(site->zones[i].name);
 		free(site->zones[i].records);
 	}

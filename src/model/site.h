@@ -60,6 +60,9 @@ struct outside_host {
 	uint32_t (*manage_tcp)[2];
 	size_t nmanage_tcp;
 	struct loc manage_loc;
+	/* Its files: hosts/NAME of the site (which need not exist), the
+	   layer beneath its services' writes, as a jail's tree is. */
+	struct fsview *view;
 };
 
 /* The Linux command that stands for an rc.conf service (NAME_enable). */
@@ -85,10 +88,14 @@ struct service {
 					   (static), or NULL */
 };
 
+/* An A record of a zone: a server's (round robin, drained by `jailnet dns
+   drain`), or an outside host's (a provider's name, as payments'). */
 struct dns_record {
-	char *server_name;
-	size_t server;			/* index in site->servers */
-	struct ipaddr addr;		/* that server's public address */
+	char *name;			/* the server's or the host's */
+	size_t server;			/* index in site->servers, or NO_INDEX */
+	size_t host;			/* index in site->hosts, or NO_INDEX */
+	struct ipaddr addr;		/* the server's public address, or the
+					   host's */
 	struct loc loc;
 };
 
@@ -198,6 +205,10 @@ struct jail {
  * name cannot begin with '-').
  */
 #define SITE_SERVER_SELF "-"
+
+/* The server name under which outside hosts' generated files, data, logs
+   and processes go (DATA_ROOT/SITE/gen/host/HOST...). */
+#define SITE_OUTSIDE_HOSTS "host"
 
 struct server {
 	char *name;

@@ -387,6 +387,30 @@ load_manage(struct outside_host *h, const struct jc_resolved *p,
 	h->manage_loc = p->loc;
 }
 
+/*
+ * ${h}'s files, hosts/NAME of the site: its view, and an error at its
+ * block if that directory is there but no directory beneath the site (a
+ * link out of it, a file).  Missing is fine: then its services see only
+ * the machine's system files.
+ */
+static void
+check_host_dir(const struct site *site, struct outside_host *h,
+    struct diags *diags)
+{
+	const char *rel[1];
+	char *dir;
+	int errnum = 0;
+
+	rel[0] = xasprintf("hosts/%s", h->name);
+	h->view = fsview_new(site->dir, rel, 1);
+	free((char *)rel[0]);
+	if ((dir = fsview_dir(h->view, 0, &errnum)) != NULL)
+		free(dir);
+	else if (errnum != ENOENT)
+		diag_error(diags, h->loc, "directory %s of host %s: %s",
+		    h->view->roots[0], h->name, fsview_strerror(errnum));
+}
+
 static void
 load_host(struct site *site, struct outside_host *h, const struct jc_params *ps,
     struct diags *diags)
@@ -445,6 +469,7 @@ load_host(struct site *site, struct outside_host *h, const struct jc_params *ps,
 			unknown_param(p, "host", keys, 6, diags);
 		}
 	}
+	check_host_dir(site, h, diags);
 	if (net_p == NULL || !has_addr) {
 		diag_error(diags, h->loc, "host '%s' needs a network and an "
 		    "address", h->name);
@@ -492,9 +517,11 @@ load_zone(struct site *site, struct dns_zone *z, const struct jc_params *ps,
 		} else if (strcmp(p->name, "records") == 0) {
 			z->records = xcalloc(p->nvalues, sizeof(*z->records));
 			for (k = 0; k < p->nvalues; k++) {
-				/* Resolved to servers in site_conf_finish(). */
+				/* Resolved to a server or a host in
+				   site_conf_finish(). */
 				z->records[k].server = NO_INDEX;
-				z->records[k].server_name =
+				z->records[k].host = NO_INDEX;
+				z->records[k].name =
 				    xstrdup(p->values[k].s);
 				z->records[k].loc = p->value_locs[k];
 			}
@@ -698,17 +725,29 @@ site_conf_load(struct site *site, struct diags *diags)
 int
 site_conf_finish(struct site *site, struct diags *diags)
 {
-	size_t nerr = diags->nerrors, z, r;
+	size_t nerr = diags->nerrors, z, r, h;
 	struct dns_record *rec;
 	struct server *srv;
 
+	/* trace, verify, intent files and zone records name both alone. */
+	for (h = 0; h < site->nhosts; h++)
+		if (site_server(site, site->hosts[h].name) != NULL)
+			diag_error(diags, site->hosts[h].loc, "host '%s' has "
+			    "the name of a server: the names of servers and "
+			    "hosts must differ", site->hosts[h].name);
 	for (z = 0; z < site->nzones; z++) {
 		for (r = 0; r < site->zones[z].nrecords; r++) {
 			rec = &site->zones[z].records[r];
-			if ((srv = site_server(site, rec->server_name)) ==
-			    NULL) {
-				diag_error(diags, rec->loc, "no server '%s' in "
-				    "site.conf", rec->server_name);
+			if ((srv = site_server(site, rec->name)) == NULL &&
+			    (h = find_host(site, rec->name)) != NO_INDEX) {
+				/* A provider's name: the host's address. */
+				rec->host = h;
+				rec->addr = site->hosts[h].addr.addr;
+				continue;
+			}
+			if (srv == NULL) {
+				diag_error(diags, rec->loc, "no server or host "
+				    "'%s' in site.conf", rec->name);
 				continue;
 			}
 			rec->server = (size_t)(srv - site->servers);

@@ -108,13 +108,17 @@ dns_zone_text(const struct site *site, const struct dns_zone *zone,
 	    "(round-robin: yes)\n");
 	for (i = 0; i < zone->nrecords; i++) {
 		rec = &zone->records[i];
-		if (dns_drained_has(drained, rec->server_name))
+		if (rec->host != NO_INDEX)
+			strbuf_addf(&out, "@\tIN\t%s\t%s\t; host %s\n",
+			    rr_type(&rec->addr), ipaddr_format(&rec->addr, buf),
+			    rec->name);
+		else if (dns_drained_has(drained, rec->name))
 			strbuf_addf(&out, "; drained: server %s (%s)\n",
-			    rec->server_name, ipaddr_format(&rec->addr, buf));
+			    rec->name, ipaddr_format(&rec->addr, buf));
 		else
 			strbuf_addf(&out, "@\tIN\t%s\t%s\t; server %s\n",
 			    rr_type(&rec->addr), ipaddr_format(&rec->addr, buf),
-			    rec->server_name);
+			    rec->name);
 	}
 	return strbuf_steal(&out);
 }
@@ -209,7 +213,8 @@ dns_host_serves(const struct site *site, size_t host)
 char *
 dns_gen_dir(const char *data_root, const char *site, const char *host)
 {
-	return xasprintf("%s/%s/gen/host/%s/etc/nsd", data_root, site, host);
+	return xasprintf("%s/%s/gen/%s/%s/etc/nsd", data_root, site,
+	    SITE_OUTSIDE_HOSTS, host);
 }
 
 /* A name that is safe as one path component: letters, digits, "-_.". */
@@ -455,8 +460,8 @@ static int
 drop_live_copies(const char *data_root, const struct site *site, size_t host,
     struct nl_error *err)
 {
-	char *dir = xasprintf("%s/%s/data/host/%s/etc/nsd", data_root,
-	    site->name, site->hosts[host].name);
+	char *dir = xasprintf("%s/%s/data/%s/%s/etc/nsd", data_root,
+	    site->name, SITE_OUTSIDE_HOSTS, site->hosts[host].name);
 	size_t i;
 	int rc;
 

@@ -423,6 +423,79 @@ serves_tls(const struct site *site, const struct jail *jail)
 	return false;
 }
 
+/* Does zone ${z} have a record of outside host ${h} (NO_INDEX: of any)? */
+static bool
+zone_names_host(const struct dns_zone *z, size_t h)
+{
+	for (size_t r = 0; r < z->nrecords; r++)
+		if (z->records[r].host != NO_INDEX &&
+		    (h == NO_INDEX || z->records[r].host == h))
+			return true;
+	return false;
+}
+
+/* Copy ${domain}'s certificate and key from ${dir} into ${to}. */
+static int
+copy_pair(const char *dir, const char *domain, const char *to,
+    struct nl_error *err)
+{
+	char *f1 = xasprintf("%s/%s.crt", dir, domain);
+	char *t1 = xasprintf("%s/%s.crt", to, domain);
+	char *f2 = xasprintf("%s/%s.key", dir, domain);
+	char *t2 = xasprintf("%s/%s.key", to, domain);
+	int rc = copy_if_changed(f1, t1, 0644, err) != 0 ||
+	    copy_if_changed(f2, t2, 0600, err) != 0 ? -1 : 0;
+
+	free(f1);
+	free(t1);
+	free(f2);
+	free(t2);
+	return rc;
+}
+
+/*
+ * Into the generated layer DATA_ROOT/SITE/gen/${server}/${name}: the CA
+ * certificate, and when ${host} is not NO_INDEX (an outside host), the
+ * pairs of the zones naming it; when ${nginx}, those of the servers'
+ * zones (the ones naming no outside host) in nginx's directory.
+ */
+static int
+hand_out(const char *data_root, const struct site *site, const char *dir,
+    const char *server, const char *name, size_t host, bool nginx,
+    struct nl_error *err)
+{
+	char *gen = xasprintf("%s/%s/gen/%s/%s", data_root, site->name,
+	    server, name);
+	char *ssl = xasprintf("%s/%s", gen, TLS_CA_DIR);
+	char *tls = xasprintf("%s/%s", gen, TLS_JAIL_DIR);
+	char *from = xasprintf("%s/ca.crt", dir);
+	char *to = xasprintf("%s/%s", ssl, TLS_CA_FILE);
+	int rc = -1;
+
+	if (mkdir_p(ssl, 0755, err) != 0 ||
+	    copy_if_changed(from, to, 0644, err) != 0 ||
+	    (nginx && mkdir_p(tls, 0755, err) != 0))
+		goto out;
+	for (size_t z = 0; z < site->nzones; z++) {
+		const struct dns_zone *zone = &site->zones[z];
+
+		if (host != NO_INDEX && zone_names_host(zone, host) &&
+		    copy_pair(dir, zone->name, ssl, err) != 0)
+			goto out;
+		if (nginx && !zone_names_host(zone, NO_INDEX) &&
+		    copy_pair(dir, zone->name, tls, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(gen);
+	free(ssl);
+	free(tls);
+	free(from);
+	free(to);
+	return rc;
+}
+
 int
 tls_site_ensure(const char *data_root, const struct site *site,
     struct nl_error *err)
@@ -435,33 +508,22 @@ tls_site_ensure(const char *data_root, const struct site *site,
 	for (size_t z = 0; z < site->nzones; z++)
 		if (tls_cert_ensure(dir, site->zones[z].name, err) != 0)
 			goto out;
-
+	for (size_t h = 0; h < site->nhosts; h++)
+		if (site->hosts[h].nservices > 0 && hand_out(data_root, site,
+		    dir, SITE_OUTSIDE_HOSTS, site->hosts[h].name, h, false,
+		    err) != 0)
+			goto out;
 	for (size_t s = 0; s < site->nservers; s++) {
 		const struct server *srv = &site->servers[s];
-		for (size_t j = 0; j < srv->njails; j++) {
-			const struct jail *jail = &srv->jails[j];
-			if (!serves_tls(site, jail))
-				continue;
-			char *to = xasprintf("%s/%s/gen/%s/%s/%s", data_root,
-			    site->name, srv->name, jail->name, TLS_JAIL_DIR);
-			int bad = mkdir_p(to, 0755, err) != 0;
-			for (size_t z = 0; !bad && z < site->nzones; z++) {
-				const char *d = site->zones[z].name;
-				char *f1 = xasprintf("%s/%s.crt", dir, d);
-				char *t1 = xasprintf("%s/%s.crt", to, d);
-				char *f2 = xasprintf("%s/%s.key", dir, d);
-				char *t2 = xasprintf("%s/%s.key", to, d);
-				bad = copy_if_changed(f1, t1, 0644, err) != 0 ||
-				    copy_if_changed(f2, t2, 0600, err) != 0;
-				free(f1);
-				free(t1);
-				free(f2);
-				free(t2);
-			}
-			free(to);
-			if (bad)
+
+		if (srv->nservices > 0 && hand_out(data_root, site, dir,
+		    srv->name, SITE_SERVER_SELF, NO_INDEX, false, err) != 0)
+			goto out;
+		for (size_t j = 0; j < srv->njails; j++)
+			if (hand_out(data_root, site, dir, srv->name,
+			    srv->jails[j].name, NO_INDEX,
+			    serves_tls(site, &srv->jails[j]), err) != 0)
 				goto out;
-		}
 	}
 	rc = 0;
 out:

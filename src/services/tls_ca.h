@@ -13,7 +13,17 @@
  *   gen/SERVER/JAIL/usr/local/etc/nginx/tls/DOMAIN.crt, DOMAIN.key
  *                                     copies in the generated layer of
  *                                     every jail that enables the service
- *                                     `nginx` (nginx_enable="YES")
+ *                                     `nginx` (nginx_enable="YES"), for
+ *                                     the zones whose records are servers
+ *   gen/host/HOST/usr/local/etc/ssl/DOMAIN.crt, DOMAIN.key
+ *                                     for an outside host with services,
+ *                                     those of the zones naming it (a
+ *                                     provider's name, as payments')
+ *   gen/.../usr/local/etc/ssl/site-ca.crt
+ *                                     the CA certificate, for every jail,
+ *                                     every server with services of its
+ *                                     own and outside host with services:
+ *                                     what their TLS clients trust
  *
  * Nothing that exists and is valid is rewritten: a second run changes no
  * file.  A domain certificate that no longer verifies against the CA, lacks
@@ -29,9 +39,14 @@
 #include "model/site.h"
 #include "kernel/nl.h"
 
-/* The service whose jails get the certificates, and where they go. */
+/* The service whose jails get the servers' certificates, and where. */
 #define TLS_SERVICE "nginx"
 #define TLS_JAIL_DIR "usr/local/etc/nginx/tls"
+
+/* Where every jail, server and outside host finds the CA certificate
+   (TLS_CA_DIR/TLS_CA_FILE), and an outside host its certificates. */
+#define TLS_CA_DIR "usr/local/etc/ssl"
+#define TLS_CA_FILE "site-ca.crt"
 
 /**
  * tls_ca_ensure(dir, name, err):
@@ -56,10 +71,8 @@ int tls_cert_ensure(const char *dir, const char *domain,
 /**
  * tls_site_ensure(data_root, site, err):
  * For ${site}: the CA and one certificate per DNS zone under
- * ${data_root}/SITE/tls, then copies of each certificate and key in the
- * generated layer of every jail that enables the service `nginx`
- * (${data_root}/SITE/gen/SERVER/JAIL/usr/local/etc/nginx/tls/).  A copy
- * whose contents are already right is left alone.
+ * ${data_root}/SITE/tls, then the copies listed above in the generated
+ * layers.  A copy whose contents are already right is left alone.
  */
 int tls_site_ensure(const char *data_root, const struct site *site,
     struct nl_error *err);

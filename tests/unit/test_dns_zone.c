@@ -35,9 +35,14 @@ TEST(dns_zone_text_all_servers)
 
 	if (site == NULL)
 		return;
-	CHECK_INT_EQ(site->nzones, 1);
+	CHECK_INT_EQ(site->nzones, 3);
 	text = dns_zone_text(site, &site->zones[0], &none, 42);
 	CHECK_STR_EQ(text, zone_all);
+	free(text);
+	/* An outside host's record: its address, never drained. */
+	text = dns_zone_text(site, &site->zones[2], &none, 42);
+	CHECK(strstr(text, "$ORIGIN smtp.mail.example.\n") != NULL);
+	CHECK(strstr(text, "@\tIN\tA\t203.0.113.25\t; host mail\n") != NULL);
 	free(text);
 	site_free(site);
 }

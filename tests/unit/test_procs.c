@@ -113,28 +113,35 @@ TEST(procs_build_example)
 	}
 	CHECK_INT_EQ(npipes, 8);
 	/* Each jail's service and its sshd, each server's own sshd and
-	   pflogd, and nsd on the host ns. */
-	CHECK_INT_EQ(nservices, 17);
+	   pflogd, nsd on the host ns and the stand-ins on payments and
+	   mail. */
+	CHECK_INT_EQ(nservices, 19);
 	CHECK(list.procs[0].host);
 	CHECK_STR_EQ(list.procs[0].name, "nsd");
 	CHECK_STR_EQ(list.procs[0].netns, "uxtely-host-ns");
 	CHECK_STR_EQ(list.procs[0].view->upper,
 	    "/var/lib/jailnet/uxtely/data/host/ns");
+	/* An outside host's files: hosts/NAME, missing for ns. */
 	CHECK_INT_EQ(list.procs[0].view->ntrees, 0);
+	CHECK(list.procs[1].host);
+	CHECK_STR_EQ(list.procs[1].name, "payments");
+	CHECK(list.procs[1].view->ntrees == 1 &&
+	    str_has_suffix(list.procs[1].view->trees[0], "/hosts/payments"));
+	CHECK_STR_EQ(list.procs[2].name, "smtps");
 	/* Server a's sshd: in a's own namespace, with a's files. */
-	CHECK(!list.procs[1].host);
-	CHECK_STR_EQ(list.procs[1].name, "sshd");
-	CHECK_STR_EQ(list.procs[1].server, "a");
-	CHECK_STR_EQ(list.procs[1].jail, SITE_SERVER_SELF);
-	CHECK_STR_EQ(list.procs[1].netns, "uxtely-a");
-	CHECK_STR_EQ(list.procs[1].hostname, "a.uxtely.example");
-	CHECK(list.procs[1].tree == site->servers[0].view);
-	CHECK_STR_EQ(list.procs[1].view->upper,
+	CHECK(!list.procs[3].host);
+	CHECK_STR_EQ(list.procs[3].name, "sshd");
+	CHECK_STR_EQ(list.procs[3].server, "a");
+	CHECK_STR_EQ(list.procs[3].jail, SITE_SERVER_SELF);
+	CHECK_STR_EQ(list.procs[3].netns, "uxtely-a");
+	CHECK_STR_EQ(list.procs[3].hostname, "a.uxtely.example");
+	CHECK(list.procs[3].tree == site->servers[0].view);
+	CHECK_STR_EQ(list.procs[3].view->upper,
 	    "/var/lib/jailnet/uxtely/data/a/-");
-	CHECK_INT_EQ(list.procs[1].view->ntrees, 2);
-	CHECK(list.procs[1].view->ntrees == 2 &&
-	    str_has_suffix(list.procs[1].view->trees[0], "/servers/a") &&
-	    str_has_suffix(list.procs[1].view->trees[1], "/common"));
+	CHECK_INT_EQ(list.procs[3].view->ntrees, 2);
+	CHECK(list.procs[3].view->ntrees == 2 &&
+	    str_has_suffix(list.procs[3].view->trees[0], "/servers/a") &&
+	    str_has_suffix(list.procs[3].view->trees[1], "/common"));
 	for (i = 0; i < list.n; i++)
 		if (list.procs[i].kind == PROC_SERVICE &&
 		    strcmp(list.procs[i].name, "nginx") == 0) {
@@ -184,15 +191,14 @@ TEST(procs_resolve_missing)
 		    PROC_PIPE ? "sh" : "/nonexistent/prog");
 	}
 	CHECK_INT_EQ(procs_resolve(&list, &d), -1);
-	CHECK_INT_EQ(d.nerrors, 17);
-	/* nsd first, then a's sshd and pflog; the first pipe's sh found in
-	   its jail's view. */
-	CHECK(list.procs[0].path == NULL);
-	CHECK(list.procs[1].path == NULL);
-	CHECK(list.procs[2].path == NULL);
-	CHECK(list.procs[3].kind == PROC_PIPE);
-	CHECK(list.procs[3].path != NULL && list.procs[3].path[0] == '/' &&
-	    str_has_suffix(list.procs[3].path, "/sh"));
+	CHECK_INT_EQ(d.nerrors, 19);
+	/* nsd and the stand-ins first, then a's sshd and pflog; the first
+	   pipe's sh found in its jail's view. */
+	for (i = 0; i < 5; i++)
+		CHECK(list.procs[i].path == NULL);
+	CHECK(list.procs[5].kind == PROC_PIPE);
+	CHECK(list.procs[5].path != NULL && list.procs[5].path[0] == '/' &&
+	    str_has_suffix(list.procs[5].path, "/sh"));
 	diags_free(&d);
 	procs_free(&list);
 	site_free(site);

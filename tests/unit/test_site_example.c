@@ -239,12 +239,22 @@ TEST(example_world)
 
 	if (site == NULL)
 		return;
-	CHECK_INT_EQ(site->nzones, 1);
+	CHECK_INT_EQ(site->nzones, 3);
 	z = &site->zones[0];
 	CHECK_INT_EQ(z->ttl, 300);
 	CHECK_INT_EQ(z->nrecords, 2);
 	CHECK_STR_EQ(ipaddr_format(&z->records[0].addr, buf), "192.0.2.155");
 	CHECK_STR_EQ(ipaddr_format(&z->records[1].addr, buf), "192.0.2.165");
+	CHECK_INT_EQ(z->records[0].server, 0);
+	CHECK_INT_EQ(z->records[0].host, NO_INDEX);
+	/* A provider's name: the outside host's address. */
+	z = &site->zones[1];
+	CHECK_STR_EQ(z->name, "api.payments.example");
+	CHECK_INT_EQ(z->nrecords, 1);
+	CHECK_INT_EQ(z->records[0].server, NO_INDEX);
+	CHECK(z->records[0].host != NO_INDEX &&
+	    str_eq(site->hosts[z->records[0].host].name, "payments"));
+	CHECK_STR_EQ(ipaddr_format(&z->records[0].addr, buf), "203.0.113.80");
 	CHECK_INT_EQ(site->networks[1].vlan, 2222);
 	CHECK_INT_EQ(site->networks[0].kind, NETWORK_INTERNET);
 	CHECK(site->nhosts >= 6);

@@ -98,6 +98,21 @@ san_is(const char *crt, const char *domain)
 	return ok;
 }
 
+/* Do ${a} and ${b} hold the same bytes (both readable)? */
+static int
+same_file(const char *a, const char *b)
+{
+	size_t na, nb;
+	int errnum;
+	char *x = read_file(a, &na, &errnum), *y = read_file(b, &nb, &errnum);
+	int same = x != NULL && y != NULL && na == nb &&
+	    memcmp(x, y, na) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
 static unsigned
 mode_of(const char *path)
 {
@@ -231,10 +246,37 @@ TEST(tls_site_example)
 			CHECK_INT_EQ(mode_of(p), 0600);
 		free(p);
 	}
-	/* Only the jails that enable nginx get them. */
-	char *node = xasprintf("%s/uxtely/gen/a/node_j", root);
-	CHECK_INT_EQ(access(node, F_OK), -1);
-	free(node);
+	/* Only the jails that enable nginx get them, and only the servers'
+	   zone; every jail gets the CA, an outside host its own zone. */
+	const char *absent[] = {
+		"a/node_j/usr/local/etc/nginx",
+		"a/nginx_j/usr/local/etc/nginx/tls/api.payments.example.crt",
+		"host/payments/usr/local/etc/ssl/uxtely.example.crt",
+		"host/payments/usr/local/etc/ssl/smtp.mail.example.key",
+		"host/client1",
+	};
+	for (size_t i = 0; i < NELEM(absent); i++) {
+		char *p = xasprintf("%s/uxtely/gen/%s", root, absent[i]);
+		CHECK_INT_EQ(access(p, F_OK), -1);
+		free(p);
+	}
+	const char *cas[] = {
+		"a/node_j", "b/pg_j", "a/-", "host/payments", "host/mail",
+	};
+	for (size_t i = 0; i < NELEM(cas); i++) {
+		char *p = xasprintf("%s/uxtely/gen/%s/usr/local/etc/ssl/"
+		    "site-ca.crt", root, cas[i]);
+		CHECK(same_file(p, ca));
+		free(p);
+	}
+	char *pay = xasprintf("%s/uxtely/gen/host/payments/usr/local/etc/ssl/"
+	    "api.payments.example.crt", root);
+	char *paykey = xasprintf("%s/uxtely/gen/host/payments/usr/local/etc/"
+	    "ssl/api.payments.example.key", root);
+	CHECK(verifies(ca, pay, "api.payments.example"));
+	CHECK_INT_EQ(mode_of(paykey), 0600);
+	free(pay);
+	free(paykey);
 
 	/* A second run changes nothing. */
 	CHECK_INT_EQ(tls_site_ensure(root, site, &err), 0);
