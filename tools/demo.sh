@@ -95,6 +95,12 @@ while [ "$n" -lt 20 ] && ! ip netns exec "$c1" curl -sS --max-time 2 \
 done
 step "and on server b, from its hot standby (streamed from a through PGC -> PGS)" \
     "ip netns exec $c1 curl -sS --max-time 5 --cacert $ca --resolve $dom:443:$ip_b https://$dom/api/notes | head -n 14"
+step "an order on server b: its app resolves the providers through ns, charges at payments (HTTPS) and mails the buyer by mail (SMTPS), each through b's pf and nat" \
+    "ip netns exec $c1 curl -sS --max-time 20 --cacert $ca --resolve $dom:443:$ip_b -H 'Content-Type: application/json' -d '{\"email\": \"ann@example.org\", \"amount\": 1250, \"item\": \"a mug\"}' https://$dom/api/orders"
+step "what the payment provider logged (the charge came from b's public address)" \
+    "tail -n 1 /var/lib/jailnet/$name/data/host/payments/var/log/payments.log"
+step "with payments taken out of a's <payments> table, a's pf drops the app's way out, and the app says so" \
+    "$jn pfctl $site --server a -t payments -T delete 203.0.113.80; ip netns exec $c1 curl -sS --max-time 20 --cacert $ca --resolve $dom:443:$ip_a -H 'Content-Type: application/json' -d '{\"email\": \"ann@example.org\", \"amount\": 1250, \"item\": \"a mug\"}' https://$dom/api/orders; $jn pfctl $site --server a -t payments -T add 203.0.113.80"
 
 # Let client2 in, should an interrupted earlier run have left it listed.
 $jn pfctl "$site" --server a -t ratelimit -T expire 0 >/dev/null 2>&1 || :

@@ -2,7 +2,8 @@
  * jailnet health SITE: is every server answering HTTPS for the site's
  * domains, end to end, as a client sees it?
  *
- * For each record of each zone (one per server), libcurl GETs
+ * For each server's record of each zone (an outside host's, a provider's
+ * name, is not the site's to check), libcurl GETs
  * https://ZONE/ with the name pinned to that server's address (curl's
  * --resolve, CURLOPT_RESOLVE), so that DNS round robin does not choose the
  * server; TLS is verified against the site's CA, DATA_ROOT/SITE/tls/ca.crt,
@@ -198,6 +199,8 @@ check_all(void *arg, FILE *f)
 	for (i = 0; i < job->site->nzones; i++) {
 		z = &job->site->zones[i];
 		for (k = 0; k < z->nrecords; k++) {
+			if (z->records[k].host != NO_INDEX)
+				continue;
 			failed |= check_one(job, z, &z->records[k], f);
 			fflush(f);
 		}
@@ -263,10 +266,11 @@ cmd_health(int argc, char **argv)
 		client = &site->hosts[i];
 	}
 	for (i = 0; i < site->nzones; i++)
-		nrecords += site->zones[i].nrecords;
+		for (size_t k = 0; k < site->zones[i].nrecords; k++)
+			nrecords += site->zones[i].records[k].host == NO_INDEX;
 	if (nrecords == 0) {
 		fprintf(stderr, "jailnet health: %s/site.conf has no zone with "
-		    "records: nothing to check\n", site->dir);
+		    "a server's records: nothing to check\n", site->dir);
 		goto out;
 	}
 	ca = xasprintf("%s/%s/tls/ca.crt", DATA_ROOT, site->name);
