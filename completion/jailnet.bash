@@ -25,6 +25,8 @@ _jailnet()
 	site=
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
+		--site) site=${COMP_WORDS[i+1]}; break ;;
+		-f|-nvf|-vnf|-nf|-vf|--file) ((i++)) ;;
 		-*) ;;
 		*) site=${COMP_WORDS[i]}; break ;;
 		esac
@@ -38,8 +40,11 @@ _jailnet()
 		return ;;
 	--from|-t|--test|--watch|--git|--confirm)
 		return ;;
-	-f|--file)
+	-f|-nvf|-vnf|-nf|-vf|--file)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--site)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	esac
 	case $cmd in
@@ -52,7 +57,7 @@ _jailnet()
 	status) opts="--json" ;;
 	exec) opts="--" ;;
 	ssh) opts="-n --from --" ;;
-	pf) opts="-n -v --server --nft --test --lint --lint=error" ;;
+	pf) opts="-n -v -f -nvf --site --server --nft --test --lint --lint=error" ;;
 	pfctl) opts="--server -t -T -f" ;;
 	pflog) opts="--server --once --file" ;;
 	dns) opts="drain restore --from --wait" ;;

@@ -35,6 +35,7 @@ enum pf_mode {
 
 struct pf_args {
 	const char *site;
+	const char *file;	/* -f FILE: this pf.conf instead */
 	const char *server;
 	enum pf_mode mode;
 	struct pf_test test;	/* PF_MODE_TEST */
@@ -383,6 +384,66 @@ pf_show_nft(const struct pf_bound *pf, struct strbuf *out)
 	return rc;
 }
 
+/* -f FILE without a site: its bare server, every remark printed. */
+static struct pf_site *
+pf_lone_file(const char *file)
+{
+	struct diags diags;
+	struct pf_site *ps;
+
+	diags_init(&diags);
+	ps = pf_site_bare(file, &diags);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	return ps;
+}
+
+/*
+ * -f FILE with a site: bind ${file} (read as a lone pf.conf is, beneath
+ * its directory) to ${server}, or to every server of ${ps} that enables
+ * pf if NULL, in place of its own pf.conf.  Return 0, or -1 with the
+ * problems printed.
+ */
+static int
+pf_rebind(struct pf_site *ps, const char *file, const char *server)
+{
+	struct diags diags;
+	struct site *lone;
+	struct source *src;
+	size_t i;
+	int errnum = 0, rc = 0;
+
+	diags_init(&diags);
+	if ((lone = site_bare(file, &diags)) == NULL) {
+		diags_print(&diags, stderr);
+		diags_free(&diags);
+		return -1;
+	}
+	for (i = 0; i < ps->site->nservers && rc == 0; i++) {
+		const struct server *s = &ps->site->servers[i];
+
+		if ((server != NULL && !str_eq(s->name, server)) ||
+		    ps->bound[i] == NULL)
+			continue;
+		src = fsview_read(lone->servers[0].view,
+		    lone->servers[0].pf_rules, &errnum);
+		if (src == NULL) {
+			fprintf(stderr, "jailnet pf: -f %s: %s\n", file,
+			    fsview_strerror(errnum));
+			rc = -1;
+			break;
+		}
+		pf_bound_free(ps->bound[i]);
+		ps->bound[i] = pf_bind_source(ps->site, s, src, &diags);
+		if (ps->bound[i] == NULL)
+			rc = -1;
+	}
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	site_free(lone);
+	return rc;
+}
+
 /*
  * Print what ${a} asks for about the server of ${pf}.  Return 0, or -1 on
  * failure (the reason printed to stderr); for --test, the enum pf_verdict.
@@ -496,9 +557,30 @@ cmd_pf(int argc, char **argv)
 				return pf_cannot_say(why);
 			}
 			a.mode = PF_MODE_TEST;
-		} else if (str_eq(s, "-n") || str_eq(s, "-v") ||
-		    str_eq(s, "-nv") || str_eq(s, "-vn")) {
-			continue;	/* pfctl's words for what pf does */
+		} else if (str_eq(s, "--site")) {
+			if (i_arg + 1 >= argc || argv[i_arg + 1][0] == '-')
+				return pf_usage(testing, "%s needs a site "
+				    "directory", s);
+			if (a.site != NULL)
+				return pf_usage(testing, "%s", "one site only");
+			a.site = argv[++i_arg];
+		} else if (s[0] == '-' && s[1] != '-' && s[1] != '\0' &&
+		    strspn(s + 1, "nvf") == strlen(s + 1)) {
+			/* pfctl's -n, -v and -f FILE, alone or as -nvf. */
+			const char *f = strchr(s, 'f');
+
+			if (f == NULL)
+				continue;
+			if (f[1] != '\0' || strchr(s, 'f') != strrchr(s, 'f'))
+				return pf_usage(testing, "%s: -f comes last, "
+				    "once, then the file", s);
+			if (i_arg + 1 >= argc)
+				return pf_usage(testing, "%s needs a pf.conf "
+				    "file", s);
+			if (a.file != NULL)
+				return pf_usage(testing, "%s", "one -f FILE "
+				    "only");
+			a.file = argv[++i_arg];
 		} else if (s[0] == '-') {
 			return pf_usage(testing, "unknown option '%s'", s);
 		} else if (a.site == NULL) {
@@ -507,15 +589,33 @@ cmd_pf(int argc, char **argv)
 			return pf_usage(testing, "unexpected argument '%s'", s);
 		}
 	}
-	if (a.site == NULL)
-		return pf_usage(testing, "%s", "missing the SITE directory");
+	if (a.site == NULL && a.file == NULL)
+		return pf_usage(testing, "%s", "missing the SITE directory "
+		    "(or -f FILE)");
+	if (a.site == NULL && a.server != NULL)
+		return pf_usage(testing, "%s", "--server needs a site: a lone "
+		    "pf.conf (-f FILE) has no servers");
+	if (a.site == NULL && (testing || a.mode == PF_MODE_LINT))
+		return pf_usage(testing, "%s", "a lone pf.conf (-f FILE) "
+		    "knows no interface's addresses nor the routes that "
+		    "--test and --lint decide by: give --site DIR --server "
+		    "NAME");
 	if (testing && a.server == NULL)
 		return pf_usage(testing, "%s", "--test needs --server NAME: "
 		    "each server has its own interfaces and tables");
-	if ((ps = cli_load_site(a.site, 0)) == NULL)
+	if (a.site == NULL)
+		ps = pf_lone_file(a.file);
+	else if ((ps = cli_load_site(a.site, 0)) != NULL && a.file != NULL &&
+	    pf_rebind(ps, a.file, a.server) != 0) {
+		pf_site_free(ps);
+		ps = NULL;
+	}
+	if (ps == NULL)
 		return testing ? pf_cannot_say("the site has errors") :
 		    EXIT_INVALID;
 	site = ps->site;
+	if (a.site == NULL)
+		a.server = site->servers[0].name;	/* the only one */
 	if (cli_pick_server(site, a.server, &srv) != 0) {
 		pf_site_free(ps);
 		if (testing) {

@@ -5,7 +5,8 @@
 #ifndef JAILNET_CMD_PF_H
 #define JAILNET_CMD_PF_H
 
-#define CMD_PF_USAGE "pf [-nv] SITE [--server NAME] [--nft | --test SPEC | --lint[=error]]"
+#define CMD_PF_USAGE "pf [-nv] SITE [--server NAME] [--nft | --test SPEC | --lint[=error]]" \
+	" | pf -nvf FILE [--site DIR [--server NAME]] [--nft | --test SPEC | --lint[=error]]"
 #define CMD_PFCTL_USAGE "pfctl SITE --server NAME -t TABLE -T show|test|" \
 	"add|delete|flush|replace|expire [ADDR...] [-f FILE] [SECONDS]"
 
@@ -23,6 +24,11 @@
  * blocks it or routing drops it), "verdict: cannot-say (REASON)" 2 (the
  * model cannot follow it, the site has errors, NAME does not enable pf, a
  * bad command line; the details on stderr).
+ * With -f FILE (also -nvf FILE), FILE is read instead of the servers'
+ * pf.conf: alone, as a lone pf.conf (pf_site_bare(): the interfaces it
+ * names, no addresses; --test and --lint refused, a usage error); with
+ * --site DIR (or the SITE argument), bound to each server (or NAME) in
+ * place of its own.
  */
 int cmd_pf(int argc, char **argv);
 

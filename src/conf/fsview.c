@@ -27,7 +27,9 @@ fsview_new(const char *base, const char *const *rel, size_t nroots)
 	view->rel = xcalloc(nroots, sizeof(*view->rel));
 	for (i = 0; i < nroots; i++) {
 		view->rel[i] = xstrdup(rel[i]);
-		view->roots[i] = xasprintf("%s/%s", base, rel[i]);
+		/* "." is the base itself, named as it was given. */
+		view->roots[i] = str_eq(rel[i], ".") ? xstrdup(base) :
+		    xasprintf("%s/%s", base, rel[i]);
 	}
 	view->nroots = nroots;
 	view->prefix = xstrdup("");

@@ -241,6 +241,10 @@ struct server {
 	struct enabled_service *services;
 	size_t nservices;
 	struct fsview *view;
+	/* A lone pf.conf's server (site_bare()): no interface known but
+	   lo0, none of their addresses; pf takes the names its rules use,
+	   as pfctl takes names of interfaces yet to come. */
+	bool bare;
 };
 
 struct site {
@@ -271,6 +275,19 @@ struct site {
 					   rc.conf (jail_ifaces included) */
 	} failed;
 };
+
+/**
+ * site_bare(file, diags):
+ * A site for the lone pf.conf ${file} (`jailnet pf -f FILE`, no site):
+ * one server, named after the file (its name up to the first '.'), with
+ * pf enabled, pf.conf at /NAME of a view whose / is the file's directory
+ * (which stands for /etc as well: /etc/ips_foo is ips_foo beside it),
+ * FreeBSD's defaults for the rest (pfil_member on, pfil_bridge off, no
+ * gateway) and srv->bare set.  Return it (owned by the caller, freed with
+ * site_free()), or NULL with an error in ${diags} if ${file} names no
+ * file name.
+ */
+struct site *site_bare(const char *file, struct diags *diags);
 
 /**
  * site_load(dir, diags):

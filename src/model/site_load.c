@@ -6,6 +6,7 @@
  * told apart from the consequences of another (site.h says which step
  * stops which).
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -51,6 +52,44 @@ site_load_partial(const char *dir, struct diags *diags)
 	site->failed.jails = diags->nerrors != nerr;
 	site_conf_finish(site, diags);
 	site_check(site, diags);
+	return site;
+}
+
+struct site *
+site_bare(const char *file, struct diags *diags)
+{
+	const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 :
+	    file, *rel[1] = { "." };
+	struct site *site;
+	struct server *srv;
+	size_t i, n;
+
+	if (*base == '\0' || str_eq(base, ".") || str_eq(base, "..")) {
+		struct source d = { .path = (char *)file, .text = (char *)"" };
+
+		diag_error(diags, loc_file(&d), "not a file name");
+		return NULL;
+	}
+	site = xcalloc(1, sizeof(*site));
+	site->dir = slash == NULL ? xstrdup(".") : slash == file ?
+	    xstrdup("/") : xstrndup(file, (size_t)(slash - file));
+	site->name = xstrdup("pf");
+	site->servers = xcalloc(1, sizeof(*site->servers));
+	site->nservers = 1;
+	srv = &site->servers[0];
+	/* pfctl names no server: the file's stem names the nft table. */
+	n = strcspn(base, ".");
+	srv->name = xstrndup(base, n > 0 ? n : strlen(base));
+	for (i = 0; srv->name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)srv->name[i]) && srv->name[i] != '-' &&
+		    srv->name[i] != '_')
+			srv->name[i] = '_';
+	srv->view = fsview_new(site->dir, rel, 1);
+	srv->overlay = xstrdup(srv->view->roots[0]);
+	srv->pf_enable = true;
+	srv->pf_rules = xasprintf("/%s", base);
+	srv->pfil_member = true;
+	srv->bare = true;
 	return site;
 }
 

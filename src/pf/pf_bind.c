@@ -26,9 +26,9 @@ struct binder {
 /* Interfaces. */
 
 static struct pf_iface *
-add_iface(struct pf_bound *b, const char *name, size_t *cap)
+add_iface(struct pf_bound *b, const char *name)
 {
-	struct pf_iface *pi = VEC_PUSH(b->ifaces, b->nifaces, *cap);
+	struct pf_iface *pi = VEC_PUSH(b->ifaces, b->nifaces, b->ifacecap);
 
 	pi->name = xstrdup(name);
 	pi->bridge = NO_INDEX;
@@ -51,9 +51,9 @@ static void
 bind_ifaces(struct pf_bound *b, const struct server *srv)
 {
 	struct pf_iface *pi;
-	size_t i, j, cap = 0, *map;
+	size_t i, j, *map;
 
-	pi = add_iface(b, "lo0", &cap);
+	pi = add_iface(b, "lo0");
 	pi->is_loopback = true;
 	pi->addrs = xcalloc(3 + srv->nlo_addrs, sizeof(*pi->addrs));
 	for (i = 0; i < 3; i++)
@@ -75,7 +75,7 @@ bind_ifaces(struct pf_bound *b, const struct server *srv)
 		if (ifp->jail != NO_INDEX)
 			continue;
 		map[i] = b->nifaces;
-		pi = add_iface(b, ifp->name, &cap);
+		pi = add_iface(b, ifp->name);
 		pi->is_bridge = ifp->kind == IFACE_BRIDGE;
 		pi->naddrs = ifp->naddrs;
 		pi->addrs = xcalloc(ifp->naddrs + 1, sizeof(*pi->addrs));
@@ -186,12 +186,27 @@ no_such_iface(struct binder *bd, const char *name, struct loc loc,
 	note_hint(bd, name, loc);
 }
 
-/* "on IF": a host interface (pf also accepts names of interfaces yet to
-   come, but on a modelled server every interface is known). */
+/*
+ * "on IF": a host interface (pf also accepts names of interfaces yet to
+ * come, but on a modelled server every interface is known; on a bare one,
+ * none is, and the name is taken as pfctl takes it, without addresses).
+ * Return whether ${name} names one now.
+ */
+static bool
+known_iface(struct binder *bd, const char *name)
+{
+	if (pf_bound_iface(bd->b, name) != NO_INDEX)
+		return true;
+	if (!bd->srv->bare || str_eq(name, "self"))
+		return false;
+	add_iface(bd->b, name);
+	return true;
+}
+
 static void
 check_ifspec(struct binder *bd, const struct pf_ifspec *is)
 {
-	if (is->name == NULL || pf_bound_iface(bd->b, is->name) != NO_INDEX)
+	if (is->name == NULL || known_iface(bd, is->name))
 		return;
 	no_such_iface(bd, is->name, is->loc, is->macro_loc);
 }
@@ -221,6 +236,14 @@ check_addr(struct binder *bd, const struct pf_addr *a, int af)
 		diag_error(bd->diags, a->loc, "no IP address found for %s",
 		    a->name);
 		note_macro(bd, a->macro_loc);
+		if (bd->srv->bare) {
+			diag_note(bd->diags, a->loc, "a lone pf.conf knows no "
+			    "interface's addresses but lo0's: give --site DIR "
+			    "--server NAME to read it on a server of a site, "
+			    "or write (%s) to follow them as they change",
+			    a->name);
+			return;
+		}
 		if (pf_bound_iface(bd->b, a->name) == NO_INDEX &&
 		    !str_eq(a->name, "self")) {
 			diag_note(bd->diags, a->loc, "%s is no interface of "
@@ -236,8 +259,7 @@ check_addr(struct binder *bd, const struct pf_addr *a, int af)
 		return;
 	case PF_ADDR_DYNIFACE:
 		/* Followed as it changes: it may have no address yet. */
-		if (!str_eq(a->name, "self") &&
-		    pf_bound_iface(bd->b, a->name) == NO_INDEX)
+		if (!str_eq(a->name, "self") && !known_iface(bd, a->name))
 			no_such_iface(bd, a->name, a->loc, a->macro_loc);
 		return;
 	}
@@ -272,6 +294,9 @@ pf_table_path(const struct server *srv, const char *path)
 {
 	const char *conf = srv->pf_rules, *slash;
 
+	/* A lone pf.conf's directory stands for /etc, its usual place. */
+	if (srv->bare && str_has_prefix(path, "/etc/") && path[5] != '\0')
+		path += 5;
 	if (path[0] == '/' || conf == NULL ||
 	    (slash = strrchr(conf, '/')) == NULL)
 		return xstrdup(path);
@@ -331,6 +356,13 @@ note_table_file(struct binder *bd, const struct pf_table_init *ti,
 	if (tr->errnum == EFBIG)
 		diag_note(bd->diags, ti->loc, "a table file is read up to "
 		    "%u MiB", FSVIEW_FILE_MAX >> 20);
+	if (bd->srv->bare) {
+		/* One directory, which also stands for /etc. */
+		diag_note(bd->diags, ti->loc, "a lone pf.conf's tables are "
+		    "read beneath its directory (/etc/X as X beside it): %s%s",
+		    view->roots[0], tr->path);
+		return;
+	}
 	if (!str_eq(tr->path, ti->file))
 		diag_note(bd->diags, ti->loc, "a relative path is read from "
 		    "the directory of pf.conf: %s", tr->path);
@@ -480,7 +512,10 @@ bind_skip(struct binder *bd)
 	size_t i, j, k;
 
 	for (i = 0; i < rs->nskip; i++) {
-		k = pf_bound_iface(bd->b, rs->skip[i]);
+		if (known_iface(bd, rs->skip[i]))
+			k = pf_bound_iface(bd->b, rs->skip[i]);
+		else
+			k = NO_INDEX;
 		if (k != NO_INDEX) {
 			bd->b->ifaces[k].skip = true;
 			continue;
@@ -690,7 +725,20 @@ pf_bind(const struct site *site, const struct server *srv,
 		    srv->name);
 		return NULL;
 	}
-	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL) {
+	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL &&
+	    srv->bare) {
+		char *path = xasprintf("%s%s", srv->view->roots[0],
+		    str_eq(srv->view->roots[0], "/") ? srv->pf_rules + 1 :
+		    srv->pf_rules);
+		struct source file = { .path = path, .text = (char *)"" };
+
+		diag_error(diags, loc_file(&file), "cannot read it: %s",
+		    errnum == EXDEV ? "a symbolic link leads outside its "
+		    "directory" : fsview_strerror(errnum));
+		free(path);
+		return NULL;
+	}
+	if (src == NULL) {
 		diag_error(diags, srv->loc, "cannot read pf.conf '%s' of "
 		    "server %s: %s", srv->pf_rules, srv->name,
 		    fsview_strerror(errnum));

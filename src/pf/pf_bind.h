@@ -69,8 +69,9 @@ struct pf_bound_table {
 struct pf_bound {
 	const struct server *server;
 	struct pf_ruleset *rs;		/* owned */
-	struct pf_iface *ifaces;	/* lo0 first, then the host's */
-	size_t nifaces;
+	struct pf_iface *ifaces;	/* lo0 first, then the host's (on
+					   a bare server, the rules' names) */
+	size_t nifaces, ifacecap;
 	struct pf_route *routes;	/* longest prefix first */
 	size_t nroutes;
 	struct pf_bound_table *tables;	/* the defined ones in file order,
@@ -114,7 +115,8 @@ struct pf_bound *pf_bind_source(const struct site *site,
  * itself; a relative one is taken from the directory of pf.conf
  * (srv->pf_rules, /etc for /etc/pf.conf): pfctl takes it from its working
  * directory, which is / at boot, but a site is read as one server's files,
- * and "ips_foo" beside pf.conf is what such a path means there.
+ * and "ips_foo" beside pf.conf is what such a path means there.  On a
+ * bare server (site_bare()), /etc/X is X beside pf.conf.
  */
 char *pf_table_path(const struct server *srv, const char *path);
 

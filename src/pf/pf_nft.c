@@ -884,8 +884,14 @@ pf_nft_compile(const struct pf_bound *b, struct strbuf *out,
 	add_nat_chain(&ctx, PF_RS_NAT, &chains);
 	add_base_chains(&ctx, &chains);
 
-	strbuf_addf(out, "# jailnet: pf.conf of server %s compiled to "
-	    "nftables\n", b->server->name);
+	if (b->server->bare)
+		strbuf_addf(out, "# jailnet: the lone pf.conf %s compiled to "
+		    "nftables: each interface it names taken as a routed one "
+		    "(none a bridge or a bridge's member)\n",
+		    b->sources[0]->path);
+	else
+		strbuf_addf(out, "# jailnet: pf.conf of server %s compiled to "
+		    "nftables\n", b->server->name);
 	add_server_notes(b, out);
 	add_scrub_notes(b->rs, out);
 	add_bridge_table(b, strbuf_cstr(&brname), out);

@@ -530,6 +530,50 @@ untranslatable(struct nft_ctx *ctx, const struct pf_rule *r, const char *why)
 }
 
 /*
+ * Whether ${a} is "(IF)" of an interface whose addresses a lone pf.conf's
+ * server does not know (site_bare()): not an interface without addresses,
+ * one whose addresses are unknown, which nftables would need written out.
+ */
+static bool
+unknown_addrs(const struct pf_bound *b, const struct pf_addr *a)
+{
+	size_t k;
+
+	if (!b->server->bare || a->kind != PF_ADDR_DYNIFACE ||
+	    str_eq(a->name, "self"))
+		return false;
+	k = pf_bound_iface(b, a->name);
+	return k != NO_INDEX && b->ifaces[k].naddrs == 0;
+}
+
+/* nat on IF ... -> (IF:0): what masquerade does, with IF's live address. */
+static bool
+is_masquerade(const struct pf_rule *r)
+{
+	const struct pf_addr *t = r->rpool.naddrs == 1 ? &r->rpool.addrs[0] :
+	    NULL;
+
+	return r->action == PF_ACT_NAT && t != NULL &&
+	    t->kind == PF_ADDR_DYNIFACE && r->ifspec.name != NULL &&
+	    !r->ifspec.neg && str_eq(t->name, r->ifspec.name);
+}
+
+/* Refuse ${a}, of rule ${r}, if unknown_addrs(); return whether it was. */
+static bool
+refuse_unknown(struct nft_ctx *ctx, const struct pf_rule *r,
+    const struct pf_addr *a)
+{
+	if (!unknown_addrs(ctx->b, a))
+		return false;
+	diag_error(ctx->diags, a->loc.src ? a->loc : r->loc, "cannot compile "
+	    "this rule to nftables: (%s) stands for %s's addresses, which a "
+	    "lone pf.conf does not know and nftables does not follow; give "
+	    "--site DIR --server NAME", a->name, a->name);
+	ctx->error = 1;
+	return true;
+}
+
+/*
  * The statements of an rdr or nat rule for family ${fam}; return -1 (after
  * an error) if the target cannot be expressed.
  */
@@ -553,9 +597,7 @@ nat_stmt(struct nft_ctx *ctx, const struct pf_rule *r, unsigned fam,
 		return -1;
 	}
 	t = &r->rpool.addrs[0];
-	if (r->action == PF_ACT_NAT && t->kind == PF_ADDR_DYNIFACE &&
-	    r->ifspec.name != NULL && !r->ifspec.neg &&
-	    str_eq(t->name, r->ifspec.name)) {
+	if (is_masquerade(r)) {
 		/* (IF:0) followed live: the address the kernel picks. */
 		if (!(t->ifmods & PF_IFMOD_NOALIAS))
 			note(notes, "masquerade uses one address of the "
@@ -725,6 +767,12 @@ nft_rule(struct nft_ctx *ctx, const struct pf_rule *r, enum nft_stage stage,
 	else if (filter)
 		filter_notes(r, stage, &notes);
 
+	if (refuse_unknown(ctx, r, &r->src) || refuse_unknown(ctx, r, &r->dst) ||
+	    (!filter && r->rpool.naddrs == 1 && !is_masquerade(r) &&
+	    refuse_unknown(ctx, r, &r->rpool.addrs[0]))) {
+		strbuf_free(&notes);
+		return;
+	}
 	addr_fams(ctx->b, &r->src, &sfams, &sspec);
 	addr_fams(ctx->b, &r->dst, &dfams, &dspec);
 	fams = sfams & dfams;
@@ -736,7 +784,9 @@ nft_rule(struct nft_ctx *ctx, const struct pf_rule *r, enum nft_stage stage,
 		unsigned tfams = NFT_FAM_4 | NFT_FAM_6;
 		bool tspec;
 
-		if (r->rpool.naddrs == 1)
+		/* Masquerade takes the live address: any family. */
+		if (r->rpool.naddrs == 1 && !(is_masquerade(r) &&
+		    unknown_addrs(ctx->b, &r->rpool.addrs[0])))
 			addr_fams(ctx->b, &r->rpool.addrs[0], &tfams, &tspec);
 		fams &= tfams;
 		sspec = true;

@@ -32,6 +32,25 @@ pf_site_load(const char *dir, struct diags *diags)
 	return ps;
 }
 
+struct pf_site *
+pf_site_bare(const char *file, struct diags *diags)
+{
+	struct pf_site *ps;
+	struct site *site;
+
+	if ((site = site_bare(file, diags)) == NULL)
+		return NULL;
+	ps = xcalloc(1, sizeof(*ps));
+	ps->site = site;
+	ps->bound = xcalloc(2, sizeof(*ps->bound));
+	ps->bound[0] = pf_bind(site, &site->servers[0], diags);
+	if (ps->bound[0] == NULL) {
+		pf_site_free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
 void
 pf_site_free(struct pf_site *ps)
 {

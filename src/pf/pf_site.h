@@ -37,6 +37,14 @@ struct pf_site {
 struct pf_site *pf_site_load(const char *dir, struct diags *diags);
 
 /**
+ * pf_site_bare(file, diags):
+ * The lone pf.conf ${file} as site_bare() sees it, bound to its bare
+ * server (pf_bind()).  Return the result, owned by the caller and freed
+ * with pf_site_free(), or NULL with every problem in ${diags}.
+ */
+struct pf_site *pf_site_bare(const char *file, struct diags *diags);
+
+/**
  * pf_site_free(ps):
  * Free ${ps} and its site; does nothing if NULL.
  */
