@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "jail/procs.h"
 #include "cli/cli.h"
 #include "cli/show.h"
 #include "cli/show_dot.h"
@@ -14,13 +15,26 @@ cmd_check(int argc, char **argv)
 	struct cli_opts opts;
 	const struct site *site;
 	struct pf_site *ps;
+	struct proc_list list = { 0 };
+	struct diags diags;
 	size_t i, k, njails = 0, npipes = 0;
+	int rc;
 
 	if (cli_parse("check", "check SITE", 0, argc, argv, &opts) != 0)
 		return EXIT_USAGE;
 	if ((ps = cli_load_site(opts.site, 1)) == NULL)
 		return EXIT_INVALID;
 	site = ps->site;
+	/* The commands split as up splits them (NAME_flags included). */
+	diags_init(&diags);
+	rc = procs_build(site, true, &list, &diags);
+	procs_free(&list);
+	diags_print(&diags, stderr);
+	diags_free(&diags);
+	if (rc != 0) {
+		pf_site_free(ps);
+		return EXIT_INVALID;
+	}
 	for (i = 0; i < site->nservers; i++) {
 		njails += site->servers[i].njails;
 		for (k = 0; k < site->servers[i].njails; k++)

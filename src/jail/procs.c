@@ -198,6 +198,29 @@ split_service(const struct service *svc, char ***argv, size_t *argc,
 	return 0;
 }
 
+/* NAME_flags of ${es} after the built-in's ${argv}, as rc.subr puts them. */
+static int
+add_flags(const struct service *svc, const struct enabled_service *es,
+    char ***argv, size_t *argc, struct diags *diags)
+{
+	char **flags;
+	size_t n, i;
+	const char *why;
+
+	if (procs_split_command(es->flags, &flags, &n, &why) != 0) {
+		diag_error(diags, es->flags_loc, "%s_flags: %s", svc->name,
+		    why);
+		procs_free_argv(*argv);
+		return -1;
+	}
+	*argv = xrealloc(*argv, (*argc + n + 1) * sizeof(**argv));
+	for (i = 0; i < n; i++)
+		(*argv)[(*argc)++] = flags[i];
+	(*argv)[*argc] = NULL;
+	free(flags);
+	return 0;
+}
+
 static int
 add_service(struct proc_list *list, const struct site *site,
     const struct server *srv, const struct jail *j,
@@ -209,6 +232,8 @@ add_service(struct proc_list *list, const struct site *site,
 	size_t argc;
 
 	if (split_service(svc, &argv, &argc, diags) != 0)
+		return -1;
+	if (es->flags != NULL && add_flags(svc, es, &argv, &argc, diags) != 0)
 		return -1;
 	/* A built-in is said where this jail (or server) enables it. */
 	p = add_proc(list, site, srv, j, PROC_SERVICE, svc->name,

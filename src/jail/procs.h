@@ -89,8 +89,10 @@ void procs_free_argv(char **argv);
  * SITE_SERVER_SELF), and each jail's pipes and, if ${services}, its
  * enabled services.  Pipes run
  * "spiped -e|-d -s [SRC]:PORT -t [DST]:PORT -k KEY -F" with the key's
- * path in the jail (as rc.conf gives it).  Record in ${diags} a command
- * that cannot be split or a key that is not in the jail's files.  Return
+ * path in the jail (as rc.conf gives it).  A built-in service that takes
+ * NAME_flags (sshd, openssh, openntpd) gets them after its command, as
+ * rc.subr puts them.  Record in ${diags} a command or NAME_flags that
+ * cannot be split or a key that is not in the jail's files.  Return
  * 0, or -1 if an error was recorded.  Reads the file system only to find
  * keys and make the views' paths absolute.
  */

@@ -279,6 +279,8 @@ jail_fini(struct jail *j)
 		free(j->pipes[i].key_path);
 	}
 	free(j->pipes);
+	for (i = 0; i < j->nservices; i++)
+		free(j->services[i].flags);
 	free(j->services);
 	fsview_free(j->view);
 }
@@ -307,6 +309,8 @@ server_fini(struct server *srv)
 	free(srv->jail_list);
 	free(srv->jail_list_locs);
 	free(srv->pf_rules);
+	for (i = 0; i < srv->nservices; i++)
+		free(srv->services[i].flags);
 	free(srv->services);
 	fsview_free(srv->view);
 }

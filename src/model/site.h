@@ -81,6 +81,7 @@ struct service {
 	const char *needs;		/* a built-in: the file of the jail
 					   its command reads (static), or
 					   NULL */
+	bool flags;			/* a built-in that takes NAME_flags */
 	bool oneshot;			/* kind = oneshot: runs once and
 					   finishes, as a boot script */
 	const char *files_dir;		/* a built-in: the directory of the
@@ -174,6 +175,10 @@ enum sysvshm_mode {
 struct enabled_service {
 	size_t service;			/* index in site->services */
 	struct loc loc;			/* its NAME_enable */
+	/* NAME_flags of a built-in that takes them (owned; NULL if none or
+	   empty), split by procs.h as a command line is */
+	char *flags;
+	struct loc flags_loc;
 };
 
 struct jail {

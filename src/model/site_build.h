@@ -116,6 +116,10 @@ struct rcd_service {
 	const char *needs;	/* the configuration file its command reads,
 				   which the jail's files must hold (Debian's
 				   is not in a jail's view), or NULL */
+	bool flags;		/* NAME_flags goes to the program, as
+				   rc.subr passes it: the Debian program is
+				   FreeBSD's (sshd, OpenBSD's ntpd), it
+				   takes the same options */
 };
 
 extern const struct rcd_service rcd_table[];

@@ -352,9 +352,34 @@ service_index(struct site *site, const char *name,
 	svc->rundir = rcd->rundir;
 	svc->files_dir = rcd->files_dir;
 	svc->needs = rcd->needs;
+	svc->flags = rcd->flags;
 	return site->nservices++;
 }
 
+
+/*
+ * NAME_flags of ${es}, service ${name}, if it is a built-in that takes
+ * them (procs.h splits them, as site.conf's commands).  Left alone
+ * otherwise: rc_report_unused() says it is not implemented.
+ */
+static void
+take_flags(const struct site *site, struct rc_vars *vars, const char *name,
+    struct enabled_service *es)
+{
+	const struct service *svc = &site->services[es->service];
+	struct rc_value *v;
+	char *knob;
+
+	if (!svc->flags || svc->package == NULL)
+		return;		/* a site.conf block's command is its own */
+	knob = xasprintf("%s_flags", name);
+	if ((v = rc_get(vars, knob)) != NULL &&
+	    v->value.s[strspn(v->value.s, " \t\n")] != '\0') {
+		es->flags = xstrdup(v->value.s);
+		es->flags_loc = v->value_loc;
+	}
+	free(knob);
+}
 
 int
 rc_enabled_services(struct site *site, struct rc_vars *vars,
@@ -434,8 +459,10 @@ rc_enabled_services(struct site *site, struct rc_vars *vars,
 				    svc);
 			} else {
 				es = VEC_PUSH(*out, *nout, cap);
+				memset(es, 0, sizeof(*es));
 				es->service = k;
 				es->loc = v->name_loc;
+				take_flags(site, vars, svc, es);
 			}
 		}
 		free(svc);
