@@ -246,7 +246,12 @@ fsview_read(const struct fsview *view, const char *path, int *errnum)
 		return NULL;
 	close(fd);
 	rel = view_rel(view, root, path);
-	name = xasprintf("%s%s%s", view->roots[root], view->prefix, path);
+	/* A root "." (a lone pf.conf's directory) names files as given. */
+	if (str_eq(view->roots[root], ".") && view->prefix[0] == '\0')
+		name = xstrdup(path + 1);
+	else
+		name = xasprintf("%s%s%s", view->roots[root], view->prefix,
+		    path);
 	src = read_beneath(view->base, rel, name, errnum);
 	free(rel);
 	free(name);

@@ -727,9 +727,10 @@ pf_bind(const struct site *site, const struct server *srv,
 	}
 	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL &&
 	    srv->bare) {
-		char *path = xasprintf("%s%s", srv->view->roots[0],
-		    str_eq(srv->view->roots[0], "/") ? srv->pf_rules + 1 :
-		    srv->pf_rules);
+		const char *root = srv->view->roots[0];
+		char *path = str_eq(root, ".") ? xstrdup(srv->pf_rules + 1) :
+		    xasprintf("%s%s", root, str_eq(root, "/") ?
+		    srv->pf_rules + 1 : srv->pf_rules);
 		struct source file = { .path = path, .text = (char *)"" };
 
 		diag_error(diags, loc_file(&file), "cannot read it: %s",
