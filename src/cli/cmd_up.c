@@ -124,7 +124,7 @@ undo_host(const char *site, size_t *undone, struct nl_error *err)
 static int
 generate_files(const struct site *site, bool host, struct nl_error *err)
 {
-	if (tls_site_ensure(DATA_ROOT, site, err) != 0 ||
+	if (tls_site_ensure(DATA_ROOT, site, !host, err) != 0 ||
 	    secrets_ensure(DATA_ROOT, site, err) != 0 ||
 	    ssh_keys_ensure(DATA_ROOT, site, err) != 0)
 		return -1;

@@ -498,7 +498,7 @@ out:
 
 int
 tls_site_ensure(const char *data_root, const struct site *site,
-    struct nl_error *err)
+    bool outside, struct nl_error *err)
 {
 	char *dir = xasprintf("%s/%s/tls", data_root, site->name);
 	int rc = -1;
@@ -508,7 +508,7 @@ tls_site_ensure(const char *data_root, const struct site *site,
 	for (size_t z = 0; z < site->nzones; z++)
 		if (tls_cert_ensure(dir, site->zones[z].name, err) != 0)
 			goto out;
-	for (size_t h = 0; h < site->nhosts; h++)
+	for (size_t h = 0; outside && h < site->nhosts; h++)
 		if (site->hosts[h].nservices > 0 && hand_out(data_root, site,
 		    dir, SITE_OUTSIDE_HOSTS, site->hosts[h].name, h, false,
 		    err) != 0)

@@ -69,12 +69,14 @@ int tls_cert_ensure(const char *dir, const char *domain,
     struct nl_error *err);
 
 /**
- * tls_site_ensure(data_root, site, err):
+ * tls_site_ensure(data_root, site, outside, err):
  * For ${site}: the CA and one certificate per DNS zone under
  * ${data_root}/SITE/tls, then the copies listed above in the generated
- * layers.  A copy whose contents are already right is left alone.
+ * layers, the outside hosts' only if ${outside} (a simulated world; `up
+ * --host` has none).  A copy whose contents are already right is left
+ * alone.
  */
 int tls_site_ensure(const char *data_root, const struct site *site,
-    struct nl_error *err);
+    bool outside, struct nl_error *err);
 
 #endif

@@ -225,7 +225,7 @@ TEST(tls_site_example)
 	CHECK(mkdtemp(root) != NULL);
 	if (site == NULL)
 		return;
-	CHECK_INT_EQ(tls_site_ensure(root, site, &err), 0);
+	CHECK_INT_EQ(tls_site_ensure(root, site, true, &err), 0);
 	CHECK_STR_EQ(err.msg, "");
 
 	char *ca = xasprintf("%s/uxtely/tls/ca.crt", root);
@@ -279,12 +279,24 @@ TEST(tls_site_example)
 	free(paykey);
 
 	/* A second run changes nothing. */
-	CHECK_INT_EQ(tls_site_ensure(root, site, &err), 0);
+	CHECK_INT_EQ(tls_site_ensure(root, site, true, &err), 0);
 	for (size_t i = 0; i < 4; i++) {
 		char *p = xasprintf("%s/uxtely/gen/%s", root, files[i]);
 		CHECK(same_version(v[i], version_of(p)));
 		free(p);
 	}
+	rm_tree(root);
+
+	/* up --host: no outside world, no outside host's files. */
+	CHECK(mkdtemp(strcpy(root, "/tmp/jailnet-tls-XXXXXX")) != NULL);
+	CHECK_INT_EQ(tls_site_ensure(root, site, false, &err), 0);
+	char *hosts = xasprintf("%s/uxtely/gen/host", root);
+	char *node = xasprintf("%s/uxtely/gen/a/node_j/usr/local/etc/ssl/"
+	    "site-ca.crt", root);
+	CHECK_INT_EQ(access(hosts, F_OK), -1);
+	CHECK_INT_EQ(access(node, F_OK), 0);
+	free(hosts);
+	free(node);
 
 	rm_tree(root);
 	free(ca);
