@@ -234,6 +234,19 @@ read_beneath(const char *base, const char *rel, const char *name,
 	return src;
 }
 
+char *
+fsview_name(const struct fsview *view, size_t i, const char *path)
+{
+	const char *root = view->roots[i];
+
+	if (view->prefix[0] != '\0')
+		return xasprintf("%s%s%s", root, view->prefix, path);
+	/* A root "." (a lone pf.conf's directory) names files as given. */
+	if (str_eq(root, "."))
+		return xstrdup(path + 1);
+	return xasprintf("%s%s", root, str_eq(root, "/") ? path + 1 : path);
+}
+
 struct source *
 fsview_read(const struct fsview *view, const char *path, int *errnum)
 {
@@ -246,12 +259,7 @@ fsview_read(const struct fsview *view, const char *path, int *errnum)
 		return NULL;
 	close(fd);
 	rel = view_rel(view, root, path);
-	/* A root "." (a lone pf.conf's directory) names files as given. */
-	if (str_eq(view->roots[root], ".") && view->prefix[0] == '\0')
-		name = xstrdup(path + 1);
-	else
-		name = xasprintf("%s%s%s", view->roots[root], view->prefix,
-		    path);
+	name = fsview_name(view, root, path);
 	src = read_beneath(view->base, rel, name, errnum);
 	free(rel);
 	free(name);

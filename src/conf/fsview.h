@@ -70,9 +70,17 @@ void fsview_free(struct fsview *view);
 char *fsview_resolve(const struct fsview *view, const char *path, int *errnum);
 
 /**
+ * fsview_name(view, i, path):
+ * The on-disk name (owned by the caller) that messages give ${path}
+ * (absolute, clean) of ${view} in its root ${i}: ROOT/PATH, PATH alone for
+ * a root ".", whether or not the file is there.
+ */
+char *fsview_name(const struct fsview *view, size_t i, const char *path);
+
+/**
  * fsview_read(view, path, errnum):
  * Read the regular file ${path} of ${view} (at most FSVIEW_FILE_MAX bytes)
- * into a source named by its on-disk path.  Return it (owned by the
+ * into a source named by its on-disk path (fsview_name()).  Return it (owned by the
  * caller), or NULL with ${errnum} set as by fsview_resolve(), or to ENODEV,
  * EISDIR, EFBIG or the failed read's errno.
  */

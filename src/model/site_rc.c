@@ -370,7 +370,7 @@ take_flags(const struct site *site, struct rc_vars *vars, const char *name,
 	struct rc_value *v;
 	char *knob;
 
-	if (!svc->flags || svc->package == NULL)
+	if (!svc->flags)
 		return;		/* a site.conf block's command is its own */
 	knob = xasprintf("%s_flags", name);
 	if ((v = rc_get(vars, knob)) != NULL &&

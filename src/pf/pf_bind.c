@@ -358,9 +358,11 @@ note_table_file(struct binder *bd, const struct pf_table_init *ti,
 		    "%u MiB", FSVIEW_FILE_MAX >> 20);
 	if (bd->srv->bare) {
 		/* One directory, which also stands for /etc. */
+		p = fsview_name(view, 0, tr->path);
 		diag_note(bd->diags, ti->loc, "a lone pf.conf's tables are "
-		    "read beneath its directory (/etc/X as X beside it): %s%s",
-		    view->roots[0], tr->path);
+		    "read beneath its directory (/etc/X as X beside it): %s",
+		    p);
+		free(p);
 		return;
 	}
 	if (!str_eq(tr->path, ti->file))
@@ -727,10 +729,7 @@ pf_bind(const struct site *site, const struct server *srv,
 	}
 	if ((src = fsview_read(srv->view, srv->pf_rules, &errnum)) == NULL &&
 	    srv->bare) {
-		const char *root = srv->view->roots[0];
-		char *path = str_eq(root, ".") ? xstrdup(srv->pf_rules + 1) :
-		    xasprintf("%s%s", root, str_eq(root, "/") ?
-		    srv->pf_rules + 1 : srv->pf_rules);
+		char *path = fsview_name(srv->view, 0, srv->pf_rules);
 		struct source file = { .path = path, .text = (char *)"" };
 
 		diag_error(diags, loc_file(&file), "cannot read it: %s",
