@@ -536,16 +536,29 @@ function main() {
 		respond(res, r.error === undefined ? 200 : 503, html, 'text/html; charset=utf-8');
 	}
 
-	async function postNote(res, body) {
-		const expected = 'expected a JSON object {"text": "..."}';
+	// The JSON object of a POST ${body}; else a 400 saying ${expected},
+	// and why if it does not parse, and undefined.
+	function bodyObject(res, body, expected) {
 		let input;
 		try {
 			input = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
 		} catch (e) {
-			return respondError(res, 400, expected + ': ' + e.message);
+			respondError(res, 400, expected + ': ' + e.message);
+			return undefined;
 		}
-		if (input === null || typeof input !== 'object' || Array.isArray(input) ||
-		    typeof input.text !== 'string')
+		if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+			respondError(res, 400, expected);
+			return undefined;
+		}
+		return input;
+	}
+
+	async function postNote(res, body) {
+		const expected = 'expected a JSON object {"text": "..."}';
+		const input = bodyObject(res, body, expected);
+		if (input === undefined)
+			return;
+		if (typeof input.text !== 'string')
 			return respondError(res, 400, expected);
 		const text = input.text;
 		if (text === '' || [...text].length > MAX_NOTE || text.includes('\0'))
@@ -578,15 +591,10 @@ function main() {
 			if (conf[k] === undefined)
 				return respondError(res, 503, "orders are not configured: no '" +
 				    k + "' setting");
-		const expected = 'expected a JSON object {"email": "...", "amount": CENTS, "item": "..."}';
-		let input;
-		try {
-			input = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-		} catch (e) {
-			return respondError(res, 400, expected + ': ' + e.message);
-		}
-		if (input === null || typeof input !== 'object' || Array.isArray(input))
-			return respondError(res, 400, expected);
+		const input = bodyObject(res, body, 'expected a JSON object ' +
+		    '{"email": "...", "amount": CENTS, "item": "..."}');
+		if (input === undefined)
+			return;
 		if (!isAddress(input.email))
 			return respondError(res, 400, 'email must be a mail address (one \'@\', ' +
 			    'no spaces or control characters, at most ' + MAX_EMAIL + ' characters)');
