@@ -116,33 +116,50 @@ cell_cmp(const void *a, const void *b)
 }
 
 void
-mrow_build(const struct vresult *res, struct mrow *row)
+mrow_init(struct mrow *row, size_t from)
 {
-	size_t i, j;
-
 	memset(row, 0, sizeof(*row));
-	row->from = res->from;
+	row->from = from;
+}
+
+void
+mrow_add(void *arg, const struct vleaf *lf)
+{
+	struct mrow *row = arg;
+	size_t j;
+
+	if (lf->unsupported)
+		return;
+	for (j = 0; j < lf->nd; j++) {
+		const struct vdeliv *d = &lf->d[j];
+		struct mcell *c;
+
+		if (!d->replied || d->beyond)
+			continue;
+		c = cell_of(row, d->to, lf->proto, d->via, d->via_node);
+		if (lf->proto == IPPROTO_TCP || lf->proto == IPPROTO_UDP)
+			portset_add(&c->ports, d->plo, d->phi);
+	}
+}
+
+void
+mrow_finish(struct mrow *row, const struct vresult *res)
+{
 	row->unsupported = res->unsupported;
 	memcpy(row->why, res->why, sizeof(row->why));
-	for (i = 0; i < res->nleaves; i++) {
-		const struct vleaf *lf = &res->leaves[i];
-
-		if (lf->unsupported)
-			continue;
-		for (j = 0; j < lf->nd; j++) {
-			const struct vdeliv *d = &lf->d[j];
-			struct mcell *c;
-
-			if (!d->replied || d->beyond)
-				continue;
-			c = cell_of(row, d->to, lf->proto, d->via, d->via_node);
-			if (lf->proto == IPPROTO_TCP ||
-			    lf->proto == IPPROTO_UDP)
-				portset_add(&c->ports, d->plo, d->phi);
-		}
-	}
 	if (row->ncells > 0)
 		qsort(row->cells, row->ncells, sizeof(*row->cells), cell_cmp);
+}
+
+void
+mrow_build(const struct vresult *res, struct mrow *row)
+{
+	size_t i;
+
+	mrow_init(row, res->from);
+	for (i = 0; i < res->nleaves; i++)
+		mrow_add(row, &res->leaves[i]);
+	mrow_finish(row, res);
 }
 
 void

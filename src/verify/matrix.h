@@ -69,6 +69,18 @@ void flow_format(int proto, const struct portset *ports, const char *via,
 void mrow_build(const struct vresult *res, struct mrow *row);
 
 /**
+ * mrow_init(row, from), mrow_add(row, leaf), mrow_finish(row, res):
+ * mrow_build() in steps, for classes that are not kept (vspace_run_each()
+ * with mrow_add as the sink and ${row} as its argument): start ${row}
+ * (owned by the caller, freed with mrow_free()) for place ${from}; gather
+ * the replied connections of ${leaf}; once the run ${res} is over, take its
+ * count and reason of what the model cannot say and order the cells.
+ */
+void mrow_init(struct mrow *row, size_t from);
+void mrow_add(void *row, const struct vleaf *leaf);
+void mrow_finish(struct mrow *row, const struct vresult *res);
+
+/**
  * mrow_free(row):
  * Free the storage of ${row}.
  */

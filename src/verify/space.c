@@ -822,6 +822,11 @@ static bool classes_of(const struct vspace *vs, const struct pf_packet *pkt,
 static void
 leaf_add(struct vresult *r, const struct vleaf *lf)
 {
+	if (r->sink != NULL) {
+		r->nleaves++;
+		r->sink(r->sink_arg, lf);
+		return;
+	}
 	if (r->nleaves >= r->cap)
 		r->leaves = vec_grow(r->leaves, &r->cap, sizeof(*r->leaves));
 	r->leaves[r->nleaves++] = *lf;
@@ -1043,12 +1048,21 @@ void
 vspace_run(struct vspace *vs, size_t from, enum vmode mode,
     struct vresult *out)
 {
+	vspace_run_each(vs, from, mode, NULL, NULL, out);
+}
+
+void
+vspace_run_each(struct vspace *vs, size_t from, enum vmode mode,
+    vleaf_sink_fn *sink, void *arg, struct vresult *out)
+{
 	const struct world *w = vs->w;
 	enum wnode_kind kind = w->nodes[from].kind;
 	struct ivals src = { 0 };
 	size_t i, pr, f, ic;
 
 	memset(out, 0, sizeof(*out));
+	out->sink = sink;
+	out->sink_arg = arg;
 	out->from = from;
 	out->mode = mode;
 	vs->stopped = false;

@@ -73,12 +73,18 @@ enum vmode {
 				   (a forged source is a packet too) */
 };
 
+/* Told of each class of a run instead of its being kept (the class is
+   valid during the call only). */
+typedef void vleaf_sink_fn(void *arg, const struct vleaf *leaf);
+
 /* The result of one source: its classes. */
 struct vresult {
 	size_t from;
 	enum vmode mode;
-	struct vleaf *leaves;
-	size_t nleaves, cap;
+	struct vleaf *leaves;	/* none when a sink took them */
+	size_t nleaves, cap;	/* nleaves: the classes, also when sunk */
+	vleaf_sink_fn *sink;	/* NULL: classes kept in leaves */
+	void *sink_arg;
 	size_t walks;		/* representatives walked */
 	size_t unsupported;	/* leaves the model cannot say */
 	char why[200];		/* the first unsupported leaf's reason */
@@ -110,6 +116,16 @@ void vspace_free(struct vspace *vs);
  */
 void vspace_run(struct vspace *vs, size_t from, enum vmode mode,
     struct vresult *out);
+
+/**
+ * vspace_run_each(vs, from, mode, sink, arg, out):
+ * As vspace_run(), but each class goes to ${sink}(${arg}, leaf) as it is
+ * found and is not kept: ${out} holds the counts and the first reason the
+ * model cannot say, and no leaves.  For a caller that folds the classes
+ * (the matrix): the internet row of a large site has millions.
+ */
+void vspace_run_each(struct vspace *vs, size_t from, enum vmode mode,
+    vleaf_sink_fn *sink, void *arg, struct vresult *out);
 
 /**
  * vspace_sources(vs, from, mode, iv):

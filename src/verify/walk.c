@@ -17,6 +17,12 @@ struct walker {
 	const struct world *w;
 	struct pf_eval **ctx;	/* [site->nservers] */
 	size_t nctx;
+	/* The servers whose context a walk used since its last reset: a
+	   walk meets a few of a site's servers, and resetting all of them
+	   per walk would cost more than the walk at 50 servers. */
+	size_t *used;		/* [nctx] */
+	bool *is_used;		/* [nctx] */
+	size_t nused;
 };
 
 struct walker *
@@ -28,6 +34,8 @@ walker_new(const struct world *w)
 	wk->w = w;
 	wk->nctx = w->ps->site->nservers;
 	wk->ctx = xcalloc(wk->nctx + 1, sizeof(*wk->ctx));
+	wk->used = xcalloc(wk->nctx + 1, sizeof(*wk->used));
+	wk->is_used = xcalloc(wk->nctx + 1, sizeof(*wk->is_used));
 	for (i = 0; i < w->nnodes; i++)
 		if (w->nodes[i].kind == WNODE_SERVER)
 			wk->ctx[w->nodes[i].server] =
@@ -45,6 +53,8 @@ walker_free(struct walker *wk)
 	for (i = 0; i < wk->nctx; i++)
 		pf_eval_free(wk->ctx[i]);
 	free(wk->ctx);
+	free(wk->used);
+	free(wk->is_used);
 	free(wk);
 }
 
@@ -158,6 +168,10 @@ hop_server(struct walker *wk, struct whop *h)
 		}
 	}
 	h->has_pf = true;
+	if (!wk->is_used[n->server]) {
+		wk->is_used[n->server] = true;
+		wk->used[wk->nused++] = n->server;
+	}
 	pf_eval_packet(wk->ctx[n->server], in_name, member, &h->pkt, 0,
 	    &h->pf);
 	h->out = h->pf.final;
@@ -415,8 +429,11 @@ walker_run(struct walker *wk, size_t from, const struct pf_packet *pkt,
 	flow->nhops = 0;
 	flow->nlegs = 0;
 	flow->unsupported = false;
-	for (i = 0; i < wk->nctx; i++)
-		pf_eval_reset(wk->ctx[i]);
+	for (i = 0; i < wk->nused; i++) {
+		pf_eval_reset(wk->ctx[wk->used[i]]);
+		wk->is_used[wk->used[i]] = false;
+	}
+	wk->nused = 0;
 	if (v4(&p.src) == 0 && w->nodes[from].kind != WNODE_ROUTER &&
 	    pick_source(w, from, &p.dst, &p.src) != 0)
 		return -1;
