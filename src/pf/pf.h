@@ -316,6 +316,14 @@ struct pf_rule {
 	struct pf_state_opts state;
 	int fragment;
 	int allow_opts;
+	char *anchor;		/* an anchor call (anchor, nat-anchor,
+				   rdr-anchor, binat-anchor "NAME"): the
+				   name; NULL for a rule.  Such a rule is
+				   kept in pf_ruleset.anchors, never in
+				   rules: at load its anchor holds no rules
+				   (an inline anchor and load anchor are
+				   refused), so no packet meets it */
+	struct loc anchor_loc;
 	char *label;		/* NULL if none; its macros expanded */
 	char *label_macros;	/* the label as written, if it had macros
 				   ($if, $srcaddr ...), else NULL */
@@ -425,6 +433,10 @@ struct pf_ruleset {
 	struct pf_stmt *stmts;
 	size_t nstmts, stmtcap;
 	struct pf_rules rules[PF_RS_COUNT];
+	/* The anchor calls of each ruleset, in order, apart from the rules
+	   that decide: each takes a number (nr) among its ruleset's rules as
+	   pfctl numbers them, and is printed there. */
+	struct pf_rules anchors[PF_RS_COUNT];
 	char **skip;		/* interfaces pf skips (set skip on) */
 	size_t nskip, skipcap;
 	struct source **includes;	/* the files include read, owned:

@@ -485,6 +485,13 @@ bind_rule_addr(struct binder *bd, const struct pf_addr *a, int af)
 		check_addr(bd, a, af);
 }
 
+/* The rules of ruleset ${k}, then (${k} - PF_RS_COUNT) the anchor calls. */
+static const struct pf_rules *
+rules_or_anchors(const struct pf_ruleset *rs, size_t k)
+{
+	return k < PF_RS_COUNT ? &rs->rules[k] : &rs->anchors[k - PF_RS_COUNT];
+}
+
 static void
 bind_rules(struct binder *bd)
 {
@@ -492,9 +499,11 @@ bind_rules(struct binder *bd)
 	const struct pf_rule *r;
 	size_t k, i, j;
 
-	for (k = 0; k < PF_RS_COUNT; k++)
-		for (i = 0; i < rs->rules[k].n; i++) {
-			r = &rs->rules[k].v[i];
+	/* Anchor calls too: their interfaces and addresses are checked as a
+	   rule's are, though no packet meets them. */
+	for (k = 0; k < 2 * PF_RS_COUNT; k++)
+		for (i = 0; i < rules_or_anchors(rs, k)->n; i++) {
+			r = &rules_or_anchors(rs, k)->v[i];
 			check_ifspec(bd, &r->ifspec);
 			bind_rule_addr(bd, &r->src, r->af);
 			bind_rule_addr(bd, &r->dst, r->af);

@@ -63,6 +63,7 @@ pf_rule_copy(struct pf_rule *dst, const struct pf_rule *src)
 	dst->ifspec.name = xstrdup(src->ifspec.name);
 	pf_addr_copy(&dst->src, &src->src);
 	pf_addr_copy(&dst->dst, &src->dst);
+	dst->anchor = xstrdup(src->anchor);
 	dst->label = xstrdup(src->label);
 	dst->label_macros = xstrdup(src->label_macros);
 	dst->tag = xstrdup(src->tag);
@@ -86,6 +87,7 @@ pf_rule_clear(struct pf_rule *r)
 	free(r->ifspec.name);
 	pf_addr_clear(&r->src);
 	pf_addr_clear(&r->dst);
+	free(r->anchor);
 	free(r->label);
 	free(r->label_macros);
 	free(r->tag);
@@ -142,6 +144,9 @@ pf_ruleset_free(struct pf_ruleset *rs)
 		for (j = 0; j < rs->rules[i].n; j++)
 			pf_rule_clear(&rs->rules[i].v[j]);
 		free(rs->rules[i].v);
+		for (j = 0; j < rs->anchors[i].n; j++)
+			pf_rule_clear(&rs->anchors[i].v[j]);
+		free(rs->anchors[i].v);
 	}
 	for (i = 0; i < rs->nskip; i++)
 		free(rs->skip[i]);
@@ -190,11 +195,14 @@ struct pf_rule *
 pf_add_rule(struct pf_parser *p, enum pf_ruleset_kind kind,
     const struct pf_rule *r)
 {
-	struct pf_rules *rules = &p->rs->rules[kind];
+	struct pf_rules *rules = r->anchor != NULL ? &p->rs->anchors[kind] :
+	    &p->rs->rules[kind];
 	struct pf_rule *nr = VEC_PUSH(rules->v, rules->n, rules->cap);
 
 	pf_rule_copy(nr, r);
-	nr->nr = (unsigned)(rules->n - 1);
+	/* Anchor calls take their numbers among the rules, as in pf. */
+	nr->nr = (unsigned)(p->rs->rules[kind].n + p->rs->anchors[kind].n -
+	    1);
 	return nr;
 }
 

@@ -79,6 +79,27 @@ add_scrub_notes(const struct pf_ruleset *rs, struct strbuf *out)
 	}
 }
 
+/* Header comments for the anchor calls: empty at load, nothing to compile;
+   rules pfctl -a would add have no place in the script. */
+static void
+add_anchor_notes(const struct pf_ruleset *rs, struct strbuf *out)
+{
+	size_t k, i;
+
+	for (k = 0; k < PF_RS_COUNT; k++)
+		for (i = 0; i < rs->anchors[k].n; i++) {
+			const struct pf_rule *r = &rs->anchors[k].v[i];
+
+			strbuf_addf(out, "# @%u line %u: ", r->nr,
+			    r->loc.line);
+			pf_print_rule(r, out);
+			strbuf_adds(out, "\n# jailnet: the anchor holds no "
+			    "rules at load, so nothing is compiled; rules "
+			    "added to it with pfctl -a are not in this "
+			    "script\n");
+		}
+}
+
 /* Overload tables some rule flushes states for. */
 static bool
 table_flushes(const struct pf_ruleset *rs, const char *name)
@@ -894,6 +915,7 @@ pf_nft_compile(const struct pf_bound *b, struct strbuf *out,
 		    "nftables\n", b->server->name);
 	add_server_notes(b, out);
 	add_scrub_notes(b->rs, out);
+	add_anchor_notes(b->rs, out);
 	add_bridge_table(b, strbuf_cstr(&brname), out);
 
 	/* Make sure of the table and every set; keep overload sets. */

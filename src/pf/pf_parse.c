@@ -910,16 +910,16 @@ parse_include(struct pf_parser *p)
 }
 
 static const char *const statements[] = {
-	"antispoof", "binat", "block", "match", "nat", "no", "pass", "rdr",
-	"scrub", "set", "table",
+	"anchor", "antispoof", "binat", "binat-anchor", "block", "match",
+	"nat", "nat-anchor", "no", "pass", "rdr", "rdr-anchor", "scrub",
+	"set", "table",
 };
 
 static int
 parse_statement(struct pf_parser *p)
 {
 	static const char *const unsupported[] = {
-		"altq", "anchor", "binat-anchor", "ether", "load",
-		"nat-anchor", "queue", "rdr-anchor",
+		"altq", "ether", "queue",
 	};
 	const struct pf_tok *t = pf_peek(p);
 	size_t i;
@@ -952,6 +952,10 @@ parse_statement(struct pf_parser *p)
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (strcmp(t->text, unsupported[i]) == 0)
 			return pf_unsupported(p, t);
+	if (pf_is_kw(t, "load"))
+		return pf_error(p, t->loc, t->macro_loc, "'load anchor' is not "
+		    "supported by jailnet: an anchor's rules read from a file "
+		    "at load");
 	if (pf_is_kw(t, "set"))
 		return parse_option(p);
 	if (pf_is_kw(t, "table"))
@@ -969,6 +973,11 @@ parse_statement(struct pf_parser *p)
 		return pf_parse_pfrule(p);
 	if (pf_is_kw(t, "antispoof"))
 		return pf_parse_antispoof(p);
+	if (pf_is_kw(t, "anchor"))
+		return pf_parse_anchorrule(p);
+	if (pf_is_kw(t, "nat-anchor") || pf_is_kw(t, "rdr-anchor") ||
+	    pf_is_kw(t, "binat-anchor"))
+		return pf_parse_natanchor(p);
 	if (pf_is_kw(t, "include"))
 		return parse_include(p);
 	return pf_syntax_error_hint(p, statements,

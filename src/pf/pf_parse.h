@@ -253,6 +253,26 @@ int pf_parse_log(struct pf_parser *p, unsigned *log, unsigned *logif);
 int pf_parse_if_af_proto(struct pf_parser *p, struct pf_rule *r,
     struct pf_rule_lists *l, int route);
 int pf_parse_pfrule(struct pf_parser *p);
+
+/*
+ * Anchor calls (anchor, nat-anchor, rdr-anchor, binat-anchor): jailnet
+ * takes an anchor that is empty at load (the rules a jail manager or
+ * fail2ban adds at run time with pfctl -a); its inline rules are refused.
+ * pf_parse_anchorrule(p): anchor NAME dir [quick] interface af proto
+ * fromto filter_opts.  pf_parse_natanchor(p): nat-anchor, rdr-anchor or
+ * binat-anchor NAME interface af proto fromto.
+ * pf_parse_anchor_name(p, r): the name into ${r}->anchor, checked as
+ * pfctl does ('_' is pfctl's own); an inline anchor is refused.
+ * pf_anchor_end(p): the end of the statement; '{' there is refused.
+ * pf_anchor_note(p, r): the note that anchor ${r} holds no rules at load.
+ * Each returns 0, or -1 after an error.
+ */
+#define PF_ANCHOR_MAX		1023
+int pf_parse_anchorrule(struct pf_parser *p);
+int pf_parse_natanchor(struct pf_parser *p);
+int pf_parse_anchor_name(struct pf_parser *p, struct pf_rule *r);
+int pf_anchor_end(struct pf_parser *p);
+void pf_anchor_note(struct pf_parser *p, const struct pf_rule *r);
 int pf_parse_scrubrule(struct pf_parser *p, int no);
 int pf_parse_antispoof(struct pf_parser *p);
 

@@ -183,6 +183,47 @@ refuse_tags(struct pf_parser *p)
 	return 0;
 }
 
+/* nat-anchor|rdr-anchor|binat-anchor NAME interface af proto fromto:
+   pfctl's natanchor, rdranchor and binatanchor, without inline rules. */
+int
+pf_parse_natanchor(struct pf_parser *p)
+{
+	struct pf_rule r;
+	struct pf_rule_lists l = { 0 };
+	enum pf_ruleset_kind kind;
+	int rc = -1;
+
+	pf_rule_init(&r);
+	r.loc = pf_peek(p)->loc;
+	if (pf_is_kw(pf_peek(p), "rdr-anchor")) {
+		r.action = PF_ACT_RDR;
+		kind = PF_RS_RDR;
+	} else if (pf_is_kw(pf_peek(p), "binat-anchor")) {
+		r.action = PF_ACT_BINAT;
+		kind = PF_RS_BINAT;
+	} else {
+		r.action = PF_ACT_NAT;
+		kind = PF_RS_NAT;
+	}
+	pf_advance(p);
+	if (pf_parse_anchor_name(p, &r) != 0 ||
+	    pf_parse_if_af_proto(p, &r, &l, 0) != 0 ||
+	    pf_parse_fromto(p, &l) != 0 || pf_anchor_end(p) != 0 ||
+	    pf_check_rulestate(p, PF_STATE_NAT, r.loc) != 0)
+		goto out;
+	if (!r.af && l.src.n > 0)
+		r.af = pf_addr_af(&l.src.v[0]);
+	if (!r.af && l.dst.n > 0)
+		r.af = pf_addr_af(&l.dst.v[0]);
+	rc = pf_expand(p, &r, &l, kind);
+	if (rc == 0)
+		pf_anchor_note(p, &r);
+out:
+	pf_rule_clear(&r);
+	pf_lists_free(&l);
+	return rc;
+}
+
 /* [no] nat|rdr natpasslog interface af proto fromto redirpool pool_opts */
 int
 pf_parse_natrule(struct pf_parser *p, int no)

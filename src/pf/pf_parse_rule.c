@@ -618,6 +618,152 @@ filter_opts_free(struct filter_opts *fo)
 	free(fo->sp.o.overload);
 }
 
+/* The flags a filter rule or an anchor call read, checked as pfctl does. */
+static int
+settle_flags(struct pf_parser *p, struct pf_rule *r,
+    const struct pf_rule_lists *l, const struct filter_opts *fo)
+{
+	r->flags = fo->flags;
+	r->flagset = fo->flagset;
+	if ((fo->flags & fo->flagset) != fo->flags)
+		return pf_error(p, l->flags_loc, (struct loc){ 0 },
+		    "flags always false");
+	if ((fo->flags || fo->flagset) && lacks_tcp(&l->protos))
+		return pf_error(p, l->flags_loc, (struct loc){ 0 },
+		    "flags only apply to tcp");
+	return 0;
+}
+
+/* pfctl's decide_address_family() for a rule with no family given. */
+static void
+settle_af(struct pf_rule *r, const struct pf_rule_lists *l)
+{
+	if (r->af == 0)
+		r->af = decide_af(&l->src);
+	if (r->af == 0)
+		r->af = decide_af(&l->dst);
+}
+
+/* Anchor calls. */
+
+int
+pf_parse_anchor_name(struct pf_parser *p, struct pf_rule *r)
+{
+	const struct pf_tok *t = pf_peek(p);
+	const char *s;
+
+	if (pf_is_char(t, '{'))
+		return pf_anchor_end(p);
+	if (t->kind != PF_TOK_WORD)
+		return pf_error(p, t->loc, t->macro_loc, "anchors without "
+		    "explicit rules must specify a name");
+	if (pf_take_string(p, &r->anchor, &r->anchor_loc) != 0)
+		return -1;
+	if (r->anchor[0] == '_' || strstr(r->anchor, "/_") != NULL)
+		return pf_error(p, r->anchor_loc, (struct loc){ 0 }, "anchor "
+		    "names beginning with '_' are reserved for internal use");
+	if (strlen(r->anchor) > PF_ANCHOR_MAX)
+		return pf_error(p, r->anchor_loc, (struct loc){ 0 },
+		    "anchor name too long (max %d chars)", PF_ANCHOR_MAX);
+	for (s = r->anchor; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("-_./*", *s) == NULL)
+			return pf_error(p, r->anchor_loc, (struct loc){ 0 },
+			    "jailnet takes anchor names of letters, digits and "
+			    "'-', '_', '.', '/', '*' only");
+	if (r->anchor[0] == '\0')
+		return pf_error(p, r->anchor_loc, (struct loc){ 0 },
+		    "anchors without explicit rules must specify a name");
+	return 0;
+}
+
+int
+pf_anchor_end(struct pf_parser *p)
+{
+	const struct pf_tok *t = pf_peek(p);
+	int depth = 0;
+
+	if (!pf_is_char(t, '{'))
+		return pf_at_end(p);
+	pf_error(p, t->loc, t->macro_loc, "an inline anchor ('{ ... }') is "
+	    "not supported by jailnet: only an anchor that is empty at load, "
+	    "whose rules pfctl -a adds at run time");
+	/* Its rules are the anchor's, not the main ruleset's: skip them. */
+	for (;;) {
+		t = pf_peek(p);
+		if (t->kind == PF_TOK_EOF)
+			break;
+		if (pf_is_char(t, '{'))
+			depth++;
+		else if (pf_is_char(t, '}') && --depth == 0)
+			break;
+		pf_advance(p);
+	}
+	return -1;
+}
+
+void
+pf_anchor_note(struct pf_parser *p, const struct pf_rule *r)
+{
+	diag_note(p->diags, r->anchor_loc, "anchor \"%s\" holds no rules "
+	    "at load: jailnet models, checks and compiles the ruleset as "
+	    "loaded, without the rules that pfctl -a may add to it at run "
+	    "time", r->anchor);
+}
+
+/* anchor NAME dir [quick] interface af proto fromto filter_opts: pfctl's
+   anchorrule, without inline rules. */
+int
+pf_parse_anchorrule(struct pf_parser *p)
+{
+	struct pf_rule r;
+	struct pf_rule_lists l = { 0 };
+	struct filter_opts fo;
+	int rc = -1;
+
+	memset(&fo, 0, sizeof(fo));
+	pf_rule_init(&r);
+	r.loc = pf_peek(p)->loc;
+	pf_advance(p);		/* anchor */
+	r.action = PF_ACT_PASS;	/* pfctl's: an anchor of the filter rules */
+	if (pf_parse_anchor_name(p, &r) != 0)
+		goto out;
+	parse_dir(p, &r);
+	if (pf_accept_kw(p, "quick"))
+		r.quick = 1;
+	if (pf_parse_if_af_proto(p, &r, &l, 0) != 0 ||
+	    pf_parse_fromto(p, &l) != 0 ||
+	    parse_filter_opts(p, &r, &l, &fo) != 0)
+		goto out;
+	if (fo.have_keep) {
+		pf_error(p, l.keep_loc, (struct loc){ 0 },
+		    "cannot specify state handling on anchors");
+		goto out;
+	}
+	/* pf_test_rule() takes the tag of an anchor call that matches, so
+	   even an empty anchor would tag: not modelled. */
+	if (r.tag != NULL) {
+		pf_error(p, r.tag_loc, (struct loc){ 0 }, "'tag' on an anchor "
+		    "is not supported by jailnet: pf tags the packets the "
+		    "anchor's own conditions match, even while it is empty");
+		goto out;
+	}
+	if (pf_anchor_end(p) != 0 ||
+	    pf_check_rulestate(p, PF_STATE_FILTER, r.loc) != 0 ||
+	    settle_flags(p, &r, &l, &fo) != 0)
+		goto out;
+	r.fragment = fo.fragment;
+	r.allow_opts = fo.allow_opts;
+	settle_af(&r, &l);
+	rc = pf_expand(p, &r, &l, PF_RS_FILTER);
+	if (rc == 0)
+		pf_anchor_note(p, &r);
+out:
+	filter_opts_free(&fo);
+	pf_rule_clear(&r);
+	pf_lists_free(&l);
+	return rc;
+}
+
 /* action dir logquick interface route af proto fromto filter_opts, where
    action is pass, block or match */
 int
@@ -652,18 +798,8 @@ pf_parse_pfrule(struct pf_parser *p)
 	/* pfctl checks the order once the rule is read. */
 	if (pf_check_rulestate(p, PF_STATE_FILTER, r.loc) != 0)
 		goto out;
-	r.flags = fo.flags;
-	r.flagset = fo.flagset;
-	if ((fo.flags & fo.flagset) != fo.flags) {
-		pf_error(p, l.flags_loc, (struct loc){ 0 },
-		    "flags always false");
+	if (settle_flags(p, &r, &l, &fo) != 0)
 		goto out;
-	}
-	if ((fo.flags || fo.flagset) && lacks_tcp(&l.protos)) {
-		pf_error(p, l.flags_loc, (struct loc){ 0 },
-		    "flags only apply to tcp");
-		goto out;
-	}
 	r.keep = fo.keep;
 	if (r.keep == PF_KEEP_NONE && r.action == PF_ACT_PASS &&
 	    !fo.have_keep)
@@ -677,10 +813,7 @@ pf_parse_pfrule(struct pf_parser *p)
 	}
 	r.fragment = fo.fragment;
 	r.allow_opts = fo.allow_opts;
-	if (r.af == 0)
-		r.af = decide_af(&l.src);
-	if (r.af == 0)
-		r.af = decide_af(&l.dst);
+	settle_af(&r, &l);
 	rc = pf_expand(p, &r, &l, PF_RS_FILTER);
 out:
 	filter_opts_free(&fo);

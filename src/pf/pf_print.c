@@ -391,12 +391,36 @@ pf_action_name(enum pf_action a)
 	return actions[a];
 }
 
+/* pfctl's anchortypes[]: the word of an anchor call of ${a}'s ruleset. */
+static const char *
+anchor_word(enum pf_action a)
+{
+	switch (a) {
+	case PF_ACT_NAT:
+	case PF_ACT_NO_NAT:
+		return "nat-anchor";
+	case PF_ACT_BINAT:
+	case PF_ACT_NO_BINAT:
+		return "binat-anchor";
+	case PF_ACT_RDR:
+	case PF_ACT_NO_RDR:
+		return "rdr-anchor";
+	default:
+		return "anchor";
+	}
+}
+
 void
 pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 {
 	const char *name;
 
-	strbuf_adds(out, pf_action_name(r->action));
+	if (r->anchor != NULL) {
+		strbuf_addf(out, "%s ", anchor_word(r->action));
+		print_quoted(out, r->anchor);
+	} else {
+		strbuf_adds(out, pf_action_name(r->action));
+	}
 	if (r->natpass)
 		strbuf_adds(out, " pass");
 	if (r->action == PF_ACT_BLOCK)
@@ -448,7 +472,7 @@ pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 	}
 	switch (r->keep) {
 	case PF_KEEP_NONE:
-		if (r->action == PF_ACT_PASS)
+		if (r->action == PF_ACT_PASS && r->anchor == NULL)
 			strbuf_adds(out, " no state");
 		break;
 	case PF_KEEP_STATE:
@@ -490,8 +514,8 @@ pf_print_rule(const struct pf_rule *r, struct strbuf *out)
 	if (r->tagged != NULL)
 		strbuf_addf(out, "%s tagged %s", r->tagged_neg ? " !" : "",
 		    r->tagged);
-	if (r->action == PF_ACT_NAT || r->action == PF_ACT_BINAT ||
-	    r->action == PF_ACT_RDR) {
+	if ((r->action == PF_ACT_NAT || r->action == PF_ACT_BINAT ||
+	    r->action == PF_ACT_RDR) && r->anchor == NULL) {
 		strbuf_adds(out, " -> ");
 		print_pool(r, out);
 	}
@@ -617,7 +641,18 @@ pf_print_with(const struct pf_ruleset *rs, void (*rule)(const struct
 			break;
 		}
 	}
-	for (k = 0; k < PF_RS_COUNT; k++)
-		for (i = 0; i < rs->rules[k].n; i++)
-			rule(&rs->rules[k].v[i], arg, out);
+	/* Each ruleset's rules and anchor calls, in their numbers' order. */
+	for (k = 0; k < PF_RS_COUNT; k++) {
+		const struct pf_rules *rr = &rs->rules[k], *ra = &rs->anchors[k];
+		size_t a = 0;
+
+		i = 0;
+		while (i < rr->n || a < ra->n) {
+			if (a < ra->n && (i == rr->n ||
+			    ra->v[a].nr < rr->v[i].nr))
+				rule(&ra->v[a++], arg, out);
+			else
+				rule(&rr->v[i++], arg, out);
+		}
+	}
 }

@@ -295,6 +295,41 @@ TEST(pf_eval_antispoof_loopback)
 	pf_fx_close(&f);
 }
 
+/* Anchors empty at load: no packet meets them, quick or not, whatever
+   their conditions; they take their numbers among the rules (pfctl's @nr),
+   and an rdr-anchor before the rdr rules translates nothing. */
+TEST(pf_eval_empty_anchors)
+{
+	struct pf_fx f;
+	const struct pf_eval_result *r;
+
+	if (pf_fx_open(&f, "a", "rdr-anchor \"rdr/*\"\n"
+	    "rdr on xnic proto tcp to port 80 -> 10.0.1.2\n"
+	    "block all\n"
+	    "anchor \"f2b/*\" in quick on xnic\n"
+	    "anchor \"x\" quick\n"
+	    "pass in on xnic proto tcp to port 80\n") != 0) {
+		CHECK(!"site loads");
+		pf_fx_close(&f);
+		return;
+	}
+	CHECK_INT_EQ(f.b->rs->rules[PF_RS_FILTER].n, 2);
+	CHECK_INT_EQ(f.b->rs->anchors[PF_RS_FILTER].n, 2);
+	CHECK_INT_EQ(f.b->rs->anchors[PF_RS_RDR].n, 1);
+	r = pf_fx_run(&f, "in on xnic tcp from 198.51.100.7 port 1234 to "
+	    "192.0.2.155 port 80 flags S", 0);
+	CHECK_INT_EQ(STAGE(r, 0)->pass, true);
+	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 3);
+	CHECK(STAGE(r, 0)->xlate != NULL);
+	if (STAGE(r, 0)->xlate != NULL)
+		CHECK_INT_EQ(STAGE(r, 0)->xlate->nr, 1);
+	r = pf_fx_run(&f, "in on xnic udp from 198.51.100.7 port 1234 to "
+	    "192.0.2.155 port 53", 0);
+	CHECK_INT_EQ(r->fate, PF_FATE_BLOCKED);
+	CHECK_INT_EQ(rule_nr(STAGE(r, 0)), 0);
+	pf_fx_close(&f);
+}
+
 /* A non-SYN packet without state does not match "flags S/SA keep state":
    "block all" decides. */
 TEST(pf_eval_seed_no_state_ack)

@@ -740,8 +740,13 @@ TEST(pf_errors_statements)
 		{ "pass all\nset block-policy drop\n", 2, 1, "Rules must be in "
 		  "order: options, normalization, queueing, translation, "
 		  "filtering" },
-		{ "anchor \"foo\"\n", 1, 1,
-		  "'anchor' is not supported by jailnet" },
+		{ "anchor \"foo\" {\n pass all\n}\n", 1, 14,
+		  "an inline anchor ('{ ... }') is not supported by jailnet: "
+		  "only an anchor that is empty at load, whose rules pfctl -a "
+		  "adds at run time" },
+		{ "pass all\nrdr-anchor \"rdr/*\"\n", 2, 1, "Rules must be "
+		  "in order: options, normalization, queueing, translation, "
+		  "filtering" },
 		{ "altq on em0 cbq queue { a }\n", 1, 1,
 		  "'altq' is not supported by jailnet" },
 		{ "pass in route-to (em0 1.2.3.4) all\n", 1, 9,
