@@ -183,6 +183,17 @@ refuse_tags(struct pf_parser *p)
 	return 0;
 }
 
+/* pfctl's address family of a translation rule given none: the first
+   source or destination's. */
+static void
+nat_af(struct pf_rule *r, const struct pf_rule_lists *l)
+{
+	if (!r->af && l->src.n > 0)
+		r->af = pf_addr_af(&l->src.v[0]);
+	if (!r->af && l->dst.n > 0)
+		r->af = pf_addr_af(&l->dst.v[0]);
+}
+
 /* nat-anchor|rdr-anchor|binat-anchor NAME interface af proto fromto:
    pfctl's natanchor, rdranchor and binatanchor, without inline rules. */
 int
@@ -211,10 +222,7 @@ pf_parse_natanchor(struct pf_parser *p)
 	    pf_parse_fromto(p, &l) != 0 || pf_anchor_end(p) != 0 ||
 	    pf_check_rulestate(p, PF_STATE_NAT, r.loc) != 0)
 		goto out;
-	if (!r.af && l.src.n > 0)
-		r.af = pf_addr_af(&l.src.v[0]);
-	if (!r.af && l.dst.n > 0)
-		r.af = pf_addr_af(&l.dst.v[0]);
+	nat_af(&r, &l);
 	rc = pf_expand(p, &r, &l, kind);
 	if (rc == 0)
 		pf_anchor_note(p, &r);
@@ -256,11 +264,7 @@ pf_parse_natrule(struct pf_parser *p, int no)
 	    pf_at_end(p) != 0 ||
 	    pf_check_rulestate(p, PF_STATE_NAT, r.loc) != 0)
 		goto out;
-	/* pfctl's address family: the first source or destination's. */
-	if (!r.af && l.src.n > 0)
-		r.af = pf_addr_af(&l.src.v[0]);
-	if (!r.af && l.dst.n > 0)
-		r.af = pf_addr_af(&l.dst.v[0]);
+	nat_af(&r, &l);
 	if (no) {
 		if (l.pool.n > 0) {
 			pf_error(p, r.rpool.loc, (struct loc){ 0 },
