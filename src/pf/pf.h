@@ -448,8 +448,9 @@ struct pf_ruleset {
  * pf_parse(src, diags):
  * Parse the pf.conf text of ${src} as FreeBSD 13/14 pfctl does, expanding
  * macros and lists.  Append every problem to ${diags}, with pfctl's wording
- * where pfctl has one; constructs jailnet does not model (anchors, queues,
- * route-to, user/group, os, ...) are errors naming the construct.
+ * where pfctl has one; constructs jailnet does not model (inline anchors,
+ * queues, route-to, user/group, os, ...) are errors naming the construct;
+ * anchors empty at load go to the ruleset's anchors, apart from its rules.
  * A statement with an error adds no rule; the others are kept.  Return the
  * ruleset, owned by the caller and freed with pf_ruleset_free(); it points
  * into ${src}, which must outlive it.  Never NULL.

@@ -485,34 +485,34 @@ bind_rule_addr(struct binder *bd, const struct pf_addr *a, int af)
 		check_addr(bd, a, af);
 }
 
-/* The rules of ruleset ${k}, then (${k} - PF_RS_COUNT) the anchor calls. */
-static const struct pf_rules *
-rules_or_anchors(const struct pf_ruleset *rs, size_t k)
+static void
+bind_rule(struct binder *bd, const struct pf_rule *r)
 {
-	return k < PF_RS_COUNT ? &rs->rules[k] : &rs->anchors[k - PF_RS_COUNT];
+	size_t j;
+
+	check_ifspec(bd, &r->ifspec);
+	bind_rule_addr(bd, &r->src, r->af);
+	bind_rule_addr(bd, &r->dst, r->af);
+	for (j = 0; j < r->rpool.naddrs; j++)
+		bind_rule_addr(bd, &r->rpool.addrs[j], r->af);
+	if (r->state.overload != NULL)
+		use_table(bd, r->state.overload, r->state.overload_loc, true);
 }
 
 static void
 bind_rules(struct binder *bd)
 {
 	const struct pf_ruleset *rs = bd->b->rs;
-	const struct pf_rule *r;
-	size_t k, i, j;
+	size_t k, i;
 
 	/* Anchor calls too: their interfaces and addresses are checked as a
 	   rule's are, though no packet meets them. */
-	for (k = 0; k < 2 * PF_RS_COUNT; k++)
-		for (i = 0; i < rules_or_anchors(rs, k)->n; i++) {
-			r = &rules_or_anchors(rs, k)->v[i];
-			check_ifspec(bd, &r->ifspec);
-			bind_rule_addr(bd, &r->src, r->af);
-			bind_rule_addr(bd, &r->dst, r->af);
-			for (j = 0; j < r->rpool.naddrs; j++)
-				bind_rule_addr(bd, &r->rpool.addrs[j], r->af);
-			if (r->state.overload != NULL)
-				use_table(bd, r->state.overload,
-				    r->state.overload_loc, true);
-		}
+	for (k = 0; k < PF_RS_COUNT; k++) {
+		for (i = 0; i < rs->rules[k].n; i++)
+			bind_rule(bd, &rs->rules[k].v[i]);
+		for (i = 0; i < rs->anchors[k].n; i++)
+			bind_rule(bd, &rs->anchors[k].v[i]);
+	}
 }
 
 /* "set skip on": pf skips any name, even one that does not exist yet. */
